@@ -1,0 +1,15 @@
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const circuitsRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+
+/** Where the prover finds its artifacts by default (built wasm, committed zkey and vkey). */
+export const defaultArtifactPaths = {
+  wasm: join(circuitsRoot, "build/main_js/main.wasm"),
+  witnessCalculator: join(circuitsRoot, "build/main_js/witness_calculator.js"),
+  r1cs: join(circuitsRoot, "build/main.r1cs"),
+  zkey: join(circuitsRoot, "ceremony/policy_final.zkey"),
+  vkey: join(circuitsRoot, "ceremony/verification_key.json"),
+};
+
+export type ArtifactPaths = typeof defaultArtifactPaths;

@@ -1,0 +1,7 @@
+pragma circom 2.1.9;
+
+include "policy.circom";
+
+// The shipped instance: a 30-round window. The bench builds other N from
+// this template without copying it.
+component main {public [pricesCommitment, roundAndPrice, policyAndPosition, trade, modelHash, context]} = PolicyV1(30);

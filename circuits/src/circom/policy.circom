@@ -1,0 +1,138 @@
+pragma circom 2.1.9;
+
+include "circomlib/circuits/comparators.circom";
+include "lib/range.circom";
+include "lib/unpack.circom";
+include "lib/moving-average.circom";
+include "lib/prices-commitment.circom";
+
+// ============================================================================
+// zkagent policy v1
+//
+// A proof of this circuit says: "over the N oracle answers committed to in
+// `pricesCommitment`, ending with `latestPrice` at `roundId`, the trade
+// (`action`, `size`) obeys the risk policy (`maxPosition`, `thresholdBps`)
+// given the agent's current `position`; the prover names `modelHash` as the
+// model that produced the signal, and the proof is for exactly one `context`
+// (chain id, trader contract, agent, nonce)."
+//
+// What it does NOT say: that the model actually produced the signal (that is
+// the agent's attestation; no one can prove an LLM's forward pass today), or
+// that the committed window equals the feed's history (the trader contract
+// checks the latest round on-chain; the auditor checks the whole window).
+//
+// Units: prices are Chainlink answers (8 decimals); sizes and positions are
+// base-token (WETH) wei; thresholdBps is in basis points.
+//
+// Public inputs, in this order (packed to keep the verifier near 230k gas;
+// low bits first, TypeScript twin in circuits/src/public-values.ts):
+//   0 pricesCommitment    Poseidon tree root of prices[0..N-1]
+//   1 roundAndPrice       latestPrice (64 bits) | roundId (80 bits)
+//   2 policyAndPosition   maxPosition (96) | thresholdBps (16) | position (96)
+//   3 trade               size (96) | action (2): 0 HOLD, 1 BUY, 2 SELL
+//   4 modelHash           uint256(sha256(model file)) >> 8
+//   5 context             uint256(keccak256(abi.encode(chainId, trader, agent, nonce))) >> 8
+// ============================================================================
+template PolicyV1(N) {
+    var PRICE_BITS = 64;
+    var ROUND_BITS = 80;
+    var AMOUNT_BITS = 96;
+    var THRESHOLD_BITS = 16;
+    var BPS = 10000;
+
+    signal input prices[N];
+
+    signal input pricesCommitment;
+    signal input roundAndPrice;
+    signal input policyAndPosition;
+    signal input trade;
+    signal input modelHash;
+    signal input context;
+
+    // --- Unpack the public values (each field range-checked by its width) ---
+    component roundFields = Unpack(2, [PRICE_BITS, ROUND_BITS]);
+    roundFields.packed <== roundAndPrice;
+    signal latestPrice <== roundFields.fields[0];
+    // roundFields.fields[1] is roundId: range-checked here, compared on-chain.
+
+    component policyFields = Unpack(3, [AMOUNT_BITS, THRESHOLD_BITS, AMOUNT_BITS]);
+    policyFields.packed <== policyAndPosition;
+    signal maxPosition <== policyFields.fields[0];
+    signal thresholdBps <== policyFields.fields[1];
+    signal position <== policyFields.fields[2];
+
+    // The action's two bits are unpacked as flags: bit 0 = BUY, bit 1 = SELL;
+    // both set (action 3) is not an action.
+    component tradeFields = Unpack(3, [AMOUNT_BITS, 1, 1]);
+    tradeFields.packed <== trade;
+    signal size <== tradeFields.fields[0];
+    signal isBuy <== tradeFields.fields[1];
+    signal isSell <== tradeFields.fields[2];
+    isBuy * isSell === 0;
+    signal isHold <== 1 - isBuy - isSell;
+
+    // --- Rule 1: ranges. Every price in (0, 2^64); thresholdBps < 10 000. ---
+    // (size, position and maxPosition are < 2^96 by their unpacked widths.)
+    component priceRange[N];
+    component priceNonZero[N];
+    for (var i = 0; i < N; i++) {
+        priceRange[i] = AssertBits(PRICE_BITS);
+        priceRange[i].in <== prices[i];
+        priceNonZero[i] = AssertNonZero();
+        priceNonZero[i].in <== prices[i];
+    }
+    component thresholdBelowBps = LessThan(THRESHOLD_BITS);
+    thresholdBelowBps.in[0] <== thresholdBps;
+    thresholdBelowBps.in[1] <== BPS;
+    thresholdBelowBps.out === 1;
+
+    // --- Rule 7: the public commitment and latest price are these prices. ---
+    component commitment = PricesCommitment(N);
+    commitment.prices <== prices;
+    commitment.root === pricesCommitment;
+    prices[N - 1] === latestPrice;
+
+    // --- Rule 2: MA = floor(sum / N). ---
+    component movingAverage = MovingAverage(N, PRICE_BITS);
+    movingAverage.prices <== prices;
+    signal average <== movingAverage.average;
+
+    // --- Rule 3: the action agrees with the deviation from the MA. ---
+    // All sides are < 2^64 · 2·10^4 < 2^79, so 80-bit comparators are sound.
+    //   below band: latestPrice·10^4 < MA·(10^4 − thresholdBps)   (BUY allowed)
+    //   above band: latestPrice·10^4 > MA·(10^4 + thresholdBps)   (SELL allowed)
+    signal scaledPrice <== latestPrice * BPS;
+    signal lowerBand <== average * (BPS - thresholdBps);
+    signal upperBand <== average * (BPS + thresholdBps);
+    component belowBand = LessThan(80);
+    belowBand.in[0] <== scaledPrice;
+    belowBand.in[1] <== lowerBand;
+    component aboveBand = LessThan(80);
+    aboveBand.in[0] <== upperBand;
+    aboveBand.in[1] <== scaledPrice;
+    isBuy * (1 - belowBand.out) === 0;
+    isSell * (1 - aboveBand.out) === 0;
+
+    // --- Rule 4: HOLD if and only if size = 0. ---
+    component sizeIsZero = IsZero();
+    sizeIsZero.in <== size;
+    isHold === sizeIsZero.out;
+
+    // --- Rule 5: BUY keeps position + size ≤ maxPosition (the cap). ---
+    // position + size < 2^97; maxPosition < 2^96.
+    component withinCap = LessEqThan(AMOUNT_BITS + 1);
+    withinCap.in[0] <== position + size;
+    withinCap.in[1] <== maxPosition;
+    isBuy * (1 - withinCap.out) === 0;
+
+    // --- Rule 6: SELL keeps size ≤ position (no short selling). ---
+    component withinPosition = LessEqThan(AMOUNT_BITS);
+    withinPosition.in[0] <== size;
+    withinPosition.in[1] <== position;
+    isSell * (1 - withinPosition.out) === 0;
+
+    // --- Binding: modelHash and context enter a constraint each, so the ---
+    // verifying key depends on them and no proof verifies with other values.
+    signal modelHashSquared <== modelHash * modelHash;
+    signal contextSquared <== context * context;
+}

@@ -1,0 +1,53 @@
+/** Typed errors of the circuits package. Each message says what to do. */
+
+/** Input that cannot be a policy statement at all (wrong shape, range, type). */
+export class InvalidPolicyInputError extends Error {
+  override readonly name = "InvalidPolicyInputError";
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(`${field}: ${message}`);
+  }
+}
+
+/** The numbered policy rules of policy.circom. */
+export type PolicyRule =
+  | "RANGE" // rule 1
+  | "BAND" // rule 3: action vs deviation from the MA
+  | "HOLD_SIZE" // rule 4: HOLD iff size = 0
+  | "POSITION_CAP" // rule 5
+  | "NO_SHORT"; // rule 6
+
+/** A well-formed signal that the policy forbids: it would never prove. */
+export class PolicyViolationError extends Error {
+  override readonly name = "PolicyViolationError";
+  constructor(
+    readonly rule: PolicyRule,
+    readonly reason: string,
+  ) {
+    super(`policy rule ${rule} rejects this signal: ${reason}`);
+  }
+}
+
+/** A prover artifact (wasm, zkey, vkey) is missing or unreadable. */
+export class ProverArtifactError extends Error {
+  override readonly name = "ProverArtifactError";
+  constructor(
+    readonly path: string,
+    hint: string,
+  ) {
+    super(`cannot load ${path}: ${hint}`);
+  }
+}
+
+/** The witness calculator rejected the input: a constraint the pre-checks did not catch. */
+export class WitnessError extends Error {
+  override readonly name = "WitnessError";
+  constructor(
+    readonly detail: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`witness generation failed (the input violates a circuit constraint): ${detail}`, options);
+  }
+}

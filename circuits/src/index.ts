@@ -1,0 +1,13 @@
+/**
+ * @zkagent/circuits — policy v1: the statement's constants, the pure helpers
+ * both sides share, `evaluatePolicy`, and the in-process Groth16 prover.
+ */
+export * from "./policy-constants.ts";
+export * from "./errors.ts";
+export * from "./public-values.ts";
+export * from "./commitment.ts";
+export * from "./binding.ts";
+export * from "./evaluate-policy.ts";
+export * from "./witness-input.ts";
+export * from "./prover.ts";
+export { defaultArtifactPaths, type ArtifactPaths } from "./artifacts.ts";

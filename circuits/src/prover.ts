@@ -1,0 +1,173 @@
+import { readFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { performance } from "node:perf_hooks";
+
+import * as snarkjs from "snarkjs";
+
+import { defaultArtifactPaths, type ArtifactPaths } from "./artifacts.ts";
+import { PolicyViolationError, ProverArtifactError, WitnessError } from "./errors.ts";
+import { evaluatePolicy } from "./evaluate-policy.ts";
+import { WINDOW_SIZE } from "./policy-constants.ts";
+import type { PublicSignals, PublicValues } from "./public-values.ts";
+import { circuitInputOf, type CircuitInput, type ProofRequest } from "./witness-input.ts";
+
+/** A Groth16 proof as snarkjs returns it (decimal strings). */
+export interface Groth16Proof {
+  pi_a: string[];
+  pi_b: string[][];
+  pi_c: string[];
+  protocol: string;
+  curve: string;
+}
+
+/** The verifier contract's argument shape (pB's pairs already swapped for the EVM). */
+export interface SolidityProof {
+  pA: [bigint, bigint];
+  pB: [[bigint, bigint], [bigint, bigint]];
+  pC: [bigint, bigint];
+}
+
+export interface PolicyProof {
+  proof: Groth16Proof;
+  publicSignals: PublicSignals;
+  publicValues: PublicValues;
+  solidityProof: SolidityProof;
+  timings: { witnessMs: number; proveMs: number };
+}
+
+interface WitnessCalculator {
+  calculateWTNSBin(input: CircuitInput, sanityCheck: number): Promise<Uint8Array>;
+}
+type WitnessCalculatorBuilder = (wasm: Uint8Array) => Promise<WitnessCalculator>;
+
+async function readArtifact(path: string, hint: string): Promise<Uint8Array> {
+  try {
+    return new Uint8Array(await readFile(path));
+  } catch (error) {
+    throw new ProverArtifactError(path, `${hint} (${(error as Error).message})`);
+  }
+}
+
+/** Converts a snarkjs proof to the verifier contract's argument shape. */
+export function toSolidityProof(proof: Groth16Proof): SolidityProof {
+  const n = (s: string | undefined) => BigInt(s ?? "0");
+  const [a, b, c] = [proof.pi_a, proof.pi_b, proof.pi_c];
+  // The EVM's pairing precompile takes G2 coordinates as (imaginary, real).
+  return {
+    pA: [n(a[0]), n(a[1])],
+    pB: [
+      [n(b[0]?.[1]), n(b[0]?.[0])],
+      [n(b[1]?.[1]), n(b[1]?.[0])],
+    ],
+    pC: [n(c[0]), n(c[1])],
+  };
+}
+
+/**
+ * Proves policy v1 statements. Loads the witness calculator, the zkey and the
+ * verification key once; every `prove` after that is in memory (no file reads,
+ * no process starts). Call `close()` when done: snarkjs keeps worker threads
+ * alive otherwise and the process never exits.
+ */
+export class PolicyProver {
+  private closed = false;
+
+  private constructor(
+    private readonly witnessCalculator: WitnessCalculator,
+    private readonly zkey: Uint8Array,
+    readonly verificationKey: unknown,
+    readonly windowSize: number,
+  ) {}
+
+  /** Loads the artifacts (default: this package's build and ceremony folders). */
+  static async load(paths: Partial<ArtifactPaths> = {}, windowSize = WINDOW_SIZE): Promise<PolicyProver> {
+    const p = { ...defaultArtifactPaths, ...paths };
+    const buildHint = "run `pnpm --filter @zkagent/circuits build` first";
+    const wasm = await readArtifact(p.wasm, buildHint);
+    const zkey = await readArtifact(
+      p.zkey,
+      "the committed zkey is missing: restore circuits/ceremony or run the ceremony",
+    );
+    const vkeyBytes = await readArtifact(p.vkey, "the committed verification key is missing");
+    let builder: WitnessCalculatorBuilder;
+    try {
+      builder = createRequire(import.meta.url)(p.witnessCalculator) as WitnessCalculatorBuilder;
+    } catch (error) {
+      throw new ProverArtifactError(p.witnessCalculator, `${buildHint} (${(error as Error).message})`);
+    }
+    const witnessCalculator = await builder(wasm);
+    return new PolicyProver(witnessCalculator, zkey, JSON.parse(new TextDecoder().decode(vkeyBytes)), windowSize);
+  }
+
+  /**
+   * Proves that `request` obeys the policy. Refuses before any proving work:
+   * malformed input ({@link InvalidPolicyInputError}) and policy violations
+   * ({@link PolicyViolationError}, naming the rule).
+   */
+  async prove(request: ProofRequest): Promise<PolicyProof> {
+    const verdict = evaluatePolicy(request, this.windowSize);
+    if (!verdict.compliant) throw new PolicyViolationError(verdict.rule, verdict.reason);
+    return this.proveUnchecked(request);
+  }
+
+  /** Proves without the TypeScript pre-check: only the circuit decides. For tests of the circuit itself. */
+  async proveUnchecked(request: ProofRequest): Promise<PolicyProof> {
+    if (this.closed) throw new Error("PolicyProver is closed; load a new one");
+    const { input, publicSignals, publicValues } = circuitInputOf(request, this.windowSize);
+
+    const witnessStart = performance.now();
+    let witness: Uint8Array;
+    try {
+      witness = await this.witnessCalculator.calculateWTNSBin(input, 0);
+    } catch (error) {
+      throw new WitnessError(String((error as Error).message).trim(), { cause: error });
+    }
+    const proveStart = performance.now();
+    const { proof, publicSignals: provedSignals } = (await snarkjs.groth16.prove(
+      { type: "mem", data: this.zkey },
+      { type: "mem", data: witness },
+    )) as { proof: Groth16Proof; publicSignals: string[] };
+    const proveEnd = performance.now();
+
+    // The witness's public signals must be exactly what we packed; anything else is a bug.
+    if (provedSignals.some((s, i) => BigInt(s) !== publicSignals[i])) {
+      throw new Error(`internal: proved public signals ${provedSignals.join(",")} differ from the packed values`);
+    }
+    return {
+      proof,
+      publicSignals,
+      publicValues,
+      solidityProof: toSolidityProof(proof),
+      timings: { witnessMs: proveStart - witnessStart, proveMs: proveEnd - proveStart },
+    };
+  }
+
+  /** Verifies a proof off-chain against the loaded verification key. */
+  async verify(proof: Groth16Proof, publicSignals: readonly bigint[]): Promise<boolean> {
+    return verifyPolicyProof(this.verificationKey, proof, publicSignals);
+  }
+
+  /** Ends snarkjs's worker threads. The prover cannot be used afterwards. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await terminateSnarkjs();
+  }
+}
+
+/** Verifies a proof against a verification key object (the auditor uses this directly). */
+export async function verifyPolicyProof(
+  verificationKey: unknown,
+  proof: Groth16Proof,
+  publicSignals: readonly bigint[],
+): Promise<boolean> {
+  return (await snarkjs.groth16.verify(verificationKey, publicSignals.map(String), proof)) as boolean;
+}
+
+/** snarkjs caches the curve (and its worker threads) globally; terminating it lets the process exit. */
+export async function terminateSnarkjs(): Promise<void> {
+  const cached = (globalThis as { curve_bn128?: { terminate(): Promise<void> } }).curve_bn128;
+  if (cached) {
+    await cached.terminate();
+    delete (globalThis as { curve_bn128?: unknown }).curve_bn128;
+  }
+}

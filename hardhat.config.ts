@@ -1,0 +1,82 @@
+import { createRequire } from "node:module";
+
+import hardhatToolboxMochaEthers from "@nomicfoundation/hardhat-toolbox-mocha-ethers";
+import { configVariable, defineConfig } from "hardhat/config";
+
+const require = createRequire(import.meta.url);
+
+/**
+ * solc comes from the npm `solc` package (its WebAssembly build), never from
+ * the compiler download service: installs and builds must work with only the
+ * npm registry reachable. `version` must equal the installed npm version.
+ */
+const SOLC_VERSION = "0.8.28";
+const solcPath = require.resolve("solc/soljson.js");
+
+export default defineConfig({
+  plugins: [hardhatToolboxMochaEthers],
+  paths: {
+    // Hand-written Solidity and the generated verifier live in the contracts
+    // package; the cross-package mocha suites live in the top-level test/.
+    sources: "packages/contracts/src",
+    tests: {
+      mocha: "test",
+      solidity: "packages/contracts/test",
+    },
+  },
+  solidity: {
+    version: SOLC_VERSION,
+    path: solcPath,
+    settings: {
+      optimizer: { enabled: true, runs: 10_000 },
+      evmVersion: "cancun",
+    },
+    // Built for their artifacts and typechain bindings: Chainlink's own mock
+    // feed and canonical WETH9 for local worlds, Uniswap's interfaces for typing.
+    npmFilesToBuild: [
+      "@chainlink/contracts/src/v0.8/shared/mocks/MockV3Aggregator.sol",
+      "@chainlink/contracts/src/v0.8/vendor/canonical-weth/WETH9.sol",
+      "@uniswap/v3-core/contracts/interfaces/IUniswapV3Pool.sol",
+      "@uniswap/v3-periphery/contracts/interfaces/ISwapRouter.sol",
+    ],
+  },
+  // Bindings live with the contracts package so the agent imports them from there.
+  typechain: { outDir: "packages/contracts/typechain" },
+  // A fork of a local `hardhat node` (chain 31337) needs to know which rules
+  // that chain's blocks ran under; the node runs the default network's hardfork.
+  chainDescriptors: {
+    31337: { name: "Hardhat (local node)", chainType: "l1", hardforkHistory: { cancun: { blockNumber: 0 } } },
+  },
+  networks: {
+    // The in-process chain every test and the demo run on (also what `hardhat node` serves).
+    default: {
+      type: "edr-simulated",
+      chainType: "l1",
+      hardfork: "cancun",
+    },
+    localhost: {
+      type: "http",
+      url: process.env.LOCALHOST_URL ?? "http://127.0.0.1:8545",
+    },
+    // A simulated chain forking FORK_URL: a local `hardhat node` in CI
+    // (scripts/fork-suite.ts) or a real chain's RPC.
+    fork: {
+      type: "edr-simulated",
+      chainType: "l1",
+      hardfork: "cancun",
+      forking: { url: configVariable("FORK_URL") },
+    },
+    arbitrum: {
+      type: "http",
+      chainId: 42161,
+      url: configVariable("ARBITRUM_RPC_URL"),
+      accounts: [configVariable("DEPLOYER_PRIVATE_KEY")],
+    },
+    arbitrumSepolia: {
+      type: "http",
+      chainId: 421614,
+      url: configVariable("ARBITRUM_SEPOLIA_RPC_URL"),
+      accounts: [configVariable("DEPLOYER_PRIVATE_KEY")],
+    },
+  },
+});

@@ -1,0 +1,6 @@
+export * from "./deploy-world.ts";
+export * from "./feeds.ts";
+export * from "./arbitrage.ts";
+export * from "./price-math.ts";
+export { uniswapArtifacts } from "./uniswap-artifacts.ts";
+export * from "./address-book.ts";

@@ -1,0 +1,106 @@
+/**
+ * The fork suite, for real: starts `hardhat node` on 127.0.0.1 at a free port,
+ * deploys the world onto it, runs test/fork on a network that forks that node
+ * over JSON-RPC, and stops the node (also on failure or Ctrl-C).
+ *
+ * With FORK_URL already set (a real chain's RPC), no node is started: the
+ * suite forks FORK_URL and uses the canonical address book for its chain.
+ *
+ *   tsx scripts/fork-suite.ts
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+const hardhat = join(process.cwd(), "node_modules/.bin/hardhat");
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
+    });
+  });
+}
+
+async function waitForRpc(url: string, node: ChildProcess, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (node.exitCode !== null) throw new Error(`hardhat node exited early with code ${node.exitCode}`);
+    try {
+      const response = await fetch(url, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }),
+      });
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`hardhat node did not answer at ${url} within ${timeoutMs} ms`);
+}
+
+function run(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  return new Promise((resolve) => {
+    const child = spawn(hardhat, args, { stdio: "inherit", env: { ...process.env, ...env } });
+    child.on("close", (code) => resolve(code ?? 1));
+  });
+}
+
+const testArgs = ["test", "mocha", "--network", "fork", "test/fork/uniswap-on-fork.test.ts"];
+
+if (process.env.FORK_URL) {
+  console.log("fork suite: mode = real chain (FORK_URL is set); canonical address book");
+  process.exit(await run(testArgs, {}));
+}
+
+const port = await freePort();
+const url = `http://127.0.0.1:${port}`;
+const work = mkdtempSync(join(tmpdir(), "zkagent-fork-"));
+const addressBook = join(work, "address-book.json");
+console.log(`fork suite: mode = local node (hardhat node on ${url}, world deployed onto it)`);
+// Its own process group: Hardhat may re-spawn itself, and the whole group must stop with us.
+const node = spawn(hardhat, ["node", "--hostname", "127.0.0.1", "--port", String(port)], {
+  stdio: ["ignore", "ignore", "inherit"],
+  detached: true,
+});
+const stop = async () => {
+  rmSync(work, { recursive: true, force: true });
+  if (node.exitCode !== null) return;
+  const exited = new Promise((resolve) => node.once("exit", resolve));
+  const signalGroup = (signal: NodeJS.Signals) => {
+    try {
+      process.kill(-node.pid!, signal);
+    } catch {
+      // already gone
+    }
+  };
+  signalGroup("SIGTERM");
+  const killTimer = setTimeout(() => signalGroup("SIGKILL"), 3_000);
+  await exited;
+  clearTimeout(killTimer);
+};
+process.on("SIGINT", () => void stop().then(() => process.exit(130)));
+
+let code = 1;
+try {
+  await waitForRpc(url, node);
+  const deployed = await run(["run", "--network", "localhost", "scripts/deploy-local-world.ts"], {
+    LOCALHOST_URL: url,
+    ZKAGENT_ADDRESS_BOOK: addressBook,
+  });
+  if (deployed !== 0) throw new Error(`deploying the world onto the node failed (exit ${deployed})`);
+  code = await run(testArgs, { FORK_URL: url, ZKAGENT_ADDRESS_BOOK: addressBook });
+} catch (error) {
+  console.error(`fork suite: ${(error as Error).message}`);
+} finally {
+  await stop();
+}
+process.exit(code);
