@@ -13,6 +13,10 @@ const require = createRequire(import.meta.url);
 const SOLC_VERSION = "0.8.28";
 const solcPath = require.resolve("solc/soljson.js");
 
+function compilerSettings(viaIR: boolean) {
+  return { optimizer: { enabled: true, runs: 1_000_000 }, evmVersion: "cancun", viaIR };
+}
+
 export default defineConfig({
   plugins: [hardhatToolboxMochaEthers],
   paths: {
@@ -25,11 +29,15 @@ export default defineConfig({
     },
   },
   solidity: {
-    version: SOLC_VERSION,
-    path: solcPath,
-    settings: {
-      optimizer: { enabled: true, runs: 10_000 },
-      evmVersion: "cancun",
+    // Trades are the hot path and deployment is rare: optimise for runtime gas. The IR pipeline
+    // saves ~2.4k gas per trade; the generated verifier (plain assembly) is cheaper without it.
+    compilers: [{ version: SOLC_VERSION, path: solcPath, settings: compilerSettings(true) }],
+    overrides: {
+      "packages/contracts/src/generated/PolicyVerifier.sol": {
+        version: SOLC_VERSION,
+        path: solcPath,
+        settings: compilerSettings(false),
+      },
     },
     // Built for their artifacts and typechain bindings: Chainlink's own mock
     // feed and canonical WETH9 for local worlds, Uniswap's interfaces for typing.

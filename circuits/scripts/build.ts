@@ -6,9 +6,9 @@
  *   tsx scripts/build.ts [--main path/to/main.circom] [--out dir]
  */
 import { spawnSync } from "node:child_process";
-import { mkdirSync, realpathSync } from "node:fs";
+import { mkdirSync, realpathSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { dirname, relative, resolve } from "node:path";
+import { basename, dirname, join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
 
 import { circuitsRoot, paths } from "./paths.ts";
@@ -43,6 +43,10 @@ export function compileCircuit(mainCircuit = paths.mainCircuit, outDir = paths.b
     process.stderr.write(result.stderr);
     throw new Error(`circom2 failed with exit code ${result.status}`);
   }
+  // The generated witness_calculator.js is CommonJS inside an ESM package: say so, or Node
+  // refuses to require() it.
+  const mainName = basename(mainCircuit, ".circom");
+  writeFileSync(join(outDir, `${mainName}_js`, "package.json"), '{ "type": "commonjs" }\n');
   return result.stdout;
 }
 

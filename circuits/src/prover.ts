@@ -22,9 +22,9 @@ export interface Groth16Proof {
 
 /** The verifier contract's argument shape (pB's pairs already swapped for the EVM). */
 export interface SolidityProof {
-  pA: [bigint, bigint];
-  pB: [[bigint, bigint], [bigint, bigint]];
-  pC: [bigint, bigint];
+  a: [bigint, bigint];
+  b: [[bigint, bigint], [bigint, bigint]];
+  c: [bigint, bigint];
 }
 
 export interface PolicyProof {
@@ -54,12 +54,12 @@ export function toSolidityProof(proof: Groth16Proof): SolidityProof {
   const [a, b, c] = [proof.pi_a, proof.pi_b, proof.pi_c];
   // The EVM's pairing precompile takes G2 coordinates as (imaginary, real).
   return {
-    pA: [n(a[0]), n(a[1])],
-    pB: [
+    a: [n(a[0]), n(a[1])],
+    b: [
       [n(b[0]?.[1]), n(b[0]?.[0])],
       [n(b[1]?.[1]), n(b[1]?.[0])],
     ],
-    pC: [n(c[0]), n(c[1])],
+    c: [n(c[0]), n(c[1])],
   };
 }
 

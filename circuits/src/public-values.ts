@@ -6,13 +6,19 @@ import {
   MAX_PRICE_EXCLUSIVE,
   MAX_ROUND_EXCLUSIVE,
   PRICE_BITS,
+  ROUND_BITS,
   SNARK_SCALAR_FIELD,
   THRESHOLD_BITS,
 } from "./policy-constants.ts";
 
 /**
- * The proof's six public inputs, in circuit order. Packing (low bits first)
- * mirrors policy.circom and packages/contracts/src/libraries/PublicValues.sol.
+ * The values behind the proof's five public inputs. Packing (low bits first)
+ * mirrors policy.circom and packages/contracts/src/libraries/PublicValues.sol:
+ *   0 pricesCommitment
+ *   1 marketAndTrade     latestPrice (64) | roundId (80) | size (96) | action (2)
+ *   2 policyAndPosition  maxPosition (96) | thresholdBps (16) | position (96)
+ *   3 modelHash
+ *   4 context
  */
 export interface PublicValues {
   pricesCommitment: bigint;
@@ -27,8 +33,9 @@ export interface PublicValues {
   context: bigint;
 }
 
-/** The six field elements a verifier sees. */
-export type PublicSignals = readonly [bigint, bigint, bigint, bigint, bigint, bigint];
+/** The five field elements a verifier sees. */
+export type PublicSignals = [bigint, bigint, bigint, bigint, bigint];
+export const PUBLIC_SIGNAL_COUNT = 5;
 
 function assertBelow(field: string, value: bigint, bound: bigint): void {
   if (value < 0n || value >= bound) {
@@ -36,11 +43,19 @@ function assertBelow(field: string, value: bigint, bound: bigint): void {
   }
 }
 
-/** roundAndPrice = latestPrice | roundId << 64 */
-export function packRoundAndPrice(roundId: bigint, latestPrice: bigint): bigint {
+const ROUND_SHIFT = PRICE_BITS;
+const SIZE_SHIFT = PRICE_BITS + ROUND_BITS;
+const ACTION_SHIFT = SIZE_SHIFT + AMOUNT_BITS;
+
+/** marketAndTrade = latestPrice | roundId << 64 | size << 144 | action << 240 */
+export function packMarketAndTrade(roundId: bigint, latestPrice: bigint, action: Action, size: bigint): bigint {
   assertBelow("roundId", roundId, MAX_ROUND_EXCLUSIVE);
   assertBelow("latestPrice", latestPrice, MAX_PRICE_EXCLUSIVE);
-  return latestPrice | (roundId << PRICE_BITS);
+  if (action !== Action.HOLD && action !== Action.BUY && action !== Action.SELL) {
+    throw new InvalidPolicyInputError("action", `must be 0 (HOLD), 1 (BUY) or 2 (SELL), got ${String(action)}`);
+  }
+  assertBelow("size", size, MAX_AMOUNT_EXCLUSIVE);
+  return latestPrice | (roundId << ROUND_SHIFT) | (size << SIZE_SHIFT) | (BigInt(action) << ACTION_SHIFT);
 }
 
 /** policyAndPosition = maxPosition | thresholdBps << 96 | position << 112 */
@@ -51,27 +66,17 @@ export function packPolicyAndPosition(maxPosition: bigint, thresholdBps: bigint,
   return maxPosition | (thresholdBps << AMOUNT_BITS) | (position << (AMOUNT_BITS + THRESHOLD_BITS));
 }
 
-/** trade = size | action << 96 */
-export function packTrade(action: Action, size: bigint): bigint {
-  if (action !== Action.HOLD && action !== Action.BUY && action !== Action.SELL) {
-    throw new InvalidPolicyInputError("action", `must be 0 (HOLD), 1 (BUY) or 2 (SELL), got ${String(action)}`);
-  }
-  assertBelow("size", size, MAX_AMOUNT_EXCLUSIVE);
-  return size | (BigInt(action) << AMOUNT_BITS);
-}
-
 const mask = (bits: bigint) => (1n << bits) - 1n;
 
-/** Packs the values into the verifier's six public signals. */
+/** Packs the values into the verifier's five public signals. */
 export function packPublicValues(values: PublicValues): PublicSignals {
   assertBelow("pricesCommitment", values.pricesCommitment, SNARK_SCALAR_FIELD);
   assertBelow("modelHash", values.modelHash, SNARK_SCALAR_FIELD);
   assertBelow("context", values.context, SNARK_SCALAR_FIELD);
   return [
     values.pricesCommitment,
-    packRoundAndPrice(values.roundId, values.latestPrice),
+    packMarketAndTrade(values.roundId, values.latestPrice, values.action, values.size),
     packPolicyAndPosition(values.maxPosition, values.thresholdBps, values.position),
-    packTrade(values.action, values.size),
     values.modelHash,
     values.context,
   ];
@@ -79,21 +84,23 @@ export function packPublicValues(values: PublicValues): PublicSignals {
 
 /** The inverse of {@link packPublicValues} (used by the auditor on calldata). */
 export function unpackPublicValues(signals: readonly bigint[]): PublicValues {
-  if (signals.length !== 6) {
-    throw new InvalidPolicyInputError("publicSignals", `expected 6 values, got ${signals.length}`);
+  if (signals.length !== PUBLIC_SIGNAL_COUNT) {
+    throw new InvalidPolicyInputError("publicSignals", `expected ${PUBLIC_SIGNAL_COUNT} values, got ${signals.length}`);
   }
-  const [pricesCommitment, roundAndPrice, policyAndPosition, trade, modelHash, context] = signals as PublicSignals;
-  const actionBits = trade >> AMOUNT_BITS;
-  if (actionBits > 2n) throw new InvalidPolicyInputError("trade", `action bits ${actionBits} are not an action`);
+  const [pricesCommitment, marketAndTrade, policyAndPosition, modelHash, context] = signals as PublicSignals;
+  const actionBits = marketAndTrade >> ACTION_SHIFT;
+  if (actionBits > 2n) {
+    throw new InvalidPolicyInputError("marketAndTrade", `action bits ${actionBits} are not an action`);
+  }
   return {
     pricesCommitment,
-    latestPrice: roundAndPrice & mask(PRICE_BITS),
-    roundId: roundAndPrice >> PRICE_BITS,
+    latestPrice: marketAndTrade & mask(PRICE_BITS),
+    roundId: (marketAndTrade >> ROUND_SHIFT) & mask(ROUND_BITS),
+    size: (marketAndTrade >> SIZE_SHIFT) & mask(AMOUNT_BITS),
+    action: Number(actionBits) as Action,
     maxPosition: policyAndPosition & mask(AMOUNT_BITS),
     thresholdBps: (policyAndPosition >> AMOUNT_BITS) & mask(THRESHOLD_BITS),
     position: policyAndPosition >> (AMOUNT_BITS + THRESHOLD_BITS),
-    action: Number(actionBits) as Action,
-    size: trade & mask(AMOUNT_BITS),
     modelHash,
     context,
   };

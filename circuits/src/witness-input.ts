@@ -14,9 +14,8 @@ export interface ProofRequest extends PolicyStatement {
 export interface CircuitInput {
   prices: bigint[];
   pricesCommitment: bigint;
-  roundAndPrice: bigint;
+  marketAndTrade: bigint;
   policyAndPosition: bigint;
-  trade: bigint;
   modelHash: bigint;
   context: bigint;
   [signal: string]: bigint | bigint[];
@@ -46,14 +45,13 @@ export function circuitInputOf(
 ): { input: CircuitInput; publicSignals: PublicSignals; publicValues: PublicValues } {
   const publicValues = publicValuesOf(request, windowSize);
   const publicSignals = packPublicValues(publicValues);
-  const [commitment, roundAndPrice, policyAndPosition, trade, modelHash, context] = publicSignals;
+  const [commitment, marketAndTrade, policyAndPosition, modelHash, context] = publicSignals;
   return {
     input: {
       prices: [...request.prices],
       pricesCommitment: commitment,
-      roundAndPrice,
+      marketAndTrade,
       policyAndPosition,
-      trade,
       modelHash,
       context,
     },

@@ -44,9 +44,9 @@ describe("PolicyProver (in-process Groth16)", function () {
 
   it("returns calldata in the verifier's shape with pB's pairs swapped", async () => {
     const { proof, solidityProof } = await prover.prove(holdRequest);
-    expect(solidityProof.pA).to.deep.equal([BigInt(proof.pi_a[0]!), BigInt(proof.pi_a[1]!)]);
-    expect(solidityProof.pB[0]).to.deep.equal([BigInt(proof.pi_b[0]![1]!), BigInt(proof.pi_b[0]![0]!)]);
-    expect(solidityProof.pC).to.deep.equal([BigInt(proof.pi_c[0]!), BigInt(proof.pi_c[1]!)]);
+    expect(solidityProof.a).to.deep.equal([BigInt(proof.pi_a[0]!), BigInt(proof.pi_a[1]!)]);
+    expect(solidityProof.b[0]).to.deep.equal([BigInt(proof.pi_b[0]![1]!), BigInt(proof.pi_b[0]![0]!)]);
+    expect(solidityProof.c).to.deep.equal([BigInt(proof.pi_c[0]!), BigInt(proof.pi_c[1]!)]);
   });
 
   describe("rejects malformed input before proving, naming the field", () => {

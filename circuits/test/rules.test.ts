@@ -74,7 +74,7 @@ describe("policy rules are constraints", function () {
 
   it("rule COMMITMENT: a public latest price that is not the window's last fails the R1CS", async () => {
     const { input } = circuitInputOf(holdRequest);
-    expect(await satisfiesR1cs({ ...input, roundAndPrice: input.roundAndPrice + 1n })).to.equal(false);
+    expect(await satisfiesR1cs({ ...input, marketAndTrade: input.marketAndTrade + 1n })).to.equal(false);
   });
 
   it("accepts a BUY that lands exactly on maxPosition", async () => {
@@ -85,6 +85,6 @@ describe("policy rules are constraints", function () {
 
   it("rejects an action value of 3 (both flag bits) in the R1CS", async () => {
     const { input } = circuitInputOf(holdRequest);
-    expect(await satisfiesR1cs({ ...input, trade: 3n << 96n })).to.equal(false);
+    expect(await satisfiesR1cs({ ...input, marketAndTrade: input.marketAndTrade | (3n << 240n) })).to.equal(false);
   });
 });

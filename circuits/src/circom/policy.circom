@@ -24,14 +24,15 @@ include "lib/prices-commitment.circom";
 // Units: prices are Chainlink answers (8 decimals); sizes and positions are
 // base-token (WETH) wei; thresholdBps is in basis points.
 //
-// Public inputs, in this order (packed to keep the verifier near 230k gas;
-// low bits first, TypeScript twin in circuits/src/public-values.ts):
+// Public inputs, in this order (packed: each costs ~7k gas to verify; low
+// bits first; TypeScript twin circuits/src/public-values.ts, Solidity twin
+// packages/contracts/src/libraries/PublicValues.sol):
 //   0 pricesCommitment    Poseidon tree root of prices[0..N-1]
-//   1 roundAndPrice       latestPrice (64 bits) | roundId (80 bits)
+//   1 marketAndTrade      latestPrice (64) | roundId (80) | size (96) | action (2)
+//                         action: 0 HOLD, 1 BUY, 2 SELL
 //   2 policyAndPosition   maxPosition (96) | thresholdBps (16) | position (96)
-//   3 trade               size (96) | action (2): 0 HOLD, 1 BUY, 2 SELL
-//   4 modelHash           uint256(sha256(model file)) >> 8
-//   5 context             uint256(keccak256(abi.encode(chainId, trader, agent, nonce))) >> 8
+//   3 modelHash           uint256(sha256(model file)) >> 8
+//   4 context             uint256(keccak256(abi.encode(chainId, trader, agent, nonce))) >> 8
 // ============================================================================
 template PolicyV1(N) {
     var PRICE_BITS = 64;
@@ -43,17 +44,23 @@ template PolicyV1(N) {
     signal input prices[N];
 
     signal input pricesCommitment;
-    signal input roundAndPrice;
+    signal input marketAndTrade;
     signal input policyAndPosition;
-    signal input trade;
     signal input modelHash;
     signal input context;
 
     // --- Unpack the public values (each field range-checked by its width) ---
-    component roundFields = Unpack(2, [PRICE_BITS, ROUND_BITS]);
-    roundFields.packed <== roundAndPrice;
-    signal latestPrice <== roundFields.fields[0];
-    // roundFields.fields[1] is roundId: range-checked here, compared on-chain.
+    // The action's two bits are unpacked as flags: bit 0 = BUY, bit 1 = SELL;
+    // both set (action 3) is not an action.
+    component marketFields = Unpack(5, [PRICE_BITS, ROUND_BITS, AMOUNT_BITS, 1, 1]);
+    marketFields.packed <== marketAndTrade;
+    signal latestPrice <== marketFields.fields[0];
+    // marketFields.fields[1] is roundId: range-checked here, compared on-chain.
+    signal size <== marketFields.fields[2];
+    signal isBuy <== marketFields.fields[3];
+    signal isSell <== marketFields.fields[4];
+    isBuy * isSell === 0;
+    signal isHold <== 1 - isBuy - isSell;
 
     component policyFields = Unpack(3, [AMOUNT_BITS, THRESHOLD_BITS, AMOUNT_BITS]);
     policyFields.packed <== policyAndPosition;
@@ -61,15 +68,6 @@ template PolicyV1(N) {
     signal thresholdBps <== policyFields.fields[1];
     signal position <== policyFields.fields[2];
 
-    // The action's two bits are unpacked as flags: bit 0 = BUY, bit 1 = SELL;
-    // both set (action 3) is not an action.
-    component tradeFields = Unpack(3, [AMOUNT_BITS, 1, 1]);
-    tradeFields.packed <== trade;
-    signal size <== tradeFields.fields[0];
-    signal isBuy <== tradeFields.fields[1];
-    signal isSell <== tradeFields.fields[2];
-    isBuy * isSell === 0;
-    signal isHold <== 1 - isBuy - isSell;
 
     // --- Rule 1: ranges. Every price in (0, 2^64); thresholdBps < 10 000. ---
     // (size, position and maxPosition are < 2^96 by their unpacked widths.)

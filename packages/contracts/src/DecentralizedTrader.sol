@@ -1,0 +1,310 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {AggregatorV3Interface} from "@chainlink/contracts/src/v0.8/shared/interfaces/AggregatorV3Interface.sol";
+import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
+import {Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+import {ISwapRouter} from "@uniswap/v3-periphery/contracts/interfaces/ISwapRouter.sol";
+
+import {AgentLedger} from "./base/AgentLedger.sol";
+import {IDecentralizedTrader} from "./interfaces/IDecentralizedTrader.sol";
+import {IModelRegistry} from "./interfaces/IModelRegistry.sol";
+import {IPolicyVerifier} from "./interfaces/IPolicyVerifier.sol";
+import {OracleGuard} from "./libraries/OracleGuard.sol";
+import {PublicValues} from "./libraries/PublicValues.sol";
+import {SlippageMath} from "./libraries/SlippageMath.sol";
+
+/// @title DecentralizedTrader
+/// @notice A vault holding its owner's base (WETH) and quote (USDC) tokens that authorised agents
+/// trade on Uniswap V3, one trade per Groth16 proof that the trade obeys the owner's policy over
+/// the oracle's data, from an approved model, bound to this chain, contract, agent and nonce.
+/// @author zkagent
+/// @dev Note: what a proof shows is policy compliance over committed data; that the named model
+/// produced the signal is the agent's attestation. The contract checks the committed round's
+/// answer; the other 29 prices of the window are bound by the commitment and checked by the
+/// auditor. Slippage bounds come from the feed's latest answer, never from the proof's round.
+contract DecentralizedTrader is IDecentralizedTrader, AgentLedger, Ownable2Step, ReentrancyGuardTransient {
+    using SafeERC20 for IERC20;
+
+    uint256 private constant BPS = 10_000;
+
+    /// @notice The traded asset (WETH).
+    IERC20 public immutable baseToken;
+    /// @notice The unit of account (a USD stablecoin).
+    IERC20 public immutable quoteToken;
+    /// @notice Uniswap V3's SwapRouter.
+    ISwapRouter public immutable swapRouter;
+    /// @notice Chainlink base/quote feed (ETH/USD).
+    AggregatorV3Interface public immutable priceFeed;
+    /// @notice Chainlink L2 sequencer-uptime feed; address(0) on L1s.
+    AggregatorV3Interface public immutable sequencerUptimeFeed;
+    /// @notice Seconds to wait after the sequencer comes back up.
+    uint256 public immutable sequencerGracePeriod;
+    /// @notice The model registry consulted for every trade.
+    IModelRegistry public immutable modelRegistry;
+    /// @notice The policy verifier (generated from the circuit's zkey). Immutable: a key rotation
+    /// is a new trader deployment, so every trade this contract ever executed was checked by
+    /// this one verifier, which an auditor can read off the contract.
+    IPolicyVerifier public immutable verifier;
+    /// @notice 10^(baseDecimals + feedDecimals − quoteDecimals): converts base × price to quote.
+    uint256 private immutable _quoteScale;
+    /// @notice The owner's risk policy and the pause switch, in one slot.
+    /// @dev The pause flag sits beside the policy (not in OpenZeppelin's Pausable, whose flag has
+    /// a slot of its own) because every trade reads the policy anyway: one cold read instead of
+    /// two saves ~2.1k gas per trade.
+    struct PolicyAndPause {
+        uint96 maxPosition;
+        uint16 thresholdBps;
+        uint16 maxSlippageBps;
+        uint32 maxOracleAge;
+        uint24 poolFee;
+        bool paused;
+    }
+
+    PolicyAndPause private _state;
+
+    /// @notice Wiring of a trader to its market.
+    struct Wiring {
+        IERC20 baseToken;
+        IERC20 quoteToken;
+        ISwapRouter swapRouter;
+        AggregatorV3Interface priceFeed;
+        AggregatorV3Interface sequencerUptimeFeed;
+        uint256 sequencerGracePeriod;
+        IModelRegistry modelRegistry;
+        IPolicyVerifier verifier;
+    }
+
+    /// @param owner_ The vault owner.
+    /// @param wiring Tokens, router, feeds, registry and verifier.
+    /// @param policy_ The initial policy.
+    constructor(address owner_, Wiring memory wiring, Policy memory policy_) Ownable(owner_) {
+        if (
+            address(wiring.baseToken) == address(0) ||
+            address(wiring.quoteToken) == address(0) ||
+            address(wiring.swapRouter) == address(0) ||
+            address(wiring.priceFeed) == address(0) ||
+            address(wiring.modelRegistry) == address(0) ||
+            address(wiring.verifier) == address(0)
+        ) revert ZeroAddress();
+        baseToken = wiring.baseToken;
+        quoteToken = wiring.quoteToken;
+        swapRouter = wiring.swapRouter;
+        priceFeed = wiring.priceFeed;
+        sequencerUptimeFeed = wiring.sequencerUptimeFeed;
+        sequencerGracePeriod = wiring.sequencerGracePeriod;
+        modelRegistry = wiring.modelRegistry;
+        verifier = wiring.verifier;
+        _quoteScale =
+            10 **
+            (uint256(IERC20Metadata(address(wiring.baseToken)).decimals()) +
+                wiring.priceFeed.decimals() -
+                IERC20Metadata(address(wiring.quoteToken)).decimals());
+        _setPolicy(policy_);
+        // The router is Uniswap's immutable SwapRouter: one standing approval per token saves
+        // two allowance writes per trade, and swaps are bounded by the oracle anyway.
+        wiring.baseToken.forceApprove(address(wiring.swapRouter), type(uint256).max);
+        wiring.quoteToken.forceApprove(address(wiring.swapRouter), type(uint256).max);
+    }
+
+    // ----------------------------------------------------------------------------------------
+    // Trading
+    // ----------------------------------------------------------------------------------------
+
+    /// @notice Executes a BUY or SELL whose policy compliance `proof` shows.
+    /// @dev Checks (deadline, agent, public values, context, model, policy, position, oracle, proof), then
+    /// effects (nonce, position), then the swap. BUY is `exactOutputSingle` for exactly `size`
+    /// base tokens; SELL is `exactInputSingle` of `size`; both bounded by the latest oracle answer
+    /// and `maxSlippageBps`.
+    /// @param proof The Groth16 proof.
+    /// @param publicSignals The five public signals (see PublicValues).
+    /// @param deadline The latest timestamp at which the trade may execute.
+    /// @return amountIn Tokens paid to the pool.
+    /// @return amountOut Tokens received.
+    function executeTrade(
+        Groth16Proof calldata proof,
+        uint256[5] calldata publicSignals,
+        uint256 deadline
+    ) external nonReentrant returns (uint256 amountIn, uint256 amountOut) {
+        if (block.timestamp > deadline) revert DeadlineExpired(deadline, block.timestamp);
+        AgentState memory agent = _agents[msg.sender];
+        if (!agent.authorized) revert AgentNotAuthorized(msg.sender);
+
+        PublicValues.Values memory v = PublicValues.unpack(publicSignals);
+        // First the binding: a proof for another chain, contract, agent or nonce (a replay or a
+        // front-run) fails here whatever else it says.
+        uint256 expected = expectedContext(msg.sender);
+        if (v.context != expected) revert ContextMismatch(v.context, expected);
+        if (v.action == PublicValues.HOLD) revert HoldNotExecutable();
+        PolicyAndPause memory p = _state;
+        if (p.paused) revert TradingPaused();
+        if (!modelRegistry.isApproved(v.modelHash)) revert ModelNotApproved(v.modelHash);
+        if (v.maxPosition != p.maxPosition || v.thresholdBps != p.thresholdBps) {
+            revert PolicyMismatch(v.maxPosition, v.thresholdBps, p.maxPosition, p.thresholdBps);
+        }
+        if (v.position != agent.position) revert PositionMismatch(v.position, agent.position);
+
+        if (address(sequencerUptimeFeed) != address(0)) {
+            OracleGuard.checkSequencer(sequencerUptimeFeed, sequencerGracePeriod);
+        }
+        uint256 referencePrice = OracleGuard.checkRounds(priceFeed, v.roundId, v.latestPrice, p.maxOracleAge);
+
+        if (!verifier.verifyProof(proof.a, proof.b, proof.c, publicSignals)) revert InvalidProof();
+
+        // Effects before the swap: this proof's nonce is spent whatever the pool does next.
+        uint96 positionAfter = v.action == PublicValues.BUY ? agent.position + v.size : agent.position - v.size;
+        _agents[msg.sender] = AgentState({authorized: true, nonce: agent.nonce + 1, position: positionAfter});
+
+        (amountIn, amountOut) = v.action == PublicValues.BUY
+            ? _buy(v.size, referencePrice, p)
+            : _sell(v.size, referencePrice, p);
+
+        emit TradeExecuted(
+            msg.sender,
+            agent.nonce,
+            v.modelHash,
+            v.action,
+            v.size,
+            amountIn,
+            amountOut,
+            v.roundId,
+            v.pricesCommitment
+        );
+    }
+
+    function _buy(uint256 size, uint256 price, PolicyAndPause memory p) private returns (uint256, uint256) {
+        uint256 maxIn = SlippageMath.maxQuoteIn(size, price, _quoteScale, p.maxSlippageBps);
+        uint256 available = quoteToken.balanceOf(address(this));
+        if (available < maxIn) revert InsufficientVaultBalance(address(quoteToken), maxIn, available);
+        try
+            swapRouter.exactOutputSingle(
+                ISwapRouter.ExactOutputSingleParams({
+                    tokenIn: address(quoteToken),
+                    tokenOut: address(baseToken),
+                    fee: p.poolFee,
+                    recipient: address(this),
+                    deadline: block.timestamp,
+                    amountOut: size,
+                    amountInMaximum: maxIn,
+                    sqrtPriceLimitX96: 0
+                })
+            )
+        returns (uint256 amountIn) {
+            return (amountIn, size);
+        } catch (bytes memory reason) {
+            revert SwapFailed(reason);
+        }
+    }
+
+    function _sell(uint256 size, uint256 price, PolicyAndPause memory p) private returns (uint256, uint256) {
+        uint256 minOut = SlippageMath.minQuoteOut(size, price, _quoteScale, p.maxSlippageBps);
+        uint256 available = baseToken.balanceOf(address(this));
+        if (available < size) revert InsufficientVaultBalance(address(baseToken), size, available);
+        try
+            swapRouter.exactInputSingle(
+                ISwapRouter.ExactInputSingleParams({
+                    tokenIn: address(baseToken),
+                    tokenOut: address(quoteToken),
+                    fee: p.poolFee,
+                    recipient: address(this),
+                    deadline: block.timestamp,
+                    amountIn: size,
+                    amountOutMinimum: minOut,
+                    sqrtPriceLimitX96: 0
+                })
+            )
+        returns (uint256 amountOut) {
+            return (size, amountOut);
+        } catch (bytes memory reason) {
+            revert SwapFailed(reason);
+        }
+    }
+
+    // ----------------------------------------------------------------------------------------
+    // Owner
+    // ----------------------------------------------------------------------------------------
+
+    /// @notice Pulls `amount` of the base or quote token from the owner into the vault.
+    /// @param token baseToken or quoteToken.
+    /// @param amount The amount.
+    function deposit(IERC20 token, uint256 amount) external onlyOwner {
+        _requireVaultToken(token);
+        token.safeTransferFrom(msg.sender, address(this), amount);
+        emit Deposited(address(token), amount);
+    }
+
+    /// @notice Sends `amount` of any token the vault holds to `to`.
+    /// @param token The token.
+    /// @param amount The amount.
+    /// @param to The receiver.
+    function withdraw(IERC20 token, uint256 amount, address to) external onlyOwner nonReentrant {
+        if (to == address(0)) revert ZeroAddress();
+        token.safeTransfer(to, amount);
+        emit Withdrawn(address(token), amount, to);
+    }
+
+    /// @notice Replaces the policy. Proofs made under the old one stop verifying against it.
+    /// @param policy_ The new policy.
+    function setPolicy(Policy calldata policy_) external onlyOwner {
+        _setPolicy(policy_);
+    }
+
+    /// @notice Authorises or deauthorises an agent. Its nonce and position are kept.
+    /// @param agent The agent.
+    /// @param authorized The new status.
+    function setAgentAuthorization(address agent, bool authorized) external onlyOwner {
+        if (agent == address(0)) revert ZeroAddress();
+        _agents[agent].authorized = authorized;
+        emit AgentAuthorizationSet(agent, authorized);
+    }
+
+    /// @notice Stops all trading until `unpause`.
+    function pause() external onlyOwner {
+        _state.paused = true;
+        emit Paused(msg.sender);
+    }
+
+    /// @notice Resumes trading.
+    function unpause() external onlyOwner {
+        _state.paused = false;
+        emit Unpaused(msg.sender);
+    }
+
+    /// @notice The owner's current risk policy.
+    /// @return The policy.
+    function policy() external view returns (Policy memory) {
+        PolicyAndPause memory s = _state;
+        return Policy(s.maxPosition, s.thresholdBps, s.maxSlippageBps, s.maxOracleAge, s.poolFee);
+    }
+
+    /// @notice Whether trading is paused.
+    /// @return True if paused.
+    function paused() external view returns (bool) {
+        return _state.paused;
+    }
+
+    function _setPolicy(Policy memory policy_) private {
+        if (policy_.maxPosition == 0) revert InvalidPolicy("maxPosition");
+        if (policy_.thresholdBps >= BPS) revert InvalidPolicy("thresholdBps");
+        if (policy_.maxSlippageBps == 0 || policy_.maxSlippageBps >= BPS) revert InvalidPolicy("maxSlippageBps");
+        if (policy_.maxOracleAge == 0) revert InvalidPolicy("maxOracleAge");
+        if (policy_.poolFee == 0) revert InvalidPolicy("poolFee");
+        _state = PolicyAndPause(
+            policy_.maxPosition,
+            policy_.thresholdBps,
+            policy_.maxSlippageBps,
+            policy_.maxOracleAge,
+            policy_.poolFee,
+            _state.paused
+        );
+        emit PolicyUpdated(policy_);
+    }
+
+    function _requireVaultToken(IERC20 token) private view {
+        if (token != baseToken && token != quoteToken) revert InvalidPolicy("token");
+    }
+}

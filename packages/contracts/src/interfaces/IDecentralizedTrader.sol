@@ -1,0 +1,100 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+/// @title IDecentralizedTrader
+/// @notice Errors, events and types of the vault that executes policy-proven trades.
+interface IDecentralizedTrader {
+    /// @notice A Groth16 proof in the verifier's argument shape.
+    struct Groth16Proof {
+        uint256[2] a;
+        uint256[2][2] b;
+        uint256[2] c;
+    }
+
+    /// @notice The owner's risk policy. The proof must carry maxPosition and thresholdBps exactly.
+    struct Policy {
+        uint96 maxPosition;
+        uint16 thresholdBps;
+        uint16 maxSlippageBps;
+        uint32 maxOracleAge;
+        uint24 poolFee;
+    }
+
+    /// @notice Thrown when a trade is submitted while the owner has paused trading.
+    error TradingPaused();
+    /// @notice Thrown when the caller is not an authorised agent.
+    error AgentNotAuthorized(address agent);
+    /// @notice Thrown when a HOLD signal is submitted: there is nothing to execute.
+    error HoldNotExecutable();
+    /// @notice Thrown when the proof names a model the registry does not approve.
+    error ModelNotApproved(uint256 modelHash);
+    /// @notice Thrown when the proof's policy values are not the stored policy.
+    error PolicyMismatch(
+        uint256 provenMaxPosition,
+        uint256 provenThresholdBps,
+        uint256 maxPosition,
+        uint256 thresholdBps
+    );
+    /// @notice Thrown when the proof's position is not the agent's tracked position.
+    error PositionMismatch(uint256 provenPosition, uint256 trackedPosition);
+    /// @notice Thrown when the proof is bound to another chain, contract, agent or nonce.
+    error ContextMismatch(uint256 provenContext, uint256 expectedContext);
+    /// @notice Thrown when the verifier rejects the proof.
+    error InvalidProof();
+    /// @notice Thrown when the transaction is included after the agent's deadline.
+    error DeadlineExpired(uint256 deadline, uint256 timestamp);
+    /// @notice Thrown when the vault holds less of a token than a trade may need.
+    error InsufficientVaultBalance(address token, uint256 needed, uint256 available);
+    /// @notice Thrown when the pool cannot fill the trade within the oracle-derived bound (the
+    /// router's revert data, e.g. "Too much requested" or "Too little received", is carried along).
+    error SwapFailed(bytes reason);
+    /// @notice Thrown when a policy value is out of range.
+    error InvalidPolicy(string field);
+    /// @notice Thrown when an address argument is zero.
+    error ZeroAddress();
+
+    /// @notice Emitted for every executed trade. With the transaction's calldata (the proof and its
+    /// public signals: latest price, policy, position) it is all an auditor needs.
+    /// @param agent The agent that proved and submitted it.
+    /// @param nonce The nonce the proof was bound to (consumed by this trade).
+    /// @param modelHash The model the agent attested produced the signal.
+    /// @param action 1 BUY, 2 SELL.
+    /// @param size Base-token amount bought or sold.
+    /// @param amountIn Tokens paid to the pool (quote for BUY, base for SELL).
+    /// @param amountOut Tokens received (base for BUY, quote for SELL).
+    /// @param roundId The oracle round the proof committed to.
+    /// @param pricesCommitment Poseidon commitment to the 30-round window.
+    event TradeExecuted(
+        address indexed agent,
+        uint256 indexed nonce,
+        uint256 indexed modelHash,
+        uint8 action,
+        uint256 size,
+        uint256 amountIn,
+        uint256 amountOut,
+        uint80 roundId,
+        uint256 pricesCommitment
+    );
+    /// @notice Emitted when the owner changes the policy.
+    /// @param policy The new policy.
+    event PolicyUpdated(Policy policy);
+    /// @notice Emitted when the owner pauses trading.
+    /// @param by The owner.
+    event Paused(address by);
+    /// @notice Emitted when the owner resumes trading.
+    /// @param by The owner.
+    event Unpaused(address by);
+    /// @notice Emitted when an agent is authorised or deauthorised.
+    /// @param agent The agent.
+    /// @param authorized Its new status.
+    event AgentAuthorizationSet(address indexed agent, bool authorized);
+    /// @notice Emitted when the owner deposits tokens.
+    /// @param token The token.
+    /// @param amount The amount.
+    event Deposited(address indexed token, uint256 amount);
+    /// @notice Emitted when the owner withdraws tokens.
+    /// @param token The token.
+    /// @param amount The amount.
+    /// @param to The receiver.
+    event Withdrawn(address indexed token, uint256 amount, address indexed to);
+}

@@ -1,0 +1,47 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+/// @title IModelRegistry
+/// @notice The models an agent may name in a proof, by `modelHash = uint256(sha256(model file)) >> 8`.
+/// @dev Note: registration records provenance; only approved, non-revoked models can trade.
+/// Revocation is final: a revoked hash can never be approved again.
+interface IModelRegistry {
+    /// @notice A model's lifecycle.
+    enum ModelStatus {
+        Unknown,
+        Registered,
+        Approved,
+        Revoked
+    }
+
+    /// @notice Thrown when a model hash is zero or does not fit the SNARK field (must be < 2^248).
+    error InvalidModelHash(uint256 modelHash);
+    /// @notice Thrown when registering a hash that is already known.
+    error ModelAlreadyRegistered(uint256 modelHash);
+    /// @notice Thrown when an action needs a model in another status.
+    error UnexpectedModelStatus(uint256 modelHash, ModelStatus status);
+
+    /// @notice Emitted when a model is registered (not yet approved).
+    /// @param modelHash The model's hash.
+    /// @param name A human-readable name.
+    /// @param version The model's version string.
+    /// @param uri Where the weights' provenance is documented.
+    event ModelRegistered(uint256 indexed modelHash, string name, string version, string uri);
+    /// @notice Emitted when a registered model is approved for trading.
+    /// @param modelHash The model's hash.
+    event ModelApproved(uint256 indexed modelHash);
+    /// @notice Emitted when a model is revoked; proofs naming it no longer execute.
+    /// @param modelHash The model's hash.
+    /// @param reason Why it was revoked.
+    event ModelRevoked(uint256 indexed modelHash, string reason);
+
+    /// @notice Whether proofs naming `modelHash` may execute now.
+    /// @param modelHash The model's hash.
+    /// @return True if the model is approved and not revoked.
+    function isApproved(uint256 modelHash) external view returns (bool);
+
+    /// @notice A model's current status.
+    /// @param modelHash The model's hash.
+    /// @return The status.
+    function statusOf(uint256 modelHash) external view returns (ModelStatus);
+}
