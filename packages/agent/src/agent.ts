@@ -1,0 +1,121 @@
+import { join } from "node:path";
+
+import { PolicyProver, WINDOW_SIZE } from "@zkagent/circuits";
+import type { Wallet } from "ethers";
+
+import { DEFAULT_RETRY, type RetryOptions } from "./chain/retry.ts";
+import { TraderClient } from "./chain/trader-client.ts";
+import { runCycle, type CycleReport } from "./cycle.ts";
+import { Journal } from "./journal/journal.ts";
+import type { Logger } from "./log.ts";
+import { chainlinkFeed, type AggregatorV3Interface } from "./market/feed-abi.ts";
+import { ensureTinyModel } from "./model/bundled-model.ts";
+import { modelHashOf } from "./model/model-file.ts";
+import { SignalModel } from "./model/signal-model.ts";
+import { reconcile, unresolvedSends } from "./reconcile.ts";
+
+export interface AgentOptions {
+  wallet: Wallet;
+  traderAddress: string;
+  chainId: bigint;
+  dataDir: string;
+  /** A GGUF file; default: the bundled tiny model in dataDir. */
+  modelPath?: string;
+  threads?: number;
+  gpu?: "auto" | false;
+  temperature?: number;
+  /** Base sampling seed; tick n samples with seed + n (only when temperature > 0). */
+  seed?: number;
+  deadlineSeconds?: number;
+  retry?: RetryOptions;
+  log: Logger;
+  /** Called as each load step finishes (the CLI shows progress). */
+  onProgress?: (step: string, ms: number) => void;
+}
+
+/**
+ * The operator's agent: everything heavy (model, prover) loaded once; preflight checks and crash
+ * recovery at start; then one `tick` per oracle round.
+ */
+export class Agent {
+  private constructor(
+    readonly client: TraderClient,
+    readonly journal: Journal,
+    readonly model: SignalModel,
+    readonly prover: PolicyProver,
+    readonly feed: AggregatorV3Interface,
+    readonly modelHash: bigint,
+    readonly modelPath: string,
+    private readonly options: AgentOptions,
+  ) {}
+
+  static async start(options: AgentOptions): Promise<Agent> {
+    const step = async <T>(name: string, run: () => Promise<T>): Promise<T> => {
+      const started = performance.now();
+      const result = await run();
+      options.onProgress?.(name, performance.now() - started);
+      return result;
+    };
+    const modelPath = options.modelPath ?? ensureTinyModel(options.dataDir);
+    const modelHash = await step("model hash", () => modelHashOf(modelPath));
+    const client = new TraderClient(options.traderAddress, options.wallet, options.retry ?? DEFAULT_RETRY);
+    const { priceFeed } = await step("preflight", () => client.preflight(options.chainId, modelHash));
+    const journal = Journal.open(join(options.dataDir, `journal-${options.wallet.address.toLowerCase()}.jsonl`));
+    if (journal.repairedTornLine) options.log.warn("journal: dropped a partial last line left by a crash");
+    const model = await step("model load", () =>
+      SignalModel.load({
+        modelPath,
+        ...(options.threads ? { threads: options.threads } : {}),
+        gpu: options.gpu ?? false,
+      }),
+    );
+    const prover = await step("prover load", () => PolicyProver.load());
+    const agent = new Agent(
+      client,
+      journal,
+      model,
+      prover,
+      chainlinkFeed(priceFeed, options.wallet),
+      modelHash,
+      modelPath,
+      options,
+    );
+    await step("recovery", () => reconcile(journal, client, options.log));
+    return agent;
+  }
+
+  /** One cycle. Never proves a new trade while a sent one has no outcome. */
+  async tick(tick: number): Promise<CycleReport | { tick: number; skipped: string }> {
+    if (
+      unresolvedSends(this.journal).length > 0 &&
+      (await reconcile(this.journal, this.client, this.options.log)) > 0
+    ) {
+      return { tick, skipped: "a sent transaction is still pending" };
+    }
+    const { temperature = 0, seed = 0 } = this.options;
+    return runCycle(
+      {
+        client: this.client,
+        feed: this.feed,
+        model: this.model,
+        modelHash: this.modelHash,
+        prover: this.prover,
+        journal: this.journal,
+        log: this.options.log,
+        chainId: this.options.chainId,
+        windowSize: WINDOW_SIZE,
+        temperature,
+        ...(temperature > 0 ? { seed: seed + tick } : {}),
+        deadlineSeconds: this.options.deadlineSeconds ?? 300,
+      },
+      tick,
+    );
+  }
+
+  /** Releases the model, the prover's worker threads and the journal. */
+  async close(): Promise<void> {
+    await this.model.dispose();
+    await this.prover.close();
+    this.journal.close();
+  }
+}

@@ -1,0 +1,53 @@
+import { RpcUnavailableError } from "../errors.ts";
+
+export interface RetryOptions {
+  retries: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+  /** Called once per failed attempt that will be retried. */
+  onRetry?: (attempt: number, error: unknown, delayMs: number) => void;
+}
+
+export const DEFAULT_RETRY: RetryOptions = { retries: 5, baseDelayMs: 250, maxDelayMs: 8_000 };
+
+const TRANSIENT_CODES = new Set([
+  "NETWORK_ERROR",
+  "SERVER_ERROR",
+  "TIMEOUT",
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "UND_ERR_SOCKET",
+]);
+
+/** Whether an error is a transient RPC failure (connection, timeout, HTTP 429/5xx), not a revert. */
+export function isTransient(error: unknown): boolean {
+  const e = error as { code?: string; status?: number; cause?: unknown; error?: { code?: number }; message?: string };
+  if (e?.code && TRANSIENT_CODES.has(e.code)) return true;
+  if (typeof e?.status === "number" && (e.status === 429 || e.status >= 500)) return true;
+  if (
+    e?.error?.code === 429 ||
+    /\b(429|502|503|504)\b|socket hang up|ECONNREFUSED|ECONNRESET|fetch failed/.test(String(e?.message ?? ""))
+  )
+    return true;
+  return e?.cause !== undefined && e.cause !== error && isTransient(e.cause);
+}
+
+/** Runs `operation`, retrying transient failures with capped exponential backoff and jitter. */
+export async function withRetry<T>(operation: () => Promise<T>, options: RetryOptions = DEFAULT_RETRY): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await operation();
+    } catch (error) {
+      if (!isTransient(error)) throw error;
+      if (attempt >= options.retries) {
+        throw new RpcUnavailableError(
+          `the RPC endpoint failed ${attempt + 1} times: ${(error as Error).message}. Check the node or the rpcUrl in the config.`,
+        );
+      }
+      const delay = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** attempt) * (0.5 + Math.random() / 2);
+      options.onRetry?.(attempt + 1, error, delay);
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
+}

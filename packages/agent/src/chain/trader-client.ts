@@ -1,0 +1,161 @@
+import { Contract, Transaction, type Provider, type TransactionReceipt, type Wallet } from "ethers";
+
+import type { PolicyProof } from "@zkagent/circuits";
+import { DecentralizedTrader__factory, type DecentralizedTrader } from "@zkagent/contracts/typechain";
+
+import { PreflightError, TradeRevertedError } from "../errors.ts";
+import type { Journal } from "../journal/journal.ts";
+import { decodeRevert } from "./decode-error.ts";
+import { DEFAULT_RETRY, withRetry, type RetryOptions } from "./retry.ts";
+
+export interface TraderState {
+  nonce: bigint;
+  position: bigint;
+  maxPosition: bigint;
+  thresholdBps: bigint;
+  maxOracleAge: bigint;
+}
+
+export type SubmitOutcome =
+  { status: "executed"; txHash: string; receipt: TransactionReceipt } | { status: "pending"; txHash: string };
+
+const REGISTRY_ABI = ["function isApproved(uint256) view returns (bool)"];
+
+/**
+ * The agent's view of its DecentralizedTrader: preflight checks, state reads, and submission
+ * that journals the signed transaction before broadcasting it, so a crash at any point can be
+ * reconciled without ever sending a second transaction for the same trader nonce.
+ */
+export class TraderClient {
+  readonly trader: DecentralizedTrader;
+
+  constructor(
+    readonly traderAddress: string,
+    readonly wallet: Wallet,
+    readonly retry: RetryOptions = DEFAULT_RETRY,
+    readonly confirmTimeoutMs = 120_000,
+  ) {
+    this.trader = DecentralizedTrader__factory.connect(traderAddress, wallet);
+  }
+
+  private get provider(): Provider {
+    return this.wallet.provider!;
+  }
+
+  private rpc<T>(operation: () => Promise<T>): Promise<T> {
+    return withRetry(operation, this.retry);
+  }
+
+  /** Before the first tick: right chain, a contract at the address, this agent authorised, the model approved. */
+  async preflight(expectedChainId: bigint, modelHash: bigint): Promise<{ priceFeed: string }> {
+    const { chainId } = await this.rpc(() => this.provider.getNetwork());
+    if (chainId !== expectedChainId) {
+      throw new PreflightError(
+        `the RPC serves chain ${chainId}, the config says ${expectedChainId}: check rpcUrl and chainId`,
+      );
+    }
+    const code = await this.rpc(() => this.provider.getCode(this.traderAddress));
+    if (code === "0x") {
+      throw new PreflightError(
+        `no contract at traderAddress ${this.traderAddress} on chain ${chainId}: check the address`,
+      );
+    }
+    let authorized: boolean;
+    try {
+      authorized = await this.rpc(() => this.trader.isAuthorized(this.wallet.address));
+    } catch {
+      throw new PreflightError(`${this.traderAddress} does not answer as a DecentralizedTrader: check traderAddress`);
+    }
+    if (!authorized) {
+      throw new PreflightError(
+        `agent ${this.wallet.address} is not authorised on ${this.traderAddress}: ask the vault owner to call setAgentAuthorization`,
+      );
+    }
+    const registry = new Contract(await this.rpc(() => this.trader.modelRegistry()), REGISTRY_ABI, this.provider);
+    if (!(await this.rpc(() => registry.getFunction("isApproved")(modelHash) as Promise<boolean>))) {
+      throw new PreflightError(
+        `model ${modelHash.toString(16)} is not approved in the registry: register and approve it, or run the approved model`,
+      );
+    }
+    return { priceFeed: await this.rpc(() => this.trader.priceFeed()) };
+  }
+
+  async state(): Promise<TraderState> {
+    const [nonce, position, policy] = await Promise.all([
+      this.rpc(() => this.trader.nonceOf(this.wallet.address)),
+      this.rpc(() => this.trader.positionOf(this.wallet.address)),
+      this.rpc(() => this.trader.policy()),
+    ]);
+    return {
+      nonce,
+      position,
+      maxPosition: policy.maxPosition,
+      thresholdBps: policy.thresholdBps,
+      maxOracleAge: policy.maxOracleAge,
+    };
+  }
+
+  /**
+   * Simulates, signs, journals and broadcasts; returns the transaction hash (see `confirm`). A revert in simulation sends nothing. The
+   * signed transaction is journaled (fsync'd) before it is broadcast; re-broadcasting the same
+   * bytes is idempotent, so recovery never creates a second transaction for this nonce.
+   */
+  async send(proof: PolicyProof, traderNonce: bigint, deadline: bigint, journal: Journal): Promise<string> {
+    const data = this.trader.interface.encodeFunctionData("executeTrade", [
+      proof.solidityProof,
+      proof.publicSignals,
+      deadline,
+    ]);
+    const request = { to: this.traderAddress, data, from: this.wallet.address };
+    let gas: bigint;
+    try {
+      gas = await this.rpc(() => this.provider.estimateGas(request));
+    } catch (error) {
+      if (error instanceof Error && error.name === "RpcUnavailableError") throw error;
+      throw new TradeRevertedError(decodeRevert(error, this.trader.interface));
+    }
+    const accountNonce = await this.rpc(() => this.provider.getTransactionCount(this.wallet.address, "pending"));
+    const populated = await this.rpc(() =>
+      this.wallet.populateTransaction({ ...request, nonce: accountNonce, gasLimit: (gas * 12n) / 10n }),
+    );
+    const rawTx = await this.wallet.signTransaction(populated);
+    const txHash = Transaction.from(rawTx).hash!;
+    journal.append({ kind: "signed", traderNonce: traderNonce.toString(), txHash, rawTx, accountNonce });
+    await this.broadcast(rawTx);
+    return txHash;
+  }
+
+  /** Sends signed bytes; "already known" means a previous attempt got through. */
+  async broadcast(rawTx: string): Promise<void> {
+    try {
+      await this.rpc(() => this.provider.broadcastTransaction(rawTx));
+    } catch (error) {
+      if (/already known|known transaction|nonce too low|already imported/i.test(String((error as Error).message)))
+        return;
+      throw error;
+    }
+  }
+
+  /** Waits for the receipt; a revert becomes a TradeRevertedError, a timeout a pending outcome. */
+  async confirm(txHash: string): Promise<SubmitOutcome> {
+    const receipt = await this.rpc(() => this.provider.waitForTransaction(txHash, 1, this.confirmTimeoutMs)).catch(
+      (error: Error) => {
+        if (/timeout/i.test(error.message)) return null;
+        throw error;
+      },
+    );
+    if (!receipt) return { status: "pending", txHash };
+    if (receipt.status !== 1)
+      throw new TradeRevertedError("reverted on-chain after passing simulation (the state changed in between)", txHash);
+    return { status: "executed", txHash, receipt };
+  }
+
+  /** The agent account's nonce counting mined transactions only. */
+  async minedAccountNonce(): Promise<number> {
+    return this.rpc(() => this.provider.getTransactionCount(this.wallet.address, "latest"));
+  }
+
+  async receipt(txHash: string): Promise<TransactionReceipt | null> {
+    return this.rpc(() => this.provider.getTransactionReceipt(txHash));
+  }
+}

@@ -1,0 +1,177 @@
+import { JsonRpcProvider } from "ethers";
+import { Command, Option } from "commander";
+
+import { Agent } from "./agent.ts";
+import { loadWallet } from "./chain/keys.ts";
+import { loadConfig, type AgentConfig } from "./config.ts";
+import type { CycleReport } from "./cycle.ts";
+import { AgentError } from "./errors.ts";
+import { Journal } from "./journal/journal.ts";
+import { createLogger, type Logger } from "./log.ts";
+import { writeTinyModel } from "./model/bundled-model.ts";
+import { modelHashOf } from "./model/model-file.ts";
+import { TINY_MODEL_SEED } from "./model/tiny-model.ts";
+
+interface CommonFlags {
+  config?: string;
+  json?: boolean;
+  model?: string;
+  rpcUrl?: string;
+}
+
+async function startAgent(flags: CommonFlags, log: Logger): Promise<{ agent: Agent; config: AgentConfig }> {
+  const config = await loadConfig(flags.config, { modelPath: flags.model, rpcUrl: flags.rpcUrl });
+  const provider = new JsonRpcProvider(config.rpcUrl, config.chainId, { staticNetwork: true });
+  const wallet = await loadWallet(config.key, provider);
+  log.info(`agent ${wallet.address} → trader ${config.traderAddress} on chain ${config.chainId}`);
+  const agent = await Agent.start({
+    wallet,
+    traderAddress: config.traderAddress,
+    chainId: BigInt(config.chainId),
+    dataDir: config.dataDir,
+    ...(config.modelPath ? { modelPath: config.modelPath } : {}),
+    ...(config.threads ? { threads: config.threads } : {}),
+    gpu: config.gpu,
+    temperature: config.temperature,
+    seed: config.seed,
+    deadlineSeconds: config.deadlineSeconds,
+    retry: {
+      retries: config.rpcRetries,
+      baseDelayMs: 250,
+      maxDelayMs: 8_000,
+      onRetry: (n, e) => log.warn(`RPC failure, retry ${n}: ${(e as Error).message}`),
+    },
+    log,
+    onProgress: (step, ms) => log.info(`${step}: ${ms.toFixed(0)} ms`),
+  });
+  return { agent, config };
+}
+
+function summarise(report: CycleReport | { tick: number; skipped: string }, log: Logger): void {
+  if ("skipped" in report) {
+    log.warn(`tick ${report.tick} skipped: ${report.skipped}`);
+    return;
+  }
+  const t = report.timingsMs;
+  log.info(`tick ${report.tick} done`, {
+    round: report.roundId,
+    verdict: report.verdict,
+    ...(report.rule ? { rule: report.rule } : {}),
+    ...(report.outcome ? { outcome: report.outcome, tx: report.txHash } : {}),
+    timingsMs: Object.fromEntries(Object.entries(t).map(([k, v]) => [k, Math.round(v ?? 0)])),
+  });
+}
+
+const program = new Command("zkagent")
+  .description("Provable AI trading agent: local LLM signal → policy pre-check → Groth16 proof → DecentralizedTrader")
+  .showHelpAfterError();
+
+const withCommon = (command: Command) =>
+  command
+    .option("-c, --config <file>", "JSON config file (ZKAGENT_* environment variables and flags override it)")
+    .option("--model <file>", "a GGUF model (default: the bundled tiny stand-in)")
+    .option("--rpc-url <url>", "JSON-RPC endpoint")
+    .option("--json", "one JSON object per log line");
+
+withCommon(program.command("once").description("run one cycle now and exit")).action(async (flags: CommonFlags) => {
+  const log = createLogger(Boolean(flags.json));
+  const { agent } = await startAgent(flags, log);
+  try {
+    summarise(await agent.tick(0), log);
+  } finally {
+    await agent.close();
+  }
+});
+
+withCommon(program.command("run").description("run a cycle on every new oracle round, until stopped"))
+  .addOption(new Option("--ticks <n>", "stop after n cycles").argParser(Number))
+  .action(async (flags: CommonFlags & { ticks?: number }) => {
+    const log = createLogger(Boolean(flags.json));
+    const { agent, config } = await startAgent(flags, log);
+    let stopping = false;
+    const stop = () => {
+      stopping = true;
+      log.info("stopping after the current cycle");
+    };
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
+    try {
+      let lastRound = -1n;
+      for (let tick = 0; !stopping && (flags.ticks === undefined || tick < flags.ticks);) {
+        const [roundId] = await agent.feed.latestRoundData();
+        if (roundId !== lastRound) {
+          lastRound = roundId;
+          try {
+            summarise(await agent.tick(tick), log);
+          } catch (error) {
+            if (!(error instanceof AgentError)) throw error;
+            agent.journal.append({ kind: "fault", message: `${error.name}: ${error.message}` });
+            log.error(`tick ${tick} failed: ${error.message}`);
+          }
+          tick++;
+        }
+        if (!stopping) await new Promise((r) => setTimeout(r, config.intervalSeconds * 1000));
+      }
+    } finally {
+      await agent.close();
+    }
+  });
+
+withCommon(program.command("status").description("position, nonce and the last trades from the journal")).action(
+  async (flags: CommonFlags) => {
+    const log = createLogger(Boolean(flags.json));
+    const config = await loadConfig(flags.config, { rpcUrl: flags.rpcUrl });
+    const provider = new JsonRpcProvider(config.rpcUrl, config.chainId, { staticNetwork: true });
+    const wallet = await loadWallet(config.key, provider);
+    const { TraderClient } = await import("./chain/trader-client.ts");
+    const state = await new TraderClient(config.traderAddress, wallet).state();
+    const { join } = await import("node:path");
+    const journal = Journal.open(join(config.dataDir, `journal-${wallet.address.toLowerCase()}.jsonl`));
+    const records = journal.records();
+    const cycles = records.filter((r) => r.kind === "cycle");
+    const refused = cycles.filter((r) => r.kind === "cycle" && r.verdict === "refused").length;
+    const trades = records.filter((r) => r.kind === "confirmed").slice(-10);
+    journal.close();
+    const status = {
+      agent: wallet.address,
+      nonce: state.nonce,
+      position: state.position,
+      maxPosition: state.maxPosition,
+      cycles: cycles.length,
+      refusedByPolicy: refused,
+      lastTrades: trades,
+    };
+    if (flags.json)
+      process.stdout.write(`${JSON.stringify(status, (_, v) => (typeof v === "bigint" ? v.toString() : v))}\n`);
+    else log.info("status", status);
+  },
+);
+
+const model = program.command("model").description("the model file an agent runs");
+model
+  .command("create-tiny")
+  .description("write the bundled tiny stand-in model (seeded weights; deterministic bytes)")
+  .option("--out <file>", "where to write it", "tiny-model.gguf")
+  .addOption(new Option("--seed <n>", "weight seed").argParser(Number).default(TINY_MODEL_SEED))
+  .action(async (flags: { out: string; seed: number }) => {
+    writeTinyModel(flags.out, flags.seed);
+    process.stdout.write(
+      `${flags.out}\nmodelHash 0x${(await modelHashOf(flags.out)).toString(16).padStart(62, "0")}\n`,
+    );
+  });
+model
+  .command("hash <file>")
+  .description("print a model's modelHash = uint256(sha256(file)) >> 8, as registered on-chain")
+  .action(async (file: string) => {
+    process.stdout.write(`0x${(await modelHashOf(file)).toString(16).padStart(62, "0")}\n`);
+  });
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof AgentError) {
+    process.stderr.write(`${error.name}: ${error.message}\n`);
+    process.exit(2);
+  }
+  throw error;
+}

@@ -1,0 +1,98 @@
+import { readFile } from "node:fs/promises";
+import { isAbsolute, join, resolve } from "node:path";
+
+import { isAddress } from "ethers";
+import { z } from "zod";
+
+import type { KeySource } from "./chain/keys.ts";
+import { ConfigError } from "./errors.ts";
+
+const keySchema = z.union([
+  z
+    .object({ keystorePath: z.string().min(1), passwordEnv: z.string().min(1).default("ZKAGENT_KEYSTORE_PASSWORD") })
+    .strict(),
+  z.object({ privateKeyEnv: z.string().min(1).default("ZKAGENT_PRIVATE_KEY") }).strict(),
+]);
+
+/** The agent's configuration: a JSON file, then ZKAGENT_* environment variables, then flags. */
+export const configSchema = z
+  .object({
+    rpcUrl: z.string().url(),
+    chainId: z.number().int().positive(),
+    traderAddress: z.string().refine(isAddress, "must be a 0x-prefixed 20-byte address"),
+    /** A GGUF file; default: the bundled tiny model in dataDir (written on first use). */
+    modelPath: z.string().min(1).optional(),
+    dataDir: z.string().min(1).default(".zkagent"),
+    key: keySchema.default({ privateKeyEnv: "ZKAGENT_PRIVATE_KEY" }),
+    threads: z.number().int().min(1).max(256).optional(),
+    gpu: z.union([z.literal("auto"), z.literal(false)]).default(false),
+    temperature: z.number().min(0).max(2).default(0),
+    seed: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 31 - 1)
+      .default(0),
+    intervalSeconds: z.number().min(0.05).max(86_400).default(15),
+    deadlineSeconds: z.number().int().min(10).max(86_400).default(300),
+    rpcRetries: z.number().int().min(0).max(20).default(5),
+  })
+  .strict();
+
+export type AgentConfig = z.infer<typeof configSchema> & { key: KeySource };
+
+const ENV_FIELDS: Record<string, [keyof AgentConfig, "string" | "number"]> = {
+  ZKAGENT_RPC_URL: ["rpcUrl", "string"],
+  ZKAGENT_CHAIN_ID: ["chainId", "number"],
+  ZKAGENT_TRADER_ADDRESS: ["traderAddress", "string"],
+  ZKAGENT_MODEL_PATH: ["modelPath", "string"],
+  ZKAGENT_DATA_DIR: ["dataDir", "string"],
+  ZKAGENT_THREADS: ["threads", "number"],
+};
+
+/** Validates raw config, naming the first bad field and what it must be. */
+export function parseConfig(raw: unknown, source = "config"): AgentConfig {
+  const parsed = configSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const field = issue.path.join(".") || "(root)";
+    throw new ConfigError(`${source}: ${field}: ${issue.message}`);
+  }
+  return parsed.data as AgentConfig;
+}
+
+/** Loads the file (if any), overlays ZKAGENT_* variables and flags, and validates the result. */
+export async function loadConfig(
+  path: string | undefined,
+  flags: Record<string, unknown> = {},
+  env = process.env,
+): Promise<AgentConfig> {
+  let fromFile: Record<string, unknown> = {};
+  if (path) {
+    let text: string;
+    try {
+      text = await readFile(path, "utf8");
+    } catch {
+      throw new ConfigError(`cannot read config file ${path}`);
+    }
+    try {
+      fromFile = JSON.parse(text) as Record<string, unknown>;
+    } catch (error) {
+      throw new ConfigError(`${path} is not valid JSON: ${(error as Error).message}`);
+    }
+  }
+  const fromEnv: Record<string, unknown> = {};
+  for (const [name, [field, type]] of Object.entries(ENV_FIELDS)) {
+    const value = env[name];
+    if (value !== undefined) fromEnv[field] = type === "number" ? Number(value) : value;
+  }
+  const defined = Object.fromEntries(Object.entries(flags).filter(([, v]) => v !== undefined));
+  const config = parseConfig({ ...fromFile, ...fromEnv, ...defined }, path ?? "config");
+  // Paths in a config file are relative to the file, as an operator would expect.
+  const base = path ? resolve(path, "..") : process.cwd();
+  const absolute = (p: string) => (isAbsolute(p) ? p : join(base, p));
+  config.dataDir = absolute(config.dataDir);
+  if (config.modelPath) config.modelPath = absolute(config.modelPath);
+  if ("keystorePath" in config.key) config.key.keystorePath = absolute(config.key.keystorePath);
+  return config;
+}

@@ -1,0 +1,245 @@
+import { performance } from "node:perf_hooks";
+
+import { Action, ACTION_NAMES, evaluatePolicy, proofContext, type PolicyProver } from "@zkagent/circuits";
+
+import type { TraderClient } from "./chain/trader-client.ts";
+import { MalformedSignalError, TradeRevertedError } from "./errors.ts";
+import type { Journal } from "./journal/journal.ts";
+import type { Logger } from "./log.ts";
+import type { AggregatorV3Interface } from "./market/feed-abi.ts";
+import { readFeedWindow } from "./market/read-window.ts";
+import type { SignalModel } from "./model/signal-model.ts";
+import { parseSignal, type Signal } from "./signal/parse-signal.ts";
+import { buildPrompt } from "./signal/prompt.ts";
+import { tradeOf } from "./signal/to-trade.ts";
+
+export interface CycleDeps {
+  client: TraderClient;
+  feed: AggregatorV3Interface;
+  model: SignalModel;
+  modelHash: bigint;
+  prover: PolicyProver;
+  journal: Journal;
+  log: Logger;
+  chainId: bigint;
+  windowSize: number;
+  temperature: number;
+  /** Sampling seed for this tick (used when temperature > 0). */
+  seed?: number;
+  deadlineSeconds: number;
+}
+
+export type Verdict = "hold" | "compliant" | "refused" | "malformed";
+
+/** Everything one cycle did, for the log, the journal, the demo's table and the benchmarks. */
+export interface CycleReport {
+  tick: number;
+  roundId: bigint;
+  latestPrice: bigint;
+  movingAverage: bigint;
+  lowerBand: bigint;
+  upperBand: bigint;
+  position: bigint;
+  signal?: Signal;
+  action?: "HOLD" | "BUY" | "SELL";
+  size?: bigint;
+  verdict: Verdict;
+  rule?: string;
+  reason?: string;
+  outcome?: "executed" | "pending" | "reverted";
+  txHash?: string;
+  gasUsed?: bigint;
+  positionAfter?: bigint;
+  timingsMs: {
+    data: number;
+    inference: number;
+    precheck: number;
+    witness?: number;
+    prove?: number;
+    submit?: number;
+    confirm?: number;
+  };
+}
+
+/** One agent cycle: market data → inference → pre-check → proof → submission → receipt. */
+export async function runCycle(deps: CycleDeps, tick: number): Promise<CycleReport> {
+  const { client, journal, log } = deps;
+  const t0 = performance.now();
+  const state = await client.state();
+  const window = await readFeedWindow(deps.feed, deps.windowSize);
+  const t1 = performance.now();
+
+  const verdictBase = evaluatePolicy({
+    prices: window.prices,
+    maxPosition: state.maxPosition,
+    thresholdBps: state.thresholdBps,
+    position: state.position,
+    action: Action.HOLD,
+    size: 0n,
+  });
+  const band = {
+    movingAverage: verdictBase.movingAverage ?? 0n,
+    lowerBand: (verdictBase.lowerBand ?? 0n) / 10_000n,
+    upperBand: (verdictBase.upperBand ?? 0n) / 10_000n,
+  };
+  const report: CycleReport = {
+    tick,
+    roundId: window.roundId,
+    latestPrice: window.prices.at(-1)!,
+    ...band,
+    position: state.position,
+    verdict: "hold",
+    timingsMs: { data: t1 - t0, inference: 0, precheck: 0 },
+  };
+
+  const prompt = buildPrompt({
+    prices: window.prices,
+    position: state.position,
+    maxPosition: state.maxPosition,
+    thresholdBps: state.thresholdBps,
+  });
+  const { text } = await deps.model.generate(prompt, {
+    temperature: deps.temperature,
+    ...(deps.seed === undefined ? {} : { seed: deps.seed }),
+  });
+  const t2 = performance.now();
+  report.timingsMs.inference = t2 - t1;
+
+  const record = () =>
+    journal.append({
+      kind: "cycle",
+      tick,
+      roundId: report.roundId.toString(),
+      latestPrice: report.latestPrice.toString(),
+      movingAverage: report.movingAverage.toString(),
+      signal: text,
+      verdict: report.verdict,
+      ...(report.rule ? { rule: report.rule } : {}),
+      ...(report.reason ? { reason: report.reason } : {}),
+      timingsMs: report.timingsMs,
+    });
+
+  let signal: Signal;
+  try {
+    signal = parseSignal(text);
+  } catch (error) {
+    if (!(error instanceof MalformedSignalError)) throw error;
+    report.verdict = "malformed";
+    report.reason = error.message;
+    log.warn(`tick ${tick}: ${error.message}`);
+    record();
+    return report;
+  }
+  const trade = tradeOf(signal, state.maxPosition);
+  report.signal = signal;
+  report.action = ACTION_NAMES[trade.action];
+  report.size = trade.size;
+  if (trade.action === Action.HOLD) {
+    report.timingsMs.precheck = performance.now() - t2;
+    record();
+    log.info(`tick ${tick}: HOLD`, { round: report.roundId });
+    return report;
+  }
+
+  const verdict = evaluatePolicy({
+    prices: window.prices,
+    maxPosition: state.maxPosition,
+    thresholdBps: state.thresholdBps,
+    position: state.position,
+    ...trade,
+  });
+  const t3 = performance.now();
+  report.timingsMs.precheck = t3 - t2;
+  if (!verdict.compliant) {
+    report.verdict = "refused";
+    report.rule = verdict.rule;
+    report.reason = verdict.reason;
+    record();
+    log.info(
+      `tick ${tick}: ${report.action} refused by the policy pre-check (${verdict.rule}): nothing proven or sent`,
+      { reason: verdict.reason },
+    );
+    return report;
+  }
+  report.verdict = "compliant";
+  record();
+
+  const proof = await deps.prover.prove({
+    prices: window.prices,
+    roundId: window.roundId,
+    maxPosition: state.maxPosition,
+    thresholdBps: state.thresholdBps,
+    position: state.position,
+    ...trade,
+    modelHash: deps.modelHash,
+    context: proofContext({
+      chainId: deps.chainId,
+      trader: client.traderAddress,
+      agent: client.wallet.address,
+      nonce: state.nonce,
+    }),
+  });
+  report.timingsMs.witness = proof.timings.witnessMs;
+  report.timingsMs.prove = proof.timings.proveMs;
+  journal.append({
+    kind: "proved",
+    traderNonce: state.nonce.toString(),
+    publicSignals: proof.publicSignals.map(String),
+  });
+
+  const t4 = performance.now();
+  const latestBlock = await client.wallet.provider!.getBlock("latest");
+  const deadline = BigInt(latestBlock!.timestamp) + BigInt(deps.deadlineSeconds);
+  try {
+    const txHash = await client.send(proof, state.nonce, deadline, journal);
+    const t5 = performance.now();
+    report.timingsMs.submit = t5 - t4;
+    report.txHash = txHash;
+    const outcome = await client.confirm(txHash);
+    report.timingsMs.confirm = performance.now() - t5;
+    report.outcome = outcome.status;
+    if (outcome.status === "executed") {
+      report.gasUsed = outcome.receipt.gasUsed;
+      report.positionAfter = trade.action === Action.BUY ? state.position + trade.size : state.position - trade.size;
+      journal.append({
+        kind: "confirmed",
+        traderNonce: state.nonce.toString(),
+        txHash: outcome.txHash,
+        status: "executed",
+        gasUsed: outcome.receipt.gasUsed.toString(),
+        blockNumber: outcome.receipt.blockNumber,
+      });
+      log.info(`tick ${tick}: ${report.action} ${trade.size} executed`, {
+        tx: outcome.txHash,
+        gas: outcome.receipt.gasUsed,
+      });
+    } else {
+      log.warn(`tick ${tick}: ${report.action} sent, not yet mined; the next start reconciles it`, {
+        tx: outcome.txHash,
+      });
+    }
+  } catch (error) {
+    if (!(error instanceof TradeRevertedError)) throw error;
+    report.outcome = "reverted";
+    report.reason = error.reason;
+    if (error.txHash) {
+      journal.append({
+        kind: "confirmed",
+        traderNonce: state.nonce.toString(),
+        txHash: error.txHash,
+        status: "reverted",
+        gasUsed: "0",
+        blockNumber: 0,
+        reason: error.reason,
+      });
+    } else {
+      journal.append({
+        kind: "abandoned",
+        traderNonce: state.nonce.toString(),
+        reason: `simulation reverted: ${error.reason}`,
+      });
+    }
+    log.warn(`tick ${tick}: ${report.action} not executed: ${error.reason}`);
+  }
+  return report;
+}

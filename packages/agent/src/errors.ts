@@ -1,0 +1,54 @@
+/**
+ * Typed errors of the agent. Every message says what went wrong and what to do; none carries a
+ * stack trace to the operator (the CLI prints `name: message`).
+ */
+export class AgentError extends Error {
+  override readonly name: string = "AgentError";
+}
+
+/** A config field is missing or invalid. */
+export class ConfigError extends AgentError {
+  override readonly name = "ConfigError";
+}
+
+/** The model file is missing, unreadable or not a GGUF file. */
+export class ModelFileError extends AgentError {
+  override readonly name = "ModelFileError";
+}
+
+/** The model's output did not parse as a bounded signal. */
+export class MalformedSignalError extends AgentError {
+  override readonly name = "MalformedSignalError";
+  constructor(
+    readonly raw: string,
+    reason: string,
+  ) {
+    super(`the model's output is not a valid signal (${reason}): ${JSON.stringify(raw.slice(0, 200))}`);
+  }
+}
+
+/** The chain, contract or agent is not what the config says (checked before the first tick). */
+export class PreflightError extends AgentError {
+  override readonly name = "PreflightError";
+}
+
+/** The oracle's data cannot be used (missing rounds, stale, non-positive). */
+export class MarketDataError extends AgentError {
+  override readonly name = "MarketDataError";
+}
+
+/** A transaction reverted; `reason` is the decoded custom error. */
+export class TradeRevertedError extends AgentError {
+  override readonly name = "TradeRevertedError";
+  constructor(
+    readonly reason: string,
+    readonly txHash?: string,
+  ) {
+    super(`executeTrade reverted: ${reason}${txHash ? ` (tx ${txHash})` : ""}`);
+  }
+}
+
+/** The RPC endpoint failed after every retry. */
+export class RpcUnavailableError extends AgentError {
+  override readonly name = "RpcUnavailableError";
+}

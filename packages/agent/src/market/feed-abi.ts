@@ -1,0 +1,35 @@
+import { Contract, type ContractRunner } from "ethers";
+
+/** The part of a Chainlink feed the agent reads, as plain async functions (easy to fake in tests). */
+export interface AggregatorV3Interface {
+  latestRoundData(): Promise<readonly [bigint, bigint, bigint, bigint, bigint]>;
+  getRoundData(roundId: bigint): Promise<readonly [bigint, bigint, bigint, bigint, bigint]>;
+  /** The last round id of a previous phase (real proxies only); undefined when not available. */
+  phaseLastRound?(phaseId: bigint): Promise<bigint | undefined>;
+}
+
+const FEED_ABI = [
+  "function latestRoundData() view returns (uint80, int256, uint256, uint256, uint80)",
+  "function getRoundData(uint80) view returns (uint80, int256, uint256, uint256, uint80)",
+  "function phaseAggregators(uint16) view returns (address)",
+];
+const AGGREGATOR_ABI = ["function latestRound() view returns (uint256)"];
+
+/** A Chainlink proxy (or a MockV3Aggregator) at `address`. */
+export function chainlinkFeed(address: string, runner: ContractRunner): AggregatorV3Interface {
+  const feed = new Contract(address, FEED_ABI, runner);
+  const tuple = (r: unknown) => [...(r as bigint[])].map(BigInt) as unknown as [bigint, bigint, bigint, bigint, bigint];
+  return {
+    latestRoundData: async () => tuple(await feed.getFunction("latestRoundData")()),
+    getRoundData: async (roundId) => tuple(await feed.getFunction("getRoundData")(roundId)),
+    phaseLastRound: async (phaseId) => {
+      try {
+        const aggregator = (await feed.getFunction("phaseAggregators")(phaseId)) as string;
+        if (BigInt(aggregator) === 0n) return undefined;
+        return BigInt(await new Contract(aggregator, AGGREGATOR_ABI, runner).getFunction("latestRound")());
+      } catch {
+        return undefined; // not a proxy (a mock feed has one phase)
+      }
+    },
+  };
+}

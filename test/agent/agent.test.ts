@@ -1,0 +1,162 @@
+import { expect } from "chai";
+import { network } from "hardhat";
+
+import { buildPrompt, SignalModel, parseSignal, type Agent, type CycleReport } from "@zkagent/agent";
+import { movePoolToPrice, pushPrice } from "@zkagent/contracts/world";
+
+import { readWindow } from "../helpers/market.ts";
+import { prepareAgentData, startTestAgent } from "../helpers/agent-fixture.ts";
+import { PRICE_3000, TEST_POLICY, deployTraderWorld, type TraderWorld } from "../helpers/trader-fixture.ts";
+
+const { ethers, networkHelpers } = await network.create();
+const BELOW = (PRICE_3000 * 98n) / 100n;
+
+async function fixture() {
+  const tw = await deployTraderWorld(ethers, networkHelpers);
+  await pushPrice(tw.world.priceFeed, BELOW);
+  await movePoolToPrice(tw.world, tw.stranger, BELOW);
+  return tw;
+}
+
+/**
+ * The first sampling seed (temperature 1) for which the tiny stand-in proposes what `wanted`
+ * accepts for the current market: the model is real, its weights are random, so tests pick the
+ * seed that makes it say what the test is about.
+ */
+async function seedFor(
+  tw: TraderWorld,
+  modelPath: string,
+  wanted: (action: string, sizePct: number) => boolean,
+): Promise<number> {
+  const model = await SignalModel.load({ modelPath, threads: 1 });
+  try {
+    const { prices } = await readWindow(tw.world.priceFeed);
+    const prompt = buildPrompt({
+      prices,
+      position: await tw.trader.positionOf(tw.agent.address),
+      maxPosition: TEST_POLICY.maxPosition,
+      thresholdBps: TEST_POLICY.thresholdBps,
+    });
+    for (let seed = 0; seed < 500; seed++) {
+      const signal = parseSignal((await model.generate(prompt, { temperature: 1, seed })).text);
+      if (wanted(signal.action, signal.sizePct)) return seed;
+    }
+    throw new Error("no seed in 0..499 gives the wanted signal");
+  } finally {
+    await model.dispose();
+  }
+}
+
+const compliantBuy = (action: string, pct: number) => action === "BUY" && pct > 0 && pct <= 100;
+const tradeEvents = async (tw: TraderWorld) => tw.trader.queryFilter(tw.trader.filters.TradeExecuted(tw.agent.address));
+
+describe("the agent on the in-process chain (real tiny GGUF, real prover, real Uniswap V3)", function () {
+  this.timeout(300_000);
+
+  it("runs one cycle end to end: inference, pre-check, proof, executeTrade, journal", async () => {
+    const tw = await networkHelpers.loadFixture(fixture);
+    const { dataDir, modelPath } = await prepareAgentData(tw);
+    const seed = await seedFor(tw, modelPath, compliantBuy);
+    const { agent } = await startTestAgent(ethers, tw, dataDir, { temperature: 1, seed });
+    try {
+      const report = (await agent.tick(0)) as CycleReport;
+      expect(report.verdict).to.equal("compliant");
+      expect(report.outcome).to.equal("executed");
+      expect(report.action).to.equal("BUY");
+      expect(await tw.trader.nonceOf(tw.agent.address)).to.equal(1n);
+      expect(await tw.trader.positionOf(tw.agent.address)).to.equal(report.size);
+      const kinds = agent.journal.records().map((r) => r.kind);
+      expect(kinds).to.deep.equal(["cycle", "proved", "signed", "confirmed"]);
+      for (const step of ["data", "inference", "precheck", "witness", "prove", "submit", "confirm"] as const) {
+        expect(report.timingsMs[step], step).to.be.a("number");
+      }
+    } finally {
+      await agent.close();
+    }
+  });
+
+  it("refuses a signal the policy forbids: nothing proven, nothing sent, the rule journaled", async () => {
+    const tw = await networkHelpers.loadFixture(fixture);
+    const { dataDir, modelPath } = await prepareAgentData(tw);
+    // SELL below the band, with no position: the band rule (or no-short) refuses it.
+    const seed = await seedFor(tw, modelPath, (action, pct) => action === "SELL" && pct > 0);
+    const accountNonce = await ethers.provider.getTransactionCount(tw.agent.address);
+    const { agent } = await startTestAgent(ethers, tw, dataDir, { temperature: 1, seed });
+    try {
+      const report = (await agent.tick(0)) as CycleReport;
+      expect(report.verdict).to.equal("refused");
+      expect(report.rule).to.equal("BAND");
+      expect(await ethers.provider.getTransactionCount(tw.agent.address)).to.equal(accountNonce);
+      expect(await tw.trader.nonceOf(tw.agent.address)).to.equal(0n);
+      const [cycle] = agent.journal.records();
+      expect(cycle).to.include({ kind: "cycle", verdict: "refused", rule: "BAND" });
+      expect(agent.journal.records()).to.have.length(1);
+    } finally {
+      await agent.close();
+    }
+  });
+
+  type CrashPoint = "after proving" | "after signing, before broadcast" | "after broadcast, before the receipt";
+  const crashes: [CrashPoint, (agent: Agent) => void][] = [
+    [
+      "after proving",
+      (agent) => {
+        agent.client.send = async () => {
+          throw new Error("crash: killed after proving");
+        };
+      },
+    ],
+    [
+      "after signing, before broadcast",
+      (agent) => {
+        agent.client.broadcast = async () => {
+          throw new Error("crash: killed before broadcast");
+        };
+      },
+    ],
+    [
+      "after broadcast, before the receipt",
+      (agent) => {
+        agent.client.confirm = async () => {
+          throw new Error("crash: killed before the receipt");
+        };
+      },
+    ],
+  ];
+
+  for (const [point, inject] of crashes) {
+    it(`recovers from a crash ${point}: exactly one trade for the nonce, journal and chain agree`, async () => {
+      const tw = await networkHelpers.loadFixture(fixture);
+      const { dataDir, modelPath } = await prepareAgentData(tw);
+      const seed = await seedFor(tw, modelPath, compliantBuy);
+
+      const first = await startTestAgent(ethers, tw, dataDir, { temperature: 1, seed });
+      inject(first.agent);
+      const crashed = await first.agent.tick(0).then(
+        () => null,
+        (e: Error) => e,
+      );
+      expect(crashed?.message).to.match(/^crash:/);
+      await first.agent.close();
+
+      // Restart with the same data directory: recovery runs at start, then the loop goes on.
+      const second = await startTestAgent(ethers, tw, dataDir, { temperature: 1, seed });
+      try {
+        if ((await tw.trader.nonceOf(tw.agent.address)) === 0n) {
+          const report = (await second.agent.tick(0)) as CycleReport;
+          expect(report.outcome).to.equal("executed");
+        }
+        const events = await tradeEvents(tw);
+        expect(events.map((e) => e.args.nonce)).to.deep.equal([0n]);
+        expect(await tw.trader.nonceOf(tw.agent.address)).to.equal(1n);
+        const executed = second.agent.journal
+          .records()
+          .filter((r) => r.kind === "confirmed" && r.status === "executed");
+        expect(executed).to.have.length(1);
+        expect(executed[0]).to.include({ txHash: events[0]!.transactionHash });
+      } finally {
+        await second.agent.close();
+      }
+    });
+  }
+});
