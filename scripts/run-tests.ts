@@ -21,7 +21,9 @@ const pnpm = process.env.npm_execpath ? [process.execPath, process.env.npm_execp
 const suites: Suite[] = [
   { name: "circuit-check", pnpmArgs: ["--filter", "@zkagent/circuits", "check"] },
   { name: "circuits", pnpmArgs: ["--filter", "@zkagent/circuits", "test"] },
-  { name: "contracts", pnpmArgs: ["exec", "hardhat", "test", "mocha"] },
+  { name: "agent", pnpmArgs: ["--filter", "@zkagent/agent", "test"] },
+  // test/ (world, contracts, agent on the in-process chain; test/fork skips itself here)
+  { name: "hardhat", pnpmArgs: ["exec", "hardhat", "test", "mocha"] },
   { name: "fork", pnpmArgs: ["exec", "tsx", "scripts/fork-suite.ts"] },
 ];
 

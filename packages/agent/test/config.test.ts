@@ -1,0 +1,64 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+import { expect } from "chai";
+
+import { ConfigError, loadConfig } from "../src/index.ts";
+
+const valid = {
+  rpcUrl: "http://127.0.0.1:8545",
+  chainId: 31337,
+  traderAddress: "0x5FbDB2315678afecb367f032d93F642f64180aa3",
+};
+
+function file(content: string): string {
+  const path = join(mkdtempSync(join(tmpdir(), "zkagent-config-")), "agent.json");
+  writeFileSync(path, content);
+  return path;
+}
+
+describe("agent config (file, then ZKAGENT_* variables, then flags; validated)", () => {
+  it("fills defaults and makes paths relative to the file", async () => {
+    const path = file(JSON.stringify({ ...valid, modelPath: "models/m.gguf" }));
+    const config = await loadConfig(path, {}, {});
+    expect(config.temperature).to.equal(0);
+    expect(config.key).to.deep.equal({ privateKeyEnv: "ZKAGENT_PRIVATE_KEY" });
+    expect(config.modelPath).to.equal(join(path, "..", "models/m.gguf"));
+  });
+
+  it("lets environment variables and flags override the file, in that order", async () => {
+    const path = file(JSON.stringify(valid));
+    const config = await loadConfig(
+      path,
+      { rpcUrl: "http://127.0.0.1:9999" },
+      { ZKAGENT_CHAIN_ID: "42161", ZKAGENT_RPC_URL: "http://10.0.0.1:1" },
+    );
+    expect(config.chainId).to.equal(42161);
+    expect(config.rpcUrl).to.equal("http://127.0.0.1:9999");
+  });
+
+  const bad: [string, object | string, RegExp][] = [
+    ["a missing traderAddress", { rpcUrl: valid.rpcUrl, chainId: 1 }, /traderAddress: Required/],
+    [
+      "an address that is not one",
+      { ...valid, traderAddress: "0x1234" },
+      /traderAddress: must be a 0x-prefixed 20-byte address/,
+    ],
+    ["a chain id of -1", { ...valid, chainId: -1 }, /chainId: Number must be greater than 0/],
+    ["an unknown field (a typo)", { ...valid, temprature: 1 }, /Unrecognized key.*temprature/],
+    ["a hostile temperature", { ...valid, temperature: 1e9 }, /temperature: Number must be less than or equal to 2/],
+    ["a file that is not JSON", "{ rpcUrl: nope", /is not valid JSON/],
+  ];
+  for (const [name, content, message] of bad) {
+    it(`names the field for ${name}`, async () => {
+      const path = file(typeof content === "string" ? content : JSON.stringify(content));
+      const error = await loadConfig(path, {}, {}).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(error).to.be.instanceOf(ConfigError);
+      expect((error as Error).message).to.match(message);
+    });
+  }
+});

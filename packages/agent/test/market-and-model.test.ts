@@ -1,0 +1,106 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+import { expect } from "chai";
+
+import {
+  assertGgufFile,
+  createTinyModel,
+  MarketDataError,
+  ModelFileError,
+  readFeedWindow,
+  SignalModel,
+  type AggregatorV3Interface,
+} from "../src/index.ts";
+
+/** A fake Chainlink proxy: phase p's round r has id p << 64 | r; `missing` rounds have updatedAt 0. */
+function fakeFeed(phases: Record<number, number>, missing: bigint[] = []): AggregatorV3Interface {
+  const lastPhase = Math.max(...Object.keys(phases).map(Number));
+  const id = (phase: number, round: number) => (BigInt(phase) << 64n) | BigInt(round);
+  const row = (roundId: bigint) => {
+    const answer = missing.includes(roundId) ? 0n : 1000n + (roundId & 0xffffn) + (roundId >> 64n) * 100n;
+    return [roundId, answer, 1n, missing.includes(roundId) ? 0n : 1n, roundId] as const;
+  };
+  return {
+    latestRoundData: async () => row(id(lastPhase, phases[lastPhase]!)),
+    getRoundData: async (roundId) => row(roundId),
+    phaseLastRound: async (phase) => (phases[Number(phase)] === undefined ? undefined : BigInt(phases[Number(phase)]!)),
+  };
+}
+
+describe("reading the feed's window", () => {
+  it("walks back across a phase boundary, oldest first", async () => {
+    const window = await readFeedWindow(fakeFeed({ 1: 40, 2: 10 }), 30);
+    expect(window.rounds).to.have.length(30);
+    expect(window.rounds[0]!.roundId).to.equal((1n << 64n) | 21n);
+    expect(window.rounds[19]!.roundId).to.equal((1n << 64n) | 40n);
+    expect(window.rounds[20]!.roundId).to.equal((2n << 64n) | 1n);
+    expect(window.roundId).to.equal((2n << 64n) | 10n);
+  });
+
+  it("skips rounds with no data", async () => {
+    const gap = (1n << 64n) | 35n;
+    const window = await readFeedWindow(fakeFeed({ 1: 40 }, [gap]), 30);
+    expect(window.rounds.map((r) => r.roundId)).to.not.include(gap);
+    expect(window.rounds[0]!.roundId).to.equal((1n << 64n) | 10n);
+  });
+
+  it("says so when the feed is too short", async () => {
+    const error = await readFeedWindow(fakeFeed({ 1: 12 }), 30).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(error).to.be.instanceOf(MarketDataError);
+    expect((error as Error).message).to.match(/only 12 rounds; the policy needs 30/);
+  });
+});
+
+describe("model files: clear errors before native code sees them", function () {
+  this.timeout(60_000);
+  const dir = mkdtempSync(join(tmpdir(), "zkagent-model-"));
+
+  it("a missing file", async () => {
+    const error = await assertGgufFile(join(dir, "absent.gguf")).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(error).to.be.instanceOf(ModelFileError);
+    expect((error as Error).message).to.match(/no such file.*--model/);
+  });
+
+  it("a file that is not GGUF", async () => {
+    writeFileSync(join(dir, "weights.bin"), "PK\u0003\u0004 definitely a zip");
+    await assertGgufFile(join(dir, "weights.bin")).then(
+      () => expect.fail("accepted a non-GGUF file"),
+      (e: Error) => expect(e.message).to.match(/not a GGUF file/),
+    );
+  });
+
+  it("a GGUF header with a version llama.cpp cannot read", async () => {
+    const bytes = createTinyModel();
+    new DataView(bytes.buffer).setUint32(4, 99, true);
+    writeFileSync(join(dir, "future.gguf"), bytes);
+    await assertGgufFile(join(dir, "future.gguf")).then(
+      () => expect.fail("accepted version 99"),
+      (e: Error) => expect(e.message).to.match(/version 99/),
+    );
+  });
+
+  it("a truncated GGUF (valid header, missing tensors) is a ModelFileError, not a crash", async () => {
+    writeFileSync(join(dir, "truncated.gguf"), createTinyModel().subarray(0, 4096));
+    const error = await SignalModel.load({ modelPath: join(dir, "truncated.gguf"), threads: 1 }).then(
+      async (m) => {
+        await m.dispose();
+        return null;
+      },
+      (e: unknown) => e,
+    );
+    expect(error).to.be.instanceOf(ModelFileError);
+  });
+
+  it("the bundled tiny model is byte-for-byte reproducible (its modelHash is stable)", () => {
+    expect(Buffer.from(createTinyModel()).equals(Buffer.from(createTinyModel()))).to.equal(true);
+    expect(Buffer.from(createTinyModel(1)).equals(Buffer.from(createTinyModel(2)))).to.equal(false);
+  });
+});
