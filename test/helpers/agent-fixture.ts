@@ -4,17 +4,9 @@ import { join } from "node:path";
 
 import type { HardhatEthers } from "@nomicfoundation/hardhat-ethers/types";
 import { Agent, ensureTinyModel, memoryLogger, modelHashOf, type AgentOptions } from "@zkagent/agent";
-import { HDNodeWallet, Mnemonic, type Provider, type Wallet } from "ethers";
+import { hardhatWallet } from "@zkagent/contracts/world";
 
 import type { TraderWorld } from "./trader-fixture.ts";
-
-/** Hardhat's default accounts, as real signing wallets (the agent signs locally, like in production). */
-const HARDHAT_MNEMONIC = "test test test test test test test test test test test junk";
-
-export function hardhatWallet(index: number, provider: Provider): Wallet {
-  const wallet = HDNodeWallet.fromMnemonic(Mnemonic.fromPhrase(HARDHAT_MNEMONIC), `m/44'/60'/0'/0/${index}`);
-  return wallet.connect(provider) as unknown as Wallet;
-}
 
 /** A fresh data directory holding the bundled tiny model, and the model's hash approved in the registry. */
 export async function prepareAgentData(

@@ -1,15 +1,8 @@
 import type { HardhatEthers, HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import type { NetworkHelpers } from "@nomicfoundation/hardhat-network-helpers/types";
 import { modelHashOfBytes } from "@zkagent/circuits";
-import { pushPrices, type World } from "@zkagent/contracts/world";
-import {
-  DecentralizedTrader__factory,
-  ModelRegistry__factory,
-  PolicyVerifier__factory,
-  type DecentralizedTrader,
-  type ModelRegistry,
-  type PolicyVerifier,
-} from "@zkagent/contracts/typechain";
+import { deployZkagent, marketOf, pushPrices, type World } from "@zkagent/contracts/world";
+import type { DecentralizedTrader, ModelRegistry, PolicyVerifier } from "@zkagent/contracts/typechain";
 import { parseEther, parseUnits } from "ethers";
 
 import { deployTestWorld } from "./world-fixture.ts";
@@ -48,27 +41,13 @@ export interface TraderWorld {
 export async function deployTraderWorld(ethers: HardhatEthers, helpers: NetworkHelpers): Promise<TraderWorld> {
   const [owner, agent, otherAgent, stranger] = await ethers.getSigners();
   const world = await deployTestWorld(ethers);
-  const verifier = await (await new PolicyVerifier__factory(owner).deploy()).waitForDeployment();
-  const registry = await (await new ModelRegistry__factory(owner).deploy(owner!.address)).waitForDeployment();
+  const { verifier, registry, trader } = await deployZkagent(owner!, await marketOf(world), TEST_POLICY, {
+    owner: owner!.address,
+    governor: owner!.address,
+    sequencerGracePeriod: SEQUENCER_GRACE_PERIOD,
+  });
   await registry.register(TEST_MODEL_HASH, "contract-test model", "1", "test://bytes");
   await registry.approve(TEST_MODEL_HASH);
-
-  const trader = await (
-    await new DecentralizedTrader__factory(owner).deploy(
-      owner!.address,
-      {
-        baseToken: await world.weth.getAddress(),
-        quoteToken: await world.usdc.getAddress(),
-        swapRouter: await world.swapRouter.getAddress(),
-        priceFeed: await world.priceFeed.getAddress(),
-        sequencerUptimeFeed: await world.sequencerFeed.getAddress(),
-        sequencerGracePeriod: SEQUENCER_GRACE_PERIOD,
-        modelRegistry: await registry.getAddress(),
-        verifier: await verifier.getAddress(),
-      },
-      TEST_POLICY,
-    )
-  ).waitForDeployment();
   const traderAddress = await trader.getAddress();
   await trader.setAgentAuthorization(agent!.address, true);
   await trader.setAgentAuthorization(otherAgent!.address, true);

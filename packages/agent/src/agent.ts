@@ -14,6 +14,11 @@ import { modelHashOf } from "./model/model-file.ts";
 import { SignalModel } from "./model/signal-model.ts";
 import { reconcile, unresolvedSends } from "./reconcile.ts";
 
+/** One journal per chain, trader and agent: a journal never meets another deployment's chain. */
+export function journalPath(dataDir: string, chainId: bigint, trader: string, agent: string): string {
+  return join(dataDir, `journal-${chainId}-${trader.toLowerCase()}-${agent.toLowerCase()}.jsonl`);
+}
+
 export interface AgentOptions {
   wallet: Wallet;
   traderAddress: string;
@@ -60,7 +65,9 @@ export class Agent {
     const modelHash = await step("model hash", () => modelHashOf(modelPath));
     const client = new TraderClient(options.traderAddress, options.wallet, options.retry ?? DEFAULT_RETRY);
     const { priceFeed } = await step("preflight", () => client.preflight(options.chainId, modelHash));
-    const journal = Journal.open(join(options.dataDir, `journal-${options.wallet.address.toLowerCase()}.jsonl`));
+    const journal = Journal.open(
+      journalPath(options.dataDir, options.chainId, options.traderAddress, options.wallet.address),
+    );
     if (journal.repairedTornLine) options.log.warn("journal: dropped a partial last line left by a crash");
     const model = await step("model load", () =>
       SignalModel.load({

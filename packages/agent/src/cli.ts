@@ -1,8 +1,9 @@
 import { JsonRpcProvider } from "ethers";
 import { Command, Option } from "commander";
 
-import { Agent } from "./agent.ts";
+import { Agent, journalPath } from "./agent.ts";
 import { loadWallet } from "./chain/keys.ts";
+import { TraderClient } from "./chain/trader-client.ts";
 import { loadConfig, type AgentConfig } from "./config.ts";
 import type { CycleReport } from "./cycle.ts";
 import { AgentError } from "./errors.ts";
@@ -123,10 +124,10 @@ withCommon(program.command("status").description("position, nonce and the last t
     const config = await loadConfig(flags.config, { rpcUrl: flags.rpcUrl });
     const provider = new JsonRpcProvider(config.rpcUrl, config.chainId, { staticNetwork: true });
     const wallet = await loadWallet(config.key, provider);
-    const { TraderClient } = await import("./chain/trader-client.ts");
     const state = await new TraderClient(config.traderAddress, wallet).state();
-    const { join } = await import("node:path");
-    const journal = Journal.open(join(config.dataDir, `journal-${wallet.address.toLowerCase()}.jsonl`));
+    const journal = Journal.open(
+      journalPath(config.dataDir, BigInt(config.chainId), config.traderAddress, wallet.address),
+    );
     const records = journal.records();
     const cycles = records.filter((r) => r.kind === "cycle");
     const refused = cycles.filter((r) => r.kind === "cycle" && r.verdict === "refused").length;

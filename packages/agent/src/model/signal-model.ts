@@ -15,10 +15,20 @@ import { assertGgufFile } from "./model-file.ts";
 
 export interface SignalModelOptions {
   modelPath: string;
-  /** Inference threads; default: the machine's cores (llama.cpp's own default oversubscribes small machines). */
+  /** Inference threads; default: {@link defaultInferenceThreads}. */
   threads?: number;
   /** "auto" uses a CUDA/Vulkan/Metal build when one is installed; false forces the CPU build. */
   gpu?: "auto" | false;
+}
+
+/**
+ * Half the logical CPUs, at least one: the physical cores on SMT machines, and room for the
+ * prover's worker threads. llama.cpp's threads spin at barriers; on this 2-core machine, with
+ * snarkjs's workers alive, 2 threads took 813 ms per signal and 1 thread 41 ms (its own default,
+ * max(4, cores), is worse still).
+ */
+export function defaultInferenceThreads(): number {
+  return Math.max(1, Math.floor(availableParallelism() / 2));
 }
 
 export interface GenerateOptions {
@@ -42,7 +52,7 @@ export class SignalModel {
 
   static async load({ modelPath, threads, gpu = false }: SignalModelOptions): Promise<SignalModel> {
     await assertGgufFile(modelPath);
-    const threadCount = threads ?? Math.max(1, availableParallelism());
+    const threadCount = threads ?? defaultInferenceThreads();
     // build: "never" — use the prebuilt binary from npm; never compile or download at run time.
     const llama = await getLlama({ gpu, build: "never", logLevel: "error" as never });
     let model: LlamaModel;

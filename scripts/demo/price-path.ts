@@ -1,0 +1,40 @@
+/**
+ * A seeded, mean-reverting ETH/USD path (a discrete Ornstein–Uhlenbeck process) in Chainlink's
+ * 8 decimals: p' = p + θ(μ − p) + σ·μ·ε, with ε standard normal from a seeded generator.
+ */
+export interface PricePathOptions {
+  seed: number;
+  length: number;
+  mean?: number;
+  reversion?: number;
+  volatility?: number;
+}
+
+function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function meanRevertingPath({
+  seed,
+  length,
+  mean = 3_000,
+  reversion = 0.2,
+  volatility = 0.012,
+}: PricePathOptions): bigint[] {
+  const random = seededRandom(seed);
+  const normal = () => Math.sqrt(-2 * Math.log(random() || 1e-12)) * Math.cos(2 * Math.PI * random());
+  const path: bigint[] = [];
+  let price = mean;
+  for (let i = 0; i < length; i++) {
+    price = Math.max(mean * 0.5, price + reversion * (mean - price) + volatility * mean * normal());
+    path.push(BigInt(Math.round(price * 1e8)));
+  }
+  return path;
+}
