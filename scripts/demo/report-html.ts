@@ -183,7 +183,7 @@ svg{width:100%;height:auto;font-size:11px;fill:#5b6475}.grid{stroke:#eef1f5}.ban
 .buy{fill:#1a9850}.sell{fill:#d73027}.refused line{stroke:#9aa3b2;stroke-width:1.5}
 .position{fill:none;stroke:#7b3294;stroke-width:2}.cap{stroke:#d73027;stroke-dasharray:5 4}.caplabel{fill:#d73027}
 table{border-collapse:collapse;width:100%;font-size:12px}td,th{padding:3px 6px;border-bottom:1px solid #eef1f5;text-align:right}
-th{background:#f6f8fb}td:nth-child(5),td:nth-child(6){text-align:left}tr.ok{background:#eef8f0}tr.no{color:#7a8291}
+th{background:#f6f8fb}td:nth-child(5),td:nth-child(6),th:nth-child(5),th:nth-child(6){text-align:left}tr.ok{background:#eef8f0}tr.no{color:#7a8291}
 .legend span{margin-right:14px}.sw{display:inline-block;width:12px;height:3px;vertical-align:middle;margin-right:4px}
 </style></head><body>
 <h1>zkagent demo</h1>
