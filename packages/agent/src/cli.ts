@@ -12,6 +12,9 @@ import { createLogger, type Logger } from "./log.ts";
 import { writeTinyModel } from "./model/bundled-model.ts";
 import { modelHashOf } from "./model/model-file.ts";
 import { TINY_MODEL_SEED } from "./model/tiny-model.ts";
+import { auditTrades } from "./audit/audit-trades.ts";
+import { compiledVerifierCode, renderAudit } from "./audit/render-audit.ts";
+import { terminateSnarkjs } from "@zkagent/circuits";
 
 interface CommonFlags {
   config?: string;
@@ -147,6 +150,37 @@ withCommon(program.command("status").description("position, nonce and the last t
     else log.info("status", status);
   },
 );
+
+program
+  .command("audit")
+  .description("re-verify every trade a DecentralizedTrader executed, from the chain alone (exit 1 if any check fails)")
+  .requiredOption("--rpc-url <url>", "JSON-RPC endpoint of the chain to audit")
+  .requiredOption("--trader <address>", "the DecentralizedTrader")
+  .addOption(new Option("--from-block <n>", "first block to scan").argParser(Number))
+  .addOption(
+    new Option("--near-boundary-bps <n>", "flag signals this close to the band edge").argParser(BigInt).default(10n),
+  )
+  .option("--json", "machine-readable report")
+  .action(
+    async (flags: { rpcUrl: string; trader: string; fromBlock?: number; nearBoundaryBps: bigint; json?: boolean }) => {
+      const provider = new JsonRpcProvider(flags.rpcUrl);
+      const report = await auditTrades({
+        provider,
+        traderAddress: flags.trader,
+        ...(flags.fromBlock === undefined ? {} : { fromBlock: flags.fromBlock }),
+        nearBoundaryBps: flags.nearBoundaryBps,
+        ...(await compiledVerifierCode()),
+      });
+      provider.destroy();
+      await terminateSnarkjs();
+      if (flags.json) {
+        process.stdout.write(`${JSON.stringify(report, (_, v) => (typeof v === "bigint" ? v.toString() : v), 2)}\n`);
+      } else {
+        process.stdout.write(renderAudit(report));
+      }
+      process.exitCode = report.failures > 0 ? 1 : 0;
+    },
+  );
 
 const model = program.command("model").description("the model file an agent runs");
 model

@@ -19,3 +19,5 @@ export * from "./signal/grammar.ts";
 export * from "./signal/parse-signal.ts";
 export * from "./signal/prompt.ts";
 export * from "./signal/to-trade.ts";
+export * from "./audit/audit-trades.ts";
+export * from "./audit/render-audit.ts";

@@ -1,0 +1,218 @@
+import { readFile } from "node:fs/promises";
+
+import {
+  BPS,
+  bandFigures,
+  defaultArtifactPaths,
+  pricesCommitment,
+  proofContext,
+  unpackPublicValues,
+  verifyPolicyProof,
+  WINDOW_SIZE,
+  type Groth16Proof,
+} from "@zkagent/circuits";
+import { DecentralizedTrader__factory, ModelRegistry__factory } from "@zkagent/contracts/typechain";
+import { keccak256, type Provider } from "ethers";
+
+import { chainlinkFeed } from "../market/feed-abi.ts";
+import { readFeedWindow } from "../market/read-window.ts";
+
+/** One check of one trade: passed, failed, or not possible here (and why). */
+export interface Check {
+  name: string;
+  status: "ok" | "fail" | "skipped";
+  detail?: string;
+}
+
+export interface AuditedTrade {
+  txHash: string;
+  blockNumber: number;
+  agent: string;
+  nonce: bigint;
+  action: "BUY" | "SELL";
+  size: bigint;
+  roundId: bigint;
+  latestPrice: bigint;
+  modelHash: bigint;
+  checks: Check[];
+  flags: string[];
+  verified: boolean;
+}
+
+export interface AuditReport {
+  trader: string;
+  chainId: bigint;
+  verifierCodeMatches: boolean | null;
+  trades: AuditedTrade[];
+  failures: number;
+}
+
+export interface AuditOptions {
+  provider: Provider;
+  traderAddress: string;
+  fromBlock?: number;
+  /** Margin, in basis points of the band edge, under which a signal is flagged near-boundary. */
+  nearBoundaryBps?: bigint;
+  /** The compiled PolicyVerifier's runtime bytecode, to compare with the deployed verifier's. */
+  expectedVerifierCode?: string;
+  vkeyPath?: string;
+}
+
+/** Converts the contract's proof argument back to snarkjs's shape (pB's pairs swapped back). */
+function toSnarkjsProof(a: bigint[], b: bigint[][], c: bigint[]): Groth16Proof {
+  const s = (v: bigint | undefined) => (v ?? 0n).toString();
+  return {
+    pi_a: [s(a[0]), s(a[1]), "1"],
+    pi_b: [
+      [s(b[0]?.[1]), s(b[0]?.[0])],
+      [s(b[1]?.[1]), s(b[1]?.[0])],
+      ["1", "0"],
+    ],
+    pi_c: [s(c[0]), s(c[1]), "1"],
+    protocol: "groth16",
+    curve: "bn128",
+  };
+}
+
+/**
+ * Re-verifies every trade a DecentralizedTrader executed, from the chain alone: each
+ * `TradeExecuted` log and its transaction's calldata. Nothing here trusts the agent.
+ */
+export async function auditTrades(options: AuditOptions): Promise<AuditReport> {
+  const { provider, traderAddress } = options;
+  const margin = options.nearBoundaryBps ?? 10n;
+  const trader = DecentralizedTrader__factory.connect(traderAddress, provider);
+  const { chainId } = await provider.getNetwork();
+  const vkey = JSON.parse(await readFile(options.vkeyPath ?? defaultArtifactPaths.vkey, "utf8")) as unknown;
+  const registry = ModelRegistry__factory.connect(await trader.modelRegistry(), provider);
+  const feed = chainlinkFeed(await trader.priceFeed(), provider);
+
+  let verifierCodeMatches: boolean | null = null;
+  if (options.expectedVerifierCode) {
+    const code = await provider.getCode(await trader.verifier());
+    verifierCodeMatches = keccak256(code) === keccak256(options.expectedVerifierCode);
+  }
+
+  const approvals = await registry.queryFilter(registry.filters.ModelApproved(), 0);
+  const revocations = await registry.queryFilter(registry.filters.ModelRevoked(), 0);
+  const logs = await trader.queryFilter(trader.filters.TradeExecuted(), options.fromBlock ?? 0);
+  const trades: AuditedTrade[] = [];
+
+  for (const log of logs) {
+    const checks: Check[] = [];
+    const flags: string[] = [];
+    const check = (name: string, ok: boolean, detail?: string) =>
+      checks.push({ name, status: ok ? "ok" : "fail", ...(detail ? { detail } : {}) });
+    const { agent, nonce, modelHash, action, size, roundId, pricesCommitment: committed } = log.args;
+
+    const tx = await provider.getTransaction(log.transactionHash);
+    const call = tx ? trader.interface.parseTransaction({ data: tx.data }) : null;
+    if (!tx || !call || call.name !== "executeTrade") {
+      check("calldata", false, "the transaction is not a direct executeTrade call (not auditable from calldata)");
+      trades.push({
+        txHash: log.transactionHash,
+        blockNumber: log.blockNumber,
+        agent,
+        nonce,
+        action: action === 1n ? "BUY" : "SELL",
+        size,
+        roundId,
+        latestPrice: 0n,
+        modelHash,
+        checks,
+        flags,
+        verified: false,
+      });
+      continue;
+    }
+    const [proofArg, signalsArg] = call.args as unknown as [{ a: bigint[]; b: bigint[][]; c: bigint[] }, bigint[]];
+    const signals = [...signalsArg].map(BigInt);
+    const values = unpackPublicValues(signals);
+
+    // 1. The proof, against the committed verification key.
+    const proof = toSnarkjsProof(
+      [...proofArg.a],
+      [...proofArg.b].map((p) => [...p]),
+      [...proofArg.c],
+    );
+    check("proof verifies off-chain", await verifyPolicyProof(vkey, proof, signals));
+    // 2. The event says what the proof says.
+    check(
+      "event matches calldata",
+      values.modelHash === modelHash &&
+        values.roundId === roundId &&
+        values.size === size &&
+        BigInt(values.action) === action &&
+        values.pricesCommitment === committed,
+    );
+    // 3. Bound to this chain, this trader, this agent and this nonce.
+    check(
+      "context binding",
+      values.context === proofContext({ chainId, trader: traderAddress, agent, nonce }) &&
+        tx.from.toLowerCase() === agent.toLowerCase(),
+    );
+    // 4. The model was approved before the trade's block and not revoked by then.
+    const approvedAt = approvals.find((e) => e.args.modelHash === modelHash)?.blockNumber;
+    const revokedAt = revocations.find((e) => e.args.modelHash === modelHash)?.blockNumber;
+    const approvedThen =
+      approvedAt !== undefined &&
+      approvedAt <= log.blockNumber &&
+      (revokedAt === undefined || revokedAt > log.blockNumber);
+    check("model approved at that block", approvedThen);
+    if (revokedAt !== undefined && revokedAt > log.blockNumber) flags.push(`model revoked later (block ${revokedAt})`);
+    // 5. The committed round's answer is the proven price.
+    try {
+      const [, answer] = await feed.getRoundData(roundId);
+      check(
+        "oracle round answer",
+        answer === values.latestPrice,
+        `round ${roundId}: ${answer} vs proven ${values.latestPrice}`,
+      );
+    } catch (error) {
+      checks.push({
+        name: "oracle round answer",
+        status: "skipped",
+        detail: `round not readable: ${(error as Error).message}`,
+      });
+    }
+    // 6. The committed window is the feed's 30 rounds ending there (where history is readable).
+    try {
+      const window = await readFeedWindow(
+        {
+          latestRoundData: () => feed.getRoundData(roundId),
+          getRoundData: (id) => feed.getRoundData(id),
+          ...(feed.phaseLastRound ? { phaseLastRound: feed.phaseLastRound } : {}),
+        },
+        WINDOW_SIZE,
+      );
+      check("window matches the feed's rounds", pricesCommitment(window.prices) === values.pricesCommitment);
+      const band = bandFigures(window.prices, values.thresholdBps);
+      const edge = values.action === 1 ? band.lowerBand : band.upperBand;
+      const distance = band.scaledPrice > edge ? band.scaledPrice - edge : edge - band.scaledPrice;
+      if (edge > 0n && distance * BPS <= edge * margin) flags.push(`near the band edge (within ${margin} bps)`);
+    } catch (error) {
+      checks.push({
+        name: "window matches the feed's rounds",
+        status: "skipped",
+        detail: `feed history not readable: ${(error as Error).message}`,
+      });
+    }
+
+    trades.push({
+      txHash: log.transactionHash,
+      blockNumber: log.blockNumber,
+      agent,
+      nonce,
+      action: action === 1n ? "BUY" : "SELL",
+      size,
+      roundId,
+      latestPrice: values.latestPrice,
+      modelHash,
+      checks,
+      flags,
+      verified: checks.every((c) => c.status !== "fail"),
+    });
+  }
+  const failures = trades.filter((t) => !t.verified).length + (verifierCodeMatches === false ? 1 : 0);
+  return { trader: traderAddress, chainId, verifierCodeMatches, trades, failures };
+}

@@ -1,0 +1,49 @@
+import { readFile } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
+
+import type { AuditReport } from "./audit-trades.ts";
+
+const ARTIFACT = new URL(
+  "../../../../artifacts/packages/contracts/src/generated/PolicyVerifier.sol/PolicyVerifier.json",
+  import.meta.url,
+);
+
+/** The compiled PolicyVerifier's runtime code, when this checkout has built it. */
+export async function compiledVerifierCode(): Promise<{ expectedVerifierCode?: string }> {
+  try {
+    const artifact = JSON.parse(await readFile(fileURLToPath(ARTIFACT), "utf8")) as { deployedBytecode: string };
+    return { expectedVerifierCode: artifact.deployedBytecode };
+  } catch {
+    return {};
+  }
+}
+
+/** The audit as a table an operator can read. */
+export function renderAudit(report: AuditReport): string {
+  const lines = [
+    `trader ${report.trader} on chain ${report.chainId}`,
+    `verifier code matches the committed PolicyVerifier: ${report.verifierCodeMatches === null ? "not checked (build the contracts first)" : report.verifierCodeMatches ? "yes" : "NO"}`,
+    "",
+    ["block", "agent", "nonce", "action", "size (ETH)", "round", "verified", "flags / failed checks"].join("\t"),
+  ];
+  for (const t of report.trades) {
+    const failed = t.checks
+      .filter((c) => c.status === "fail")
+      .map((c) => `FAIL ${c.name}${c.detail ? ` (${c.detail})` : ""}`);
+    const skipped = t.checks.filter((c) => c.status === "skipped").map((c) => `skipped ${c.name}`);
+    lines.push(
+      [
+        t.blockNumber,
+        `${t.agent.slice(0, 8)}…`,
+        t.nonce,
+        t.action,
+        (Number(t.size) / 1e18).toFixed(4),
+        t.roundId,
+        t.verified ? "yes" : "NO",
+        [...failed, ...t.flags, ...skipped].join("; "),
+      ].join("\t"),
+    );
+  }
+  lines.push("", `${report.trades.length} trades, ${report.failures} failing`);
+  return `${lines.join("\n")}\n`;
+}

@@ -1,0 +1,82 @@
+import { expect } from "chai";
+import { network } from "hardhat";
+
+import { auditTrades, compiledVerifierCode } from "@zkagent/agent";
+import { Action } from "@zkagent/circuits";
+import { movePoolToPrice, pushPrice } from "@zkagent/contracts/world";
+
+import { closeSharedProver, proveTrade } from "../helpers/prove-trade.ts";
+import { PRICE_3000, TEST_MODEL_HASH, deployTraderWorld } from "../helpers/trader-fixture.ts";
+
+const { ethers, networkHelpers } = await network.create();
+const ONE_ETH = 10n ** 18n;
+
+async function twoTrades() {
+  const tw = await deployTraderWorld(ethers, networkHelpers);
+  for (const [price, action, size] of [
+    [(PRICE_3000 * 98n) / 100n, Action.BUY, ONE_ETH],
+    [(PRICE_3000 * 102n) / 100n, Action.SELL, ONE_ETH / 2n],
+  ] as const) {
+    await pushPrice(tw.world.priceFeed, price);
+    await movePoolToPrice(tw.world, tw.stranger, price);
+    const proof = await proveTrade(tw, tw.agent, { action, size });
+    await tw.trader.connect(tw.agent).executeTrade(proof.solidityProof, proof.publicSignals, 2n ** 64n);
+  }
+  return tw;
+}
+
+describe("zkagent audit (re-verifies every trade from logs and calldata)", function () {
+  this.timeout(120_000);
+  after(closeSharedProver);
+
+  it("verifies every executed trade: proof, binding, model, oracle round, window, verifier code", async () => {
+    const tw = await networkHelpers.loadFixture(twoTrades);
+    const report = await auditTrades({
+      provider: ethers.provider,
+      traderAddress: await tw.trader.getAddress(),
+      ...(await compiledVerifierCode()),
+    });
+    expect(report.verifierCodeMatches).to.equal(true);
+    expect(report.trades.map((t) => [t.action, t.nonce])).to.deep.equal([
+      ["BUY", 0n],
+      ["SELL", 1n],
+    ]);
+    for (const trade of report.trades) {
+      expect(trade.checks.map((c) => [c.name, c.status])).to.deep.equal([
+        ["proof verifies off-chain", "ok"],
+        ["event matches calldata", "ok"],
+        ["context binding", "ok"],
+        ["model approved at that block", "ok"],
+        ["oracle round answer", "ok"],
+        ["window matches the feed's rounds", "ok"],
+      ]);
+    }
+    expect(report.failures).to.equal(0);
+  });
+
+  it("flags a model revoked after it traded, without failing the trade", async () => {
+    const tw = await networkHelpers.loadFixture(twoTrades);
+    await tw.registry.revoke(TEST_MODEL_HASH, "found biased");
+    const report = await auditTrades({ provider: ethers.provider, traderAddress: await tw.trader.getAddress() });
+    expect(report.failures).to.equal(0);
+    expect(report.trades[0]!.flags.some((f) => f.startsWith("model revoked later"))).to.equal(true);
+  });
+
+  it("fails a trade whose committed window is not the feed's history", async () => {
+    const tw = await deployTraderWorld(ethers, networkHelpers);
+    const below = (PRICE_3000 * 98n) / 100n;
+    await pushPrice(tw.world.priceFeed, below);
+    await movePoolToPrice(tw.world, tw.stranger, below);
+    // The agent lies about an early round (the contract only checks the latest one).
+    const { readWindow } = await import("../helpers/market.ts");
+    const { prices } = await readWindow(tw.world.priceFeed);
+    const forged = prices.map((p, i) => (i === 0 ? p + 10_000_000n : p));
+    const proof = await proveTrade(tw, tw.agent, { action: Action.BUY, size: ONE_ETH }, { prices: forged });
+    await tw.trader.connect(tw.agent).executeTrade(proof.solidityProof, proof.publicSignals, 2n ** 64n);
+
+    const report = await auditTrades({ provider: ethers.provider, traderAddress: await tw.trader.getAddress() });
+    expect(report.failures).to.equal(1);
+    const failed = report.trades[0]!.checks.filter((c) => c.status === "fail").map((c) => c.name);
+    expect(failed).to.deep.equal(["window matches the feed's rounds"]);
+  });
+});
