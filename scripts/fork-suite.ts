@@ -1,7 +1,9 @@
 /**
- * The fork suite, for real: starts `hardhat node` on 127.0.0.1 at a free port,
- * deploys the world onto it, runs test/fork on a network that forks that node
- * over JSON-RPC, and stops the node (also on failure or Ctrl-C).
+ * The fork suite, for real: starts `hardhat node` (A) on 127.0.0.1 at a free port,
+ * deploys the world onto it, then starts a second node (B) that forks A and serves
+ * the fork over JSON-RPC. test/fork runs against both: the Uniswap tests on an
+ * in-process network forking A, the end-to-end test with the agent as a child
+ * process (the CLI a user runs) against B. Both nodes stop on exit, failure or Ctrl-C.
  *
  * With FORK_URL already set (a real chain's RPC), no node is started: the
  * suite forks FORK_URL and uses the canonical address book for its chain.
@@ -54,53 +56,77 @@ function run(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
   });
 }
 
-const testArgs = ["test", "mocha", "--network", "fork", "test/fork/uniswap-on-fork.test.ts"];
+const testArgs = ["test", "mocha", "--network", "fork", "test/fork/uniswap-on-fork.test.ts", "test/fork/agent-e2e.test.ts"];
 
 if (process.env.FORK_URL) {
   console.log("fork suite: mode = real chain (FORK_URL is set); canonical address book");
   process.exit(await run(testArgs, {}));
 }
 
-const port = await freePort();
-const url = `http://127.0.0.1:${port}`;
+interface Node {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** Starts `hardhat node` in its own process group (Hardhat may re-spawn itself; the group stops together). */
+async function startNode(extraArgs: string[], env: NodeJS.ProcessEnv = {}): Promise<Node> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const child = spawn(hardhat, ["node", ...extraArgs, "--hostname", "127.0.0.1", "--port", String(port)], {
+    stdio: ["ignore", "ignore", "inherit"],
+    detached: true,
+    env: { ...process.env, ...env },
+  });
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((resolve) => child.once("exit", resolve));
+    const signalGroup = (signal: NodeJS.Signals) => {
+      try {
+        process.kill(-child.pid!, signal);
+      } catch {
+        // already gone
+      }
+    };
+    signalGroup("SIGTERM");
+    const killTimer = setTimeout(() => signalGroup("SIGKILL"), 3_000);
+    await exited;
+    clearTimeout(killTimer);
+  };
+  try {
+    await waitForRpc(url, child);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { url, stop };
+}
+
 const work = mkdtempSync(join(tmpdir(), "zkagent-fork-"));
 const addressBook = join(work, "address-book.json");
-console.log(`fork suite: mode = local node (hardhat node on ${url}, world deployed onto it)`);
-// Its own process group: Hardhat may re-spawn itself, and the whole group must stop with us.
-const node = spawn(hardhat, ["node", "--hostname", "127.0.0.1", "--port", String(port)], {
-  stdio: ["ignore", "ignore", "inherit"],
-  detached: true,
-});
-const stop = async () => {
+const nodes: Node[] = [];
+const stopAll = async () => {
+  await Promise.all(nodes.map((n) => n.stop()));
   rmSync(work, { recursive: true, force: true });
-  if (node.exitCode !== null) return;
-  const exited = new Promise((resolve) => node.once("exit", resolve));
-  const signalGroup = (signal: NodeJS.Signals) => {
-    try {
-      process.kill(-node.pid!, signal);
-    } catch {
-      // already gone
-    }
-  };
-  signalGroup("SIGTERM");
-  const killTimer = setTimeout(() => signalGroup("SIGKILL"), 3_000);
-  await exited;
-  clearTimeout(killTimer);
 };
-process.on("SIGINT", () => void stop().then(() => process.exit(130)));
+process.on("SIGINT", () => void stopAll().then(() => process.exit(130)));
 
 let code = 1;
 try {
-  await waitForRpc(url, node);
+  const base = await startNode([]);
+  nodes.push(base);
+  console.log(`fork suite: mode = local node (hardhat node A on ${base.url}, world deployed onto it)`);
   const deployed = await run(["run", "--network", "localhost", "scripts/deploy-local-world.ts"], {
-    LOCALHOST_URL: url,
+    LOCALHOST_URL: base.url,
     ZKAGENT_ADDRESS_BOOK: addressBook,
   });
   if (deployed !== 0) throw new Error(`deploying the world onto the node failed (exit ${deployed})`);
-  code = await run(testArgs, { FORK_URL: url, ZKAGENT_ADDRESS_BOOK: addressBook });
+  const fork = await startNode(["--network", "fork"], { FORK_URL: base.url });
+  nodes.push(fork);
+  console.log(`fork suite: hardhat node B on ${fork.url} serves a fork of A over JSON-RPC`);
+  code = await run(testArgs, { FORK_URL: base.url, ZKAGENT_ADDRESS_BOOK: addressBook, E2E_RPC_URL: fork.url });
 } catch (error) {
   console.error(`fork suite: ${(error as Error).message}`);
 } finally {
-  await stop();
+  await stopAll();
 }
 process.exit(code);

@@ -16,6 +16,16 @@ import { auditTrades } from "./audit/audit-trades.ts";
 import { compiledVerifierCode, renderAudit } from "./audit/render-audit.ts";
 import { terminateSnarkjs } from "@zkagent/circuits";
 
+/**
+ * A JSON-RPC provider for an agent. No response cache: ethers otherwise reuses an identical
+ * request's answer for 250 ms, and a stale account nonce is a failed transaction.
+ */
+function rpcProvider(url: string, chainId: number): JsonRpcProvider {
+  const provider = new JsonRpcProvider(url, chainId, { staticNetwork: true, cacheTimeout: -1 });
+  provider.pollingInterval = 1_000;
+  return provider;
+}
+
 interface CommonFlags {
   config?: string;
   json?: boolean;
@@ -25,7 +35,7 @@ interface CommonFlags {
 
 async function startAgent(flags: CommonFlags, log: Logger): Promise<{ agent: Agent; config: AgentConfig }> {
   const config = await loadConfig(flags.config, { modelPath: flags.model, rpcUrl: flags.rpcUrl });
-  const provider = new JsonRpcProvider(config.rpcUrl, config.chainId, { staticNetwork: true });
+  const provider = rpcProvider(config.rpcUrl, config.chainId);
   const wallet = await loadWallet(config.key, provider);
   log.info(`agent ${wallet.address} → trader ${config.traderAddress} on chain ${config.chainId}`);
   const agent = await Agent.start({
@@ -125,7 +135,7 @@ withCommon(program.command("status").description("position, nonce and the last t
   async (flags: CommonFlags) => {
     const log = createLogger(Boolean(flags.json));
     const config = await loadConfig(flags.config, { rpcUrl: flags.rpcUrl });
-    const provider = new JsonRpcProvider(config.rpcUrl, config.chainId, { staticNetwork: true });
+    const provider = rpcProvider(config.rpcUrl, config.chainId);
     const wallet = await loadWallet(config.key, provider);
     const state = await new TraderClient(config.traderAddress, wallet).state();
     const journal = Journal.open(
