@@ -1,7 +1,8 @@
 import { createRequire } from "node:module";
 
 import hardhatToolboxMochaEthers from "@nomicfoundation/hardhat-toolbox-mocha-ethers";
-import { configVariable, defineConfig } from "hardhat/config";
+import { ArgumentType } from "hardhat/types/arguments";
+import { configVariable, defineConfig, task } from "hardhat/config";
 
 const require = createRequire(import.meta.url);
 
@@ -17,12 +18,44 @@ function compilerSettings(viaIR: boolean) {
   return { optimizer: { enabled: true, runs: 1_000_000 }, evmVersion: "cancun", viaIR };
 }
 
+/** `hardhat deploy --network arbitrum`: see scripts/deploy/deploy-task.ts. */
+const deployTask = task("deploy", "Deploy the zkagent contracts (verifier, registry, trader) to --network")
+  .addOption({
+    name: "owner",
+    description: "vault owner (or ZKAGENT_OWNER)",
+    type: ArgumentType.STRING,
+    defaultValue: "",
+  })
+  .addOption({
+    name: "governor",
+    description: "registry governor (or ZKAGENT_GOVERNOR)",
+    type: ArgumentType.STRING,
+    defaultValue: "",
+  })
+  .addOption({
+    name: "deploymentId",
+    description: "Ignition deployment id (resume key)",
+    type: ArgumentType.STRING,
+    defaultValue: "",
+  })
+  .addOption({
+    name: "out",
+    description: "where to write zkagent.json (default deployments/<network>)",
+    type: ArgumentType.STRING,
+    defaultValue: "",
+  })
+  .setAction(() => import("./scripts/deploy/deploy-task.ts"))
+  .build();
+
 export default defineConfig({
   plugins: [hardhatToolboxMochaEthers],
+  tasks: [deployTask],
   paths: {
     // Hand-written Solidity and the generated verifier live in the contracts
     // package; the cross-package mocha suites live in the top-level test/.
     sources: "packages/contracts/src",
+    // Ignition's journals (resumable deployments) live beside the deployment records.
+    ignition: "deployments/ignition",
     tests: {
       mocha: "test",
       solidity: "packages/contracts/test",

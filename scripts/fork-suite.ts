@@ -56,7 +56,15 @@ function run(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
   });
 }
 
-const testArgs = ["test", "mocha", "--network", "fork", "test/fork/uniswap-on-fork.test.ts", "test/fork/agent-e2e.test.ts"];
+const testArgs = [
+  "test",
+  "mocha",
+  "--network",
+  "fork",
+  "test/fork/uniswap-on-fork.test.ts",
+  "test/fork/agent-e2e.test.ts",
+  "test/fork/arbitrum-rehearsal.test.ts",
+];
 
 if (process.env.FORK_URL) {
   console.log("fork suite: mode = real chain (FORK_URL is set); canonical address book");
@@ -123,7 +131,17 @@ try {
   const fork = await startNode(["--network", "fork"], { FORK_URL: base.url });
   nodes.push(fork);
   console.log(`fork suite: hardhat node B on ${fork.url} serves a fork of A over JSON-RPC`);
-  code = await run(testArgs, { FORK_URL: base.url, ZKAGENT_ADDRESS_BOOK: addressBook, E2E_RPC_URL: fork.url });
+  const arbitrum = await startNode(["--chain-id", "42161"]);
+  nodes.push(arbitrum);
+  console.log(
+    `fork suite: hardhat node C on ${arbitrum.url} plays Arbitrum One (chain 42161) for the deploy rehearsal`,
+  );
+  code = await run(testArgs, {
+    FORK_URL: base.url,
+    ZKAGENT_ADDRESS_BOOK: addressBook,
+    E2E_RPC_URL: fork.url,
+    ARBITRUM_REHEARSAL_RPC_URL: arbitrum.url,
+  });
 } catch (error) {
   console.error(`fork suite: ${(error as Error).message}`);
 } finally {

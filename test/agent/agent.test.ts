@@ -1,10 +1,11 @@
 import { expect } from "chai";
 import { network } from "hardhat";
 
-import { buildPrompt, SignalModel, parseSignal, type Agent, type CycleReport } from "@zkagent/agent";
+import type { Agent, CycleReport } from "@zkagent/agent";
 import { movePoolToPrice, pushPrice } from "@zkagent/contracts/world";
 
 import { readWindow } from "../helpers/market.ts";
+import { seedFor as findSeed } from "../helpers/seed-for.ts";
 import { prepareAgentData, startTestAgent } from "../helpers/agent-fixture.ts";
 import { PRICE_3000, TEST_POLICY, deployTraderWorld, type TraderWorld } from "../helpers/trader-fixture.ts";
 
@@ -18,33 +19,15 @@ async function fixture() {
   return tw;
 }
 
-/**
- * The first sampling seed (temperature 1) for which the tiny stand-in proposes what `wanted`
- * accepts for the current market: the model is real, its weights are random, so tests pick the
- * seed that makes it say what the test is about.
- */
-async function seedFor(
-  tw: TraderWorld,
-  modelPath: string,
-  wanted: (action: string, sizePct: number) => boolean,
-): Promise<number> {
-  const model = await SignalModel.load({ modelPath, threads: 1 });
-  try {
-    const { prices } = await readWindow(tw.world.priceFeed);
-    const prompt = buildPrompt({
-      prices,
-      position: await tw.trader.positionOf(tw.agent.address),
-      maxPosition: TEST_POLICY.maxPosition,
-      thresholdBps: TEST_POLICY.thresholdBps,
-    });
-    for (let seed = 0; seed < 500; seed++) {
-      const signal = parseSignal((await model.generate(prompt, { temperature: 1, seed })).text);
-      if (wanted(signal.action, signal.sizePct)) return seed;
-    }
-    throw new Error("no seed in 0..499 gives the wanted signal");
-  } finally {
-    await model.dispose();
-  }
+/** The seed for which the stand-in proposes what `wanted` accepts in the trader's current market. */
+async function seedFor(tw: TraderWorld, modelPath: string, wanted: (action: string, sizePct: number) => boolean) {
+  const { prices } = await readWindow(tw.world.priceFeed);
+  const position = await tw.trader.positionOf(tw.agent.address);
+  return findSeed(
+    modelPath,
+    { prices, position, maxPosition: TEST_POLICY.maxPosition, thresholdBps: TEST_POLICY.thresholdBps },
+    wanted,
+  );
 }
 
 const compliantBuy = (action: string, pct: number) => action === "BUY" && pct > 0 && pct <= 100;

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { expect } from "chai";
 import { JsonRpcProvider, parseEther, parseUnits } from "ethers";
 
-import { buildPrompt, ensureTinyModel, modelHashOf, parseSignal, SignalModel } from "@zkagent/agent";
+import { ensureTinyModel, modelHashOf } from "@zkagent/agent";
 import {
   attachWorld,
   deployZkagent,
@@ -18,6 +18,8 @@ import {
   type World,
 } from "@zkagent/contracts/world";
 import { ModelRegistry__factory, type DecentralizedTrader } from "@zkagent/contracts/typechain";
+
+import { seedFor as findSeed } from "../helpers/seed-for.ts";
 
 const rpcUrl = process.env.E2E_RPC_URL;
 const CLI = join(import.meta.dirname, "../../packages/agent/bin/zkagent.js");
@@ -90,28 +92,18 @@ describe(`end to end on a fork: the agent CLI as a child process, then the audit
 
   after(() => provider?.destroy());
 
-  /** The first sampling seed for which the stand-in proposes what `wanted` accepts now. */
+  /** The seed for which the stand-in proposes what `wanted` accepts in the current market. */
   async function seedFor(wanted: (action: string, pct: number) => boolean): Promise<number> {
-    const model = await SignalModel.load({ modelPath, threads: 1 });
-    try {
-      const agent = hardhatWallet(1, provider).address;
-      const [latest] = await world.priceFeed.latestRoundData();
-      const prices: bigint[] = [];
-      for (let r = latest - 29n; r <= latest; r++) prices.push((await world.priceFeed.getRoundData(r))[1]);
-      const prompt = buildPrompt({
-        prices,
-        position: await trader.positionOf(agent),
-        maxPosition: POLICY.maxPosition,
-        thresholdBps: POLICY.thresholdBps,
-      });
-      for (let seed = 0; seed < 500; seed++) {
-        const signal = parseSignal((await model.generate(prompt, { temperature: 1, seed })).text);
-        if (wanted(signal.action, signal.sizePct)) return seed;
-      }
-      throw new Error("no seed gives the wanted signal");
-    } finally {
-      await model.dispose();
-    }
+    const agent = hardhatWallet(1, provider).address;
+    const [latest] = await world.priceFeed.latestRoundData();
+    const prices: bigint[] = [];
+    for (let r = latest - 29n; r <= latest; r++) prices.push((await world.priceFeed.getRoundData(r))[1]);
+    const position = await trader.positionOf(agent);
+    return findSeed(
+      modelPath,
+      { prices, position, maxPosition: POLICY.maxPosition, thresholdBps: POLICY.thresholdBps },
+      wanted,
+    );
   }
 
   function writeConfig(seed: number) {

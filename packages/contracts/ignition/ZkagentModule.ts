@@ -1,0 +1,35 @@
+import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
+
+/**
+ * The zkagent contracts for one market: the generated PolicyVerifier, a ModelRegistry governed
+ * by `governor`, and a DecentralizedTrader owned by `owner`. Ignition journals every step, so an
+ * interrupted deployment resumes where it stopped.
+ */
+export default buildModule("Zkagent", (m) => {
+  const owner = m.getParameter<string>("owner");
+  const governor = m.getParameter<string>("governor");
+
+  const verifier = m.contract("PolicyVerifier");
+  const registry = m.contract("ModelRegistry", [governor]);
+  const trader = m.contract("DecentralizedTrader", [
+    owner,
+    {
+      baseToken: m.getParameter<string>("weth"),
+      quoteToken: m.getParameter<string>("usdc"),
+      swapRouter: m.getParameter<string>("swapRouter"),
+      priceFeed: m.getParameter<string>("priceFeed"),
+      sequencerUptimeFeed: m.getParameter<string>("sequencerUptimeFeed"),
+      sequencerGracePeriod: m.getParameter<bigint>("sequencerGracePeriod"),
+      modelRegistry: registry,
+      verifier,
+    },
+    {
+      maxPosition: m.getParameter<bigint>("maxPosition"),
+      thresholdBps: m.getParameter<bigint>("thresholdBps"),
+      maxSlippageBps: m.getParameter<bigint>("maxSlippageBps"),
+      maxOracleAge: m.getParameter<bigint>("maxOracleAge"),
+      poolFee: m.getParameter<bigint>("poolFee"),
+    },
+  ]);
+  return { verifier, registry, trader };
+});

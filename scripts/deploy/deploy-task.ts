@@ -1,0 +1,163 @@
+/**
+ * `hardhat deploy --network <name>`: deploys the PolicyVerifier, ModelRegistry and
+ * DecentralizedTrader with Hardhat Ignition from packages/contracts/deploy/networks.ts, hands
+ * ownership and governance to the configured addresses (they hold them from the constructor on:
+ * no hand-over window), and writes deployments/<network>/zkagent.json. Ignition journals every
+ * transaction, so rerunning after an interruption resumes instead of redeploying.
+ */
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+
+import { deployNetworks } from "@zkagent/contracts/deploy";
+import ZkagentModule from "@zkagent/contracts/ignition";
+import { getAddress, isAddress, ZeroAddress } from "ethers";
+import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
+
+interface DeployArgs {
+  owner: string;
+  governor: string;
+  deploymentId: string;
+  out: string;
+}
+
+class DeployError extends Error {
+  override readonly name = "DeployError";
+}
+
+function requireAddress(value: string, what: string, flag: string, env: string): string {
+  const candidate = value || process.env[env] || "";
+  if (!isAddress(candidate)) {
+    throw new DeployError(
+      `${what}: pass ${flag} <address> or set ${env} (got ${candidate ? JSON.stringify(candidate) : "nothing"})`,
+    );
+  }
+  return getAddress(candidate);
+}
+
+/** Transaction hashes per future, from Ignition's journal (one JSON object per line). */
+function transactionsFromJournal(journalPath: string): Record<string, string> {
+  const hashes: Record<string, string> = {};
+  if (!existsSync(journalPath)) return hashes;
+  for (const line of readFileSync(journalPath, "utf8").split("\n")) {
+    if (!line) continue;
+    const entry = JSON.parse(line) as { type?: string; futureId?: string; transaction?: { hash?: string } };
+    if (entry.type === "TRANSACTION_SEND" && entry.futureId && entry.transaction?.hash)
+      hashes[entry.futureId] = entry.transaction.hash;
+  }
+  return hashes;
+}
+
+/** The task action: a DeployError is an operator's mistake, printed as one line (no bug-report banner). */
+export default async function deployAction(args: DeployArgs, hre: HardhatRuntimeEnvironment): Promise<void> {
+  try {
+    await deploy(args, hre);
+  } catch (error) {
+    if (!(error instanceof DeployError)) throw error;
+    console.error(`DeployError: ${error.message}`);
+    process.exitCode = 1;
+  }
+}
+
+async function deploy(args: DeployArgs, hre: HardhatRuntimeEnvironment): Promise<void> {
+  const networkName = hre.globalOptions.network ?? "default";
+  const target = deployNetworks[networkName];
+  if (!target) {
+    throw new DeployError(
+      `no deployment config for network "${networkName}": add it to packages/contracts/deploy/networks.ts (known: ${Object.keys(deployNetworks).join(", ")})`,
+    );
+  }
+  if (target.swapRouter === ZeroAddress) {
+    throw new DeployError(
+      `${networkName}: no SwapRouter (v1) configured; see the note in packages/contracts/deploy/networks.ts`,
+    );
+  }
+  const owner = requireAddress(args.owner, "vault owner", "--owner", "ZKAGENT_OWNER");
+  const governor = requireAddress(args.governor, "registry governor", "--governor", "ZKAGENT_GOVERNOR");
+
+  const connection = await hre.network.connect();
+  const { chainId } = await connection.ethers.provider.getNetwork();
+  if (Number(chainId) !== target.chainId) {
+    throw new DeployError(
+      `network "${networkName}" expects chain ${target.chainId}, the RPC serves ${chainId}: check the RPC URL`,
+    );
+  }
+  const [deployer] = await connection.ethers.getSigners();
+  for (const [name, address] of Object.entries({
+    weth: target.weth,
+    usdc: target.usdc,
+    swapRouter: target.swapRouter,
+    priceFeed: target.priceFeed,
+  })) {
+    if ((await connection.ethers.provider.getCode(address)) === "0x") {
+      throw new DeployError(
+        `${name} ${address} has no code on chain ${chainId}: the network config is wrong for this chain`,
+      );
+    }
+  }
+
+  const deploymentId = args.deploymentId || `zkagent-${networkName}`;
+  console.log(
+    `deploying zkagent to ${networkName} (chain ${chainId}) from ${deployer!.address}; Ignition deployment "${deploymentId}"`,
+  );
+  const { verifier, registry, trader } = await connection.ignition.deploy(ZkagentModule, {
+    deploymentId,
+    displayUi: false,
+    parameters: {
+      Zkagent: {
+        owner,
+        governor,
+        weth: target.weth,
+        usdc: target.usdc,
+        swapRouter: target.swapRouter,
+        priceFeed: target.priceFeed,
+        sequencerUptimeFeed: target.sequencerUptimeFeed,
+        sequencerGracePeriod: target.sequencerGracePeriod,
+        ...target.policy,
+      },
+    },
+  });
+
+  const vkeyPath = resolve(hre.config.paths.root, "circuits/ceremony/verification_key.json");
+  const journal = join(hre.config.paths.ignition, "deployments", deploymentId, "journal.jsonl");
+  const hashes = transactionsFromJournal(journal);
+  const record = {
+    network: networkName,
+    chainId: Number(chainId),
+    deployer: deployer!.address,
+    deploymentId,
+    deployedAt: new Date().toISOString(),
+    owner,
+    governor,
+    verifierVkeySha256: createHash("sha256").update(readFileSync(vkeyPath)).digest("hex"),
+    contracts: {
+      PolicyVerifier: { address: await verifier.getAddress(), tx: hashes["Zkagent#PolicyVerifier"] ?? null, args: [] },
+      ModelRegistry: {
+        address: await registry.getAddress(),
+        tx: hashes["Zkagent#ModelRegistry"] ?? null,
+        args: [governor],
+      },
+      DecentralizedTrader: {
+        address: await trader.getAddress(),
+        tx: hashes["Zkagent#DecentralizedTrader"] ?? null,
+        args: [
+          owner,
+          {
+            ...target,
+            sequencerGracePeriod: String(target.sequencerGracePeriod),
+            policy: undefined,
+            chainId: undefined,
+          },
+          Object.fromEntries(Object.entries(target.policy).map(([k, v]) => [k, String(v)])),
+        ],
+      },
+    },
+    ignitionJournal: journal,
+  };
+  const outDir = resolve(args.out || join(hre.config.paths.root, "deployments", networkName));
+  mkdirSync(outDir, { recursive: true });
+  writeFileSync(join(outDir, "zkagent.json"), `${JSON.stringify(record, null, 2)}\n`);
+  console.log(
+    `trader ${record.contracts.DecentralizedTrader.address}\nregistry ${record.contracts.ModelRegistry.address}\nverifier ${record.contracts.PolicyVerifier.address}\nrecord: ${join(outDir, "zkagent.json")}`,
+  );
+}

@@ -1,0 +1,167 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+import { expect } from "chai";
+import { JsonRpcProvider, parseUnits } from "ethers";
+
+import { ensureTinyModel, modelHashOf } from "@zkagent/agent";
+import { DecentralizedTrader__factory, ModelRegistry__factory } from "@zkagent/contracts/typechain";
+import { deployNetworks } from "@zkagent/contracts/deploy";
+import {
+  attachWorld,
+  canonicalAddressBooks,
+  hardhatWallet,
+  movePoolToPrice,
+  pushPrices,
+  setSequencerStatus,
+  type AddressBook,
+} from "@zkagent/contracts/world";
+
+import { compliantBuy, seedFor } from "../helpers/seed-for.ts";
+import { stageCanonical } from "./stage-canonical.ts";
+
+const rpcUrl = process.env.ARBITRUM_REHEARSAL_RPC_URL;
+const ROOT = join(import.meta.dirname, "../..");
+const HARDHAT = join(ROOT, "node_modules/.bin/hardhat");
+const CLI = join(ROOT, "packages/agent/bin/zkagent.js");
+// Hardhat's public development keys #0 (deployer, owner, governor) and #1 (agent): local only.
+const DEPLOYER_KEY = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
+const AGENT_KEY = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
+const PRICE = 3_000n * 10n ** 8n;
+const BELOW = (PRICE * 98n) / 100n;
+
+describe(`\`hardhat deploy --network arbitrum\` against a local node playing Arbitrum One (${rpcUrl ? "chain 42161" : "skipped"})`, function () {
+  this.timeout(300_000);
+  const deploymentId = `rehearsal-${Date.now()}`;
+  const out = mkdtempSync(join(tmpdir(), "zkagent-rehearsal-"));
+  let provider: JsonRpcProvider;
+  let book: AddressBook;
+
+  const deployEnv = () => ({
+    ...process.env,
+    ARBITRUM_RPC_URL: rpcUrl!,
+    DEPLOYER_PRIVATE_KEY: DEPLOYER_KEY,
+    ZKAGENT_OWNER: hardhatWallet(0, provider).address,
+    ZKAGENT_GOVERNOR: hardhatWallet(0, provider).address,
+  });
+  const runDeploy = () =>
+    spawnSync(HARDHAT, ["deploy", "--network", "arbitrum", "--deployment-id", deploymentId, "--out", out], {
+      cwd: ROOT,
+      encoding: "utf8",
+      env: deployEnv(),
+      timeout: 180_000,
+    });
+
+  before(async function () {
+    if (!rpcUrl) {
+      console.log("      rehearsal: needs the chain-42161 node started by `pnpm fork-suite`");
+      this.skip();
+    }
+    provider = new JsonRpcProvider(rpcUrl, undefined, { staticNetwork: true, cacheTimeout: -1 });
+    book = { ...canonicalAddressBooks[42161]! };
+    await stageCanonical(provider, hardhatWallet(0, provider), book, PRICE);
+  });
+
+  after(() => {
+    provider?.destroy();
+    rmSync(join(ROOT, "deployments/ignition/deployments", deploymentId), { recursive: true, force: true });
+    rmSync(out, { recursive: true, force: true });
+  });
+
+  it("deploys with the Arbitrum config, wired to the canonical addresses, and writes the record", () => {
+    const result = runDeploy();
+    expect(result.status, result.stderr + result.stdout).to.equal(0);
+    const record = JSON.parse(readFileSync(join(out, "zkagent.json"), "utf8"));
+    expect(record.chainId).to.equal(42161);
+    expect(record.contracts.DecentralizedTrader.tx).to.match(/^0x[0-9a-f]{64}$/);
+    expect(record.verifierVkeySha256).to.match(/^[0-9a-f]{64}$/);
+  });
+
+  it("reads back the wiring from the deployed trader", async () => {
+    const record = JSON.parse(readFileSync(join(out, "zkagent.json"), "utf8"));
+    const trader = DecentralizedTrader__factory.connect(record.contracts.DecentralizedTrader.address, provider);
+    const config = deployNetworks.arbitrum!;
+    expect([
+      await trader.baseToken(),
+      await trader.quoteToken(),
+      await trader.swapRouter(),
+      await trader.priceFeed(),
+      await trader.sequencerUptimeFeed(),
+    ]).to.deep.equal([config.weth, config.usdc, config.swapRouter, config.priceFeed, config.sequencerUptimeFeed]);
+    expect(await trader.owner()).to.equal(hardhatWallet(0, provider).address);
+  });
+
+  it("resumes instead of redeploying when run again (Ignition's journal)", async () => {
+    const before = JSON.parse(readFileSync(join(out, "zkagent.json"), "utf8"));
+    const nonce = await provider.getTransactionCount(hardhatWallet(0, provider).address);
+    const result = runDeploy();
+    expect(result.status, result.stderr).to.equal(0);
+    const after = JSON.parse(readFileSync(join(out, "zkagent.json"), "utf8"));
+    expect(after.contracts.DecentralizedTrader.address).to.equal(before.contracts.DecentralizedTrader.address);
+    expect(await provider.getTransactionCount(hardhatWallet(0, provider).address)).to.equal(nonce);
+  });
+
+  it("runs the agent CLI and the auditor against the deployment", async () => {
+    const record = JSON.parse(readFileSync(join(out, "zkagent.json"), "utf8"));
+    const owner = hardhatWallet(0, provider);
+    const trader = DecentralizedTrader__factory.connect(record.contracts.DecentralizedTrader.address, owner);
+    const registry = ModelRegistry__factory.connect(record.contracts.ModelRegistry.address, owner);
+    const world = await attachWorld(book, owner);
+    const dataDir = mkdtempSync(join(tmpdir(), "zkagent-rehearsal-agent-"));
+    const modelPath = ensureTinyModel(dataDir);
+    const modelHash = await modelHashOf(modelPath);
+    await (await registry.register(modelHash, "tiny stand-in", "1", "zkagent://tiny-model")).wait();
+    await (await registry.approve(modelHash)).wait();
+    const agent = hardhatWallet(1, provider).address;
+    await (await trader.setAgentAuthorization(agent, true)).wait();
+    await (await world.usdc.mint(owner.address, parseUnits("20000", 6))).wait();
+    await (await world.usdc.approve(await trader.getAddress(), parseUnits("20000", 6))).wait();
+    await (await trader.deposit(book.usdc, parseUnits("20000", 6))).wait();
+    const now = BigInt((await provider.getBlock("latest"))!.timestamp);
+    await setSequencerStatus(world.sequencerFeed, "up", now - 7200n);
+    await pushPrices(world.priceFeed, [...Array(29).fill(PRICE), BELOW]);
+    await movePoolToPrice(world, hardhatWallet(2, provider), BELOW);
+
+    const [latest] = await world.priceFeed.latestRoundData();
+    const prices: bigint[] = [];
+    for (let r = latest - 29n; r <= latest; r++) prices.push((await world.priceFeed.getRoundData(r))[1]);
+    const policy = deployNetworks.arbitrum!.policy;
+    const seed = await seedFor(
+      modelPath,
+      { prices, position: 0n, maxPosition: policy.maxPosition, thresholdBps: policy.thresholdBps },
+      compliantBuy,
+    );
+    const configPath = join(dataDir, "agent.json");
+    writeFileSync(
+      configPath,
+      JSON.stringify({
+        rpcUrl,
+        chainId: 42161,
+        traderAddress: await trader.getAddress(),
+        dataDir,
+        temperature: 1,
+        seed,
+      }),
+    );
+
+    const env = { ...process.env, ZKAGENT_PRIVATE_KEY: AGENT_KEY };
+    const once = spawnSync(process.execPath, [CLI, "once", "--config", configPath, "--json"], {
+      encoding: "utf8",
+      env,
+      timeout: 120_000,
+    });
+    expect(once.status, once.stderr).to.equal(0);
+    expect(await trader.nonceOf(agent)).to.equal(1n);
+
+    const audit = spawnSync(
+      process.execPath,
+      [CLI, "audit", "--rpc-url", rpcUrl!, "--trader", await trader.getAddress(), "--json"],
+      { encoding: "utf8", timeout: 120_000 },
+    );
+    expect(audit.status, audit.stderr).to.equal(0);
+    const report = JSON.parse(audit.stdout) as { failures: number; trades: { verified: boolean }[] };
+    expect(report.trades.map((t) => t.verified)).to.deep.equal([true]);
+  });
+});

@@ -1,0 +1,27 @@
+import { buildPrompt, parseSignal, SignalModel, type MarketPicture } from "@zkagent/agent";
+
+/**
+ * The first sampling seed (temperature 1) for which the tiny stand-in proposes a signal that
+ * `wanted` accepts in `market`. The model is real and its weights are random, so a test picks
+ * the seed that makes it say what the test is about.
+ */
+export async function seedFor(
+  modelPath: string,
+  market: MarketPicture,
+  wanted: (action: string, sizePct: number) => boolean,
+): Promise<number> {
+  const model = await SignalModel.load({ modelPath, threads: 1 });
+  try {
+    const prompt = buildPrompt(market);
+    for (let seed = 0; seed < 500; seed++) {
+      const signal = parseSignal((await model.generate(prompt, { temperature: 1, seed })).text);
+      if (wanted(signal.action, signal.sizePct)) return seed;
+    }
+    throw new Error("no seed in 0..499 gives the wanted signal");
+  } finally {
+    await model.dispose();
+  }
+}
+
+export const compliantBuy = (action: string, pct: number) => action === "BUY" && pct > 0;
+export const anySell = (action: string, pct: number) => action === "SELL" && pct > 0;
