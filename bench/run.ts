@@ -1,0 +1,151 @@
+/**
+ * `pnpm bench [--quick] [--model file.gguf]`: measures, writes bench/results/<date>.json and
+ * latest.json (machine, Node, date, raw samples, medians, p90), and regenerates
+ * bench/BENCHMARKS.md and bench/plots/*.svg from them. Tests assert correctness; this measures.
+ */
+import { spawnSync } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { cpus, platform, totalmem } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+
+import { ensureTinyModel } from "@zkagent/agent";
+import { terminateSnarkjs } from "@zkagent/circuits";
+import * as snarkjs from "snarkjs";
+
+import { paths } from "../circuits/scripts/paths.ts";
+import type { AgentCycleFigures } from "./items/agent-cycle.ts";
+import { benchGrowth, type GrowthPoint } from "./items/circuit-growth.ts";
+import { benchGas, type GasFigures } from "./items/gas.ts";
+import { benchInference, type InferenceFigures } from "./items/inference.ts";
+import { benchProofLatency, type ProofLatency } from "./items/proof-latency.ts";
+import { latencyChart, lineChart, renderMarkdown } from "./render.ts";
+
+export interface BenchResults {
+  quick: boolean;
+  machine: { date: string; cpus: number; cpuModel: string; memoryGb: number; node: string; platform: string };
+  proofLatency: ProofLatency;
+  circuit: { constraints: number; publicInputs: number; ptauPower: number; setupMs: number };
+  gas: GasFigures;
+  agentCycle: AgentCycleFigures;
+  growth: GrowthPoint[];
+  growthSlope: number;
+  windowAtPower: Record<number, number>;
+  inference: InferenceFigures[];
+}
+
+const { values } = parseArgs({ options: { quick: { type: "boolean", default: false }, model: { type: "string" } } });
+const quick = values.quick;
+const here = import.meta.dirname;
+const tmp = join(here, "tmp");
+mkdirSync(tmp, { recursive: true });
+const step = (name: string) => console.log(`\n[bench] ${new Date().toISOString().slice(11, 19)} ${name}`);
+
+step(`proof latency (${quick ? 1 : 15} alternating pairs)`);
+const proofLatency = await benchProofLatency(quick ? 1 : 15);
+console.log(
+  `ours ${proofLatency.ours.total.median} ms, snarkjs CLI ${proofLatency.snarkjsCli.median} ms, ratio ${proofLatency.ratio}×`,
+);
+
+step("circuit: constraints and setup");
+const info = await snarkjs.r1cs.info(paths.r1cs);
+const setupStart = performance.now();
+await snarkjs.zKey.newZKey(paths.r1cs, paths.ptau, join(tmp, "setup.zkey"));
+const circuit = {
+  constraints: info.nConstraints,
+  publicInputs: info.nPubInputs,
+  ptauPower: 13,
+  setupMs: Math.round(performance.now() - setupStart),
+};
+await terminateSnarkjs();
+
+step("gas");
+const gas = await benchGas();
+console.log(`verifier ${gas.verifyProof}, BUY ${gas.executeTradeBuy}, SELL ${gas.executeTradeSell}`);
+
+const cycles = quick ? 3 : 50;
+step(`agent cycle (${cycles} cycles, own process)`);
+const child = spawnSync(
+  process.execPath,
+  ["--import", "tsx", join(here, "items/agent-cycle-child.ts"), String(cycles)],
+  { encoding: "utf8", cwd: join(here, "..") },
+);
+if (child.status !== 0) throw new Error(`agent-cycle benchmark failed: ${child.stderr}`);
+const agentCycle = JSON.parse(child.stdout.trim().split("\n").at(-1)!) as AgentCycleFigures;
+
+const windows = quick ? [30] : [30, 60, 120];
+step(`growth (N = ${windows.join(", ")})`);
+const growth = await benchGrowth(windows, quick ? 1 : 5, tmp);
+await terminateSnarkjs();
+const known =
+  growth.length > 1
+    ? growth
+    : [
+        { windowSize: 30, constraints: circuit.constraints },
+        { windowSize: 60, constraints: 7399 },
+      ];
+const slope = (known.at(-1)!.constraints - known[0]!.constraints) / (known.at(-1)!.windowSize - known[0]!.windowSize);
+const intercept = known[0]!.constraints - slope * known[0]!.windowSize;
+const windowAtPower = Object.fromEntries(
+  [13, 14, 15].map((power) => [power, Math.floor((2 ** power - 6 - intercept) / slope)]),
+);
+
+step("inference");
+const tiny = ensureTinyModel(tmp);
+const inference = await benchInference(tiny, "tiny stand-in", [1, 2], quick ? 1 : 20);
+if (values.model) inference.push(...(await benchInference(values.model, values.model, [1, 2], quick ? 1 : 10)));
+
+const results: BenchResults = {
+  quick,
+  machine: {
+    date: new Date().toISOString(),
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model.trim() ?? "unknown",
+    memoryGb: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+    platform: `${platform()} ${process.arch}`,
+  },
+  proofLatency,
+  circuit,
+  gas,
+  agentCycle,
+  growth,
+  growthSlope: slope,
+  windowAtPower,
+  inference,
+};
+
+const resultsDir = join(here, "results");
+mkdirSync(resultsDir, { recursive: true });
+const json = `${JSON.stringify(results, null, 2)}\n`;
+writeFileSync(join(resultsDir, `${results.machine.date.replace(/[:.]/g, "-")}${quick ? "-quick" : ""}.json`), json);
+writeFileSync(join(resultsDir, quick ? "latest-quick.json" : "latest.json"), json);
+if (!quick) {
+  mkdirSync(join(here, "plots"), { recursive: true });
+  writeFileSync(
+    join(here, "plots/proof-latency.svg"),
+    latencyChart(proofLatency.ours.total.median, proofLatency.snarkjsCli.median),
+  );
+  writeFileSync(
+    join(here, "plots/growth-constraints.svg"),
+    lineChart(
+      "Constraints against window size",
+      growth.map((g) => ({ x: g.windowSize, y: g.constraints })),
+      "window N",
+      "constraints",
+    ),
+  );
+  writeFileSync(
+    join(here, "plots/growth-prove.svg"),
+    lineChart(
+      "Prove time against window size",
+      growth.map((g) => ({ x: g.windowSize, y: g.proveMedianMs })),
+      "window N",
+      "median prove ms",
+    ),
+  );
+  writeFileSync(join(here, "BENCHMARKS.md"), renderMarkdown(results));
+}
+console.log(
+  `\n[bench] done: ${join(resultsDir, quick ? "latest-quick.json" : "latest.json")}${quick ? "" : ", bench/BENCHMARKS.md, bench/plots/"}`,
+);
