@@ -24,6 +24,7 @@ const suites: Suite[] = [
   { name: "agent", pnpmArgs: ["--filter", "@zkagent/agent", "test"] },
   // test/ (world, contracts, agent on the in-process chain; test/fork skips itself here)
   { name: "hardhat", pnpmArgs: ["exec", "hardhat", "test", "mocha"] },
+  { name: "solidity", pnpmArgs: ["exec", "hardhat", "test", "solidity"] },
   { name: "fork", pnpmArgs: ["exec", "tsx", "scripts/fork-suite.ts"] },
 ];
 
