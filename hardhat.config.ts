@@ -47,6 +47,15 @@ const deployTask = task("deploy", "Deploy the zkagent contracts (verifier, regis
   .setAction(() => import("./scripts/deploy/deploy-task.ts"))
   .build();
 
+/**
+ * Fuzz and invariant depth: a CI profile by default, a deep one with ZKAGENT_FUZZ=deep
+ * (≥ 10 000 runs per invariant; minutes, not seconds).
+ */
+const deepFuzz = process.env.ZKAGENT_FUZZ === "deep";
+const solidityTestProfile = deepFuzz
+  ? { fuzz: { runs: 10_000 }, invariant: { runs: 10_000, depth: 32 } }
+  : { fuzz: { runs: 256 }, invariant: { runs: 64, depth: 32 } };
+
 export default defineConfig({
   plugins: [hardhatToolboxMochaEthers],
   tasks: [deployTask],
@@ -81,6 +90,7 @@ export default defineConfig({
       "@uniswap/v3-periphery/contracts/interfaces/ISwapRouter.sol",
     ],
   },
+  test: { solidity: solidityTestProfile },
   // Bindings live with the contracts package so the agent imports them from there.
   typechain: { outDir: "packages/contracts/typechain" },
   // A fork of a local `hardhat node` (chain 31337) needs to know which rules

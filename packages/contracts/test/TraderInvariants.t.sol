@@ -1,0 +1,174 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {MockV3Aggregator} from "@chainlink/contracts/src/v0.8/shared/mocks/MockV3Aggregator.sol";
+import {WETH9} from "@chainlink/contracts/src/v0.8/vendor/canonical-weth/WETH9.sol";
+import {AggregatorV3Interface} from "@chainlink/contracts/src/v0.8/shared/interfaces/AggregatorV3Interface.sol";
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {ISwapRouter} from "@uniswap/v3-periphery/contracts/interfaces/ISwapRouter.sol";
+import {Test} from "forge-std/Test.sol";
+
+import {DecentralizedTrader} from "../src/DecentralizedTrader.sol";
+import {IDecentralizedTrader} from "../src/interfaces/IDecentralizedTrader.sol";
+import {IModelRegistry} from "../src/interfaces/IModelRegistry.sol";
+import {IPolicyVerifier} from "../src/interfaces/IPolicyVerifier.sol";
+import {ModelRegistry} from "../src/ModelRegistry.sol";
+import {TestStablecoin} from "../src/mocks/TestStablecoin.sol";
+import {OraclePricedRouter} from "./mocks/OraclePricedRouter.sol";
+import {PublicRulesVerifier} from "./mocks/PublicRulesVerifier.sol";
+
+/// @notice Drives the trader as the owner and as its one agent, with proposals the verifier may
+/// accept or reject, and keeps ghost books of what should have happened.
+contract TraderHandler is Test {
+    DecentralizedTrader public immutable trader;
+    MockV3Aggregator public immutable feed;
+    WETH9 public immutable base;
+    TestStablecoin public immutable quote;
+    address public immutable owner;
+    uint256 public constant MODEL = 7;
+
+    uint256 public executedTrades;
+    uint256 public lastNonce;
+    bool public nonceEverDecreased;
+    uint256 public ghostBaseBought;
+    uint256 public ghostBaseSold;
+
+    constructor(
+        DecentralizedTrader trader_,
+        MockV3Aggregator feed_,
+        WETH9 base_,
+        TestStablecoin quote_,
+        address owner_
+    ) {
+        (trader, feed, base, quote, owner) = (trader_, feed_, base_, quote_, owner_);
+    }
+
+    function _signals(uint8 action, uint256 size, uint256 position) internal view returns (uint256[5] memory s) {
+        IDecentralizedTrader.Policy memory p = trader.policy();
+        (uint80 roundId, int256 answer, , , ) = feed.latestRoundData();
+        s[0] = 1;
+        s[1] = uint256(uint64(uint256(answer))) | (uint256(roundId) << 64) | (size << 144) | (uint256(action) << 240);
+        s[2] = uint256(p.maxPosition) | (uint256(p.thresholdBps) << 96) | (position << 112);
+        s[3] = MODEL;
+        s[4] = trader.expectedContext(address(this));
+    }
+
+    function _trade(uint8 action, uint256 size) internal {
+        uint256 position = trader.positionOf(address(this));
+        uint256 baseBefore = base.balanceOf(address(trader));
+        IDecentralizedTrader.Groth16Proof memory proof;
+        try trader.executeTrade(proof, _signals(action, size, position), block.timestamp) {
+            executedTrades++;
+            if (action == 1) ghostBaseBought += size;
+            else ghostBaseSold += size;
+        } catch {
+            // a rejected trade must leave the position and the vault's base balance untouched
+            assertEq(trader.positionOf(address(this)), position, "position moved on a rejected trade");
+            assertEq(base.balanceOf(address(trader)), baseBefore, "vault moved on a rejected trade");
+        }
+        uint256 nonce = trader.nonceOf(address(this));
+        if (nonce < lastNonce) nonceEverDecreased = true;
+        lastNonce = nonce;
+    }
+
+    function buy(uint96 size) external {
+        _trade(1, bound(size, 1, 5e18));
+    }
+
+    function sell(uint96 size) external {
+        _trade(2, bound(size, 1, 5e18));
+    }
+
+    function hold() external {
+        _trade(0, 0);
+    }
+
+    /// The owner may raise or lower the cap, never below the agent's current position.
+    function setMaxPosition(uint96 maxPosition) external {
+        IDecentralizedTrader.Policy memory p = trader.policy();
+        p.maxPosition = uint96(bound(maxPosition, trader.positionOf(address(this)) + 1, 10e18));
+        vm.prank(owner);
+        trader.setPolicy(p);
+    }
+
+    function togglePause(bool pause) external {
+        vm.prank(owner);
+        if (pause) trader.pause();
+        else trader.unpause();
+    }
+
+    function movePrice(uint64 price) external {
+        feed.updateAnswer(int256(bound(price, 1_000e8, 5_000e8)));
+    }
+}
+
+/// @notice Invariants of the vault over random sequences of trades, policy changes and pauses.
+contract TraderInvariantsTest is Test {
+    DecentralizedTrader internal trader;
+    TraderHandler internal handler;
+    WETH9 internal base;
+    uint256 internal initialBase;
+
+    function setUp() public {
+        base = new WETH9();
+        TestStablecoin quote = new TestStablecoin();
+        MockV3Aggregator feed = new MockV3Aggregator(8, 3_000e8);
+        OraclePricedRouter router = new OraclePricedRouter(address(base), AggregatorV3Interface(address(feed)));
+        ModelRegistry registry = new ModelRegistry(address(this));
+        registry.register(7, "invariant model", "1", "test://");
+        registry.approve(7);
+        trader = new DecentralizedTrader(
+            address(this),
+            DecentralizedTrader.Wiring({
+                baseToken: IERC20(address(base)),
+                quoteToken: IERC20(address(quote)),
+                swapRouter: ISwapRouter(address(router)),
+                priceFeed: AggregatorV3Interface(address(feed)),
+                sequencerUptimeFeed: AggregatorV3Interface(address(0)),
+                sequencerGracePeriod: 0,
+                modelRegistry: IModelRegistry(address(registry)),
+                verifier: IPolicyVerifier(address(new PublicRulesVerifier()))
+            }),
+            IDecentralizedTrader.Policy({
+                maxPosition: 2e18,
+                thresholdBps: 100,
+                maxSlippageBps: 100,
+                maxOracleAge: 365 days,
+                poolFee: 3000
+            })
+        );
+        handler = new TraderHandler(trader, feed, base, quote, address(this));
+        trader.setAgentAuthorization(address(handler), true);
+        vm.deal(address(this), 1e24);
+        base.deposit{value: 1e24}();
+        base.transfer(address(router), 1e24);
+        quote.mint(address(router), 1e30);
+        quote.mint(address(this), 1e30);
+        quote.approve(address(trader), type(uint256).max);
+        trader.deposit(IERC20(address(quote)), 1e24);
+        initialBase = base.balanceOf(address(trader));
+        targetContract(address(handler));
+    }
+
+    /// The handler's proposals do execute (so the invariants below are not vacuous).
+    function test_handlerExecutesBuysAndSells() public {
+        handler.buy(1e18);
+        handler.sell(4e17);
+        assertEq(handler.executedTrades(), 2);
+        assertEq(trader.positionOf(address(handler)), 6e17);
+    }
+
+    function invariant_positionNeverExceedsTheCap() public view {
+        assertLe(trader.positionOf(address(handler)), trader.policy().maxPosition);
+    }
+
+    function invariant_nonceCountsExecutedTradesAndNeverDecreases() public view {
+        assertEq(trader.nonceOf(address(handler)), handler.executedTrades());
+        assertFalse(handler.nonceEverDecreased());
+    }
+
+    function invariant_vaultBaseMovesOnlyThroughExecutedSwaps() public view {
+        assertEq(base.balanceOf(address(trader)), initialBase + handler.ghostBaseBought() - handler.ghostBaseSold());
+        assertEq(trader.positionOf(address(handler)), handler.ghostBaseBought() - handler.ghostBaseSold());
+    }
+}
