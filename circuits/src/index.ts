@@ -11,3 +11,4 @@ export * from "./evaluate-policy.ts";
 export * from "./witness-input.ts";
 export * from "./prover.ts";
 export { defaultArtifactPaths, type ArtifactPaths } from "./artifacts.ts";
+export { seededRandom } from "./seeded-random.ts";

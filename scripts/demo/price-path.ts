@@ -2,23 +2,14 @@
  * A seeded, mean-reverting ETH/USD path (a discrete Ornstein–Uhlenbeck process) in Chainlink's
  * 8 decimals: p' = p + θ(μ − p) + σ·μ·ε, with ε standard normal from a seeded generator.
  */
+import { seededRandom } from "@zkagent/circuits";
+
 export interface PricePathOptions {
   seed: number;
   length: number;
   mean?: number;
   reversion?: number;
   volatility?: number;
-}
-
-function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 export function meanRevertingPath({

@@ -1,16 +1,6 @@
 import { WINDOW_SIZE } from "../../src/index.ts";
 
-/** A deterministic PRNG (mulberry32) so every random case is reproducible from its seed. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom } from "../../src/index.ts";
 
 /** A uniformly random bigint in [min, max]. */
 export function randomBigInt(random: () => number, min: bigint, max: bigint): bigint {

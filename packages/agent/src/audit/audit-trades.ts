@@ -104,25 +104,26 @@ export async function auditTrades(options: AuditOptions): Promise<AuditReport> {
     const check = (name: string, ok: boolean, detail?: string) =>
       checks.push({ name, status: ok ? "ok" : "fail", ...(detail ? { detail } : {}) });
     const { agent, nonce, modelHash, action, size, roundId, pricesCommitment: committed } = log.args;
+    const record = (latestPrice: bigint): AuditedTrade => ({
+      txHash: log.transactionHash,
+      blockNumber: log.blockNumber,
+      agent,
+      nonce,
+      action: action === 1n ? "BUY" : "SELL",
+      size,
+      roundId,
+      latestPrice,
+      modelHash,
+      checks,
+      flags,
+      verified: checks.every((c) => c.status !== "fail"),
+    });
 
     const tx = await provider.getTransaction(log.transactionHash);
     const call = tx ? trader.interface.parseTransaction({ data: tx.data }) : null;
     if (!tx || !call || call.name !== "executeTrade") {
       check("calldata", false, "the transaction is not a direct executeTrade call (not auditable from calldata)");
-      trades.push({
-        txHash: log.transactionHash,
-        blockNumber: log.blockNumber,
-        agent,
-        nonce,
-        action: action === 1n ? "BUY" : "SELL",
-        size,
-        roundId,
-        latestPrice: 0n,
-        modelHash,
-        checks,
-        flags,
-        verified: false,
-      });
+      trades.push(record(0n));
       continue;
     }
     const [proofArg, signalsArg] = call.args as unknown as [{ a: bigint[]; b: bigint[][]; c: bigint[] }, bigint[]];
@@ -198,20 +199,7 @@ export async function auditTrades(options: AuditOptions): Promise<AuditReport> {
       });
     }
 
-    trades.push({
-      txHash: log.transactionHash,
-      blockNumber: log.blockNumber,
-      agent,
-      nonce,
-      action: action === 1n ? "BUY" : "SELL",
-      size,
-      roundId,
-      latestPrice: values.latestPrice,
-      modelHash,
-      checks,
-      flags,
-      verified: checks.every((c) => c.status !== "fail"),
-    });
+    trades.push(record(values.latestPrice));
   }
   const failures = trades.filter((t) => !t.verified).length + (verifierCodeMatches === false ? 1 : 0);
   return { trader: traderAddress, chainId, verifierCodeMatches, trades, failures };

@@ -1,3 +1,5 @@
+import { seededRandom } from "@zkagent/circuits";
+
 import { writeGguf, type MetadataValue, type Tensor } from "./gguf-writer.ts";
 
 /**
@@ -14,18 +16,6 @@ const N_LAYER = 2;
 const N_HEAD = 4;
 const N_FF = 128;
 const CONTEXT = 2048;
-
-/** mulberry32: a small deterministic PRNG. */
-function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** <unk>, <s>, </s>, the 256 byte tokens and "▁": SentencePiece falls back to bytes for everything. */
 function vocabulary(): { tokens: string[]; scores: number[]; types: number[] } {
