@@ -96,7 +96,7 @@ First proof in a fresh process (load + prove): ${fmt(p.ours.cold)} ms. Off-chain
 
 ## The shipped circuit
 
-${fmt(r.circuit.constraints)} constraints, ${r.circuit.publicInputs} public inputs, Powers of Tau 2^${r.circuit.ptauPower}; Groth16 setup ${fmt(r.circuit.setupMs / 1000, 1)} s here.
+${fmt(r.circuit.constraints)} constraints, ${r.circuit.publicInputs} public inputs; it needs a Powers of Tau of 2^${r.circuit.ptauPower} (the committed phase-1 file is 2^13). Groth16 setup ${fmt(r.circuit.setupMs / 1000, 1)} s here.
 
 ## Gas (in-process chain, real Uniswap V3, L2 configuration with the sequencer feed)
 
@@ -130,7 +130,7 @@ ${steps}
 | ---: | ---: | --- | ---: | ---: | ---: | ---: |
 ${growth}
 
-Constraints grow linearly, about ${fmt(r.growthSlope, 0)} per price (a 64-bit range check, a non-zero check and a share of the Poseidon tree). Power 13 holds windows up to about ${fmt(r.windowAtPower[13])} prices, power 14 up to about ${fmt(r.windowAtPower[14])}, power 15 up to about ${fmt(r.windowAtPower[15])}.
+Constraints grow linearly, about ${fmt(r.growthSlope, 0)} per price (a 64-bit range check, a non-zero check and a share of the Poseidon hashing of the packed window). Power 13 holds windows up to about ${fmt(r.windowAtPower[13])} prices, power 14 up to about ${fmt(r.windowAtPower[14])}, power 15 up to about ${fmt(r.windowAtPower[15])}.
 
 ![constraints against N](plots/growth-constraints.svg) ![prove time against N](plots/growth-prove.svg)
 

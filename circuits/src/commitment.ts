@@ -1,7 +1,9 @@
 import * as poseidon from "poseidon-lite";
 
-/** Prices per Poseidon leaf; the circuit's PricesCommitment uses the same. */
-const CHUNK = 15;
+/** Prices per field element (three 64-bit prices fit below the BN254 modulus). */
+const PER_LIMB = 3;
+/** Limbs per Poseidon leaf (circomlib's Poseidon takes at most 16 inputs). */
+const LIMBS_PER_LEAF = 16;
 
 type PoseidonFn = (inputs: bigint[]) => bigint;
 
@@ -12,15 +14,23 @@ function poseidonOf(arity: number): PoseidonFn {
 }
 
 /**
- * The window commitment of prices/commitment circuit (lib/prices-commitment.circom):
- * leaves of 15 prices (the last zero-padded), then Poseidon over the leaves.
+ * The window commitment of lib/prices-commitment.circom: prices packed three to a field element
+ * (low price first), then one Poseidon over the limbs (N ≤ 48), or Poseidon over leaves of 16
+ * limbs (N ≤ 768). Prices must be < 2^64, as the circuit constrains them.
  */
 export function pricesCommitment(prices: readonly bigint[]): bigint {
-  const nChunks = Math.ceil(prices.length / CHUNK);
-  const leaves: bigint[] = [];
-  for (let c = 0; c < nChunks; c++) {
-    const chunk = Array.from({ length: CHUNK }, (_, i) => prices[c * CHUNK + i] ?? 0n);
-    leaves.push(poseidonOf(CHUNK)(chunk));
+  const limbs: bigint[] = [];
+  for (let j = 0; j * PER_LIMB < prices.length; j++) {
+    let limb = 0n;
+    // a sum, exactly as the circuit builds the limb (in range, the same as OR)
+    for (let k = 0; k < PER_LIMB; k++) limb += (prices[j * PER_LIMB + k] ?? 0n) << BigInt(64 * k);
+    limbs.push(limb);
   }
-  return poseidonOf(nChunks)(leaves);
+  if (limbs.length <= LIMBS_PER_LEAF) return poseidonOf(limbs.length)(limbs);
+  const leaves: bigint[] = [];
+  for (let c = 0; c * LIMBS_PER_LEAF < limbs.length; c++) {
+    const chunk = limbs.slice(c * LIMBS_PER_LEAF, (c + 1) * LIMBS_PER_LEAF);
+    leaves.push(poseidonOf(chunk.length)(chunk));
+  }
+  return poseidonOf(leaves.length)(leaves);
 }

@@ -27,7 +27,7 @@ include "lib/prices-commitment.circom";
 // Public inputs, in this order (packed: each costs ~7k gas to verify; low
 // bits first; TypeScript twin circuits/src/public-values.ts, Solidity twin
 // packages/contracts/src/libraries/PublicValues.sol):
-//   0 pricesCommitment    Poseidon tree root of prices[0..N-1]
+//   0 pricesCommitment    Poseidon of the prices packed three per field element
 //   1 marketAndTrade      latestPrice (64) | roundId (80) | size (96) | action (2)
 //                         action: 0 HOLD, 1 BUY, 2 SELL
 //   2 policyAndPosition   maxPosition (96) | thresholdBps (16) | position (96)

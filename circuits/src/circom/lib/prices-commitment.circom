@@ -2,30 +2,47 @@ pragma circom 2.1.9;
 
 include "circomlib/circuits/poseidon.circom";
 
-// The window's commitment: a two-level Poseidon tree.
-//   leaf[c] = Poseidon(prices[15c .. 15c+14])   (the last chunk zero-padded)
-//   root    = Poseidon(leaf[0], ..., leaf[C-1])
-// Poseidon in circomlib takes at most 16 inputs; 15 per leaf gives N = 30 two
-// full leaves and supports windows up to 240. The TypeScript twin is
-// `pricesCommitment` in circuits/src/commitment.ts.
+// The window's commitment.
+//   limb[j] = prices[3j] + prices[3j+1]·2^64 + prices[3j+2]·2^128   (missing prices are 0)
+//   root    = Poseidon(limb[0..L-1])                     when L ≤ 16 limbs (N ≤ 48: N = 30 → 10 limbs)
+//   root    = Poseidon(Poseidon(16 limbs), …)            otherwise (N ≤ 768)
+// Packing is injective only because every price is constrained < 2^64 by the caller
+// (PolicyV1, rule 1); it is free in R1CS (limbs are linear) and cuts the hashing to a third:
+// one Poseidon(10) (~460 constraints) instead of two Poseidon(15) and a Poseidon(2) (~1 400).
+// The TypeScript twin is `pricesCommitment` in circuits/src/commitment.ts.
 template PricesCommitment(N) {
-    var CHUNK = 15;
-    var nChunks = (N + CHUNK - 1) \ CHUNK;
-    assert(nChunks <= 16);
+    var PER_LIMB = 3;
+    var LIMBS_PER_LEAF = 16;
+    var nLimbs = (N + PER_LIMB - 1) \ PER_LIMB;
+    var nLeaves = (nLimbs + LIMBS_PER_LEAF - 1) \ LIMBS_PER_LEAF;
+    assert(nLeaves <= 16);
 
     signal input prices[N];
     signal output root;
 
-    component leaves[nChunks];
-    for (var c = 0; c < nChunks; c++) {
-        leaves[c] = Poseidon(CHUNK);
-        for (var i = 0; i < CHUNK; i++) {
-            var index = c * CHUNK + i;
-            leaves[c].inputs[i] <== index < N ? prices[index] : 0;
+    signal limbs[nLimbs];
+    for (var j = 0; j < nLimbs; j++) {
+        var limb = 0;
+        for (var k = 0; k < PER_LIMB; k++) {
+            var index = j * PER_LIMB + k;
+            if (index < N) limb += prices[index] * (1 << (64 * k));
         }
+        limbs[j] <== limb;
     }
 
-    component tree = Poseidon(nChunks);
-    for (var c = 0; c < nChunks; c++) tree.inputs[c] <== leaves[c].out;
-    root <== tree.out;
+    if (nLeaves == 1) {
+        component hash = Poseidon(nLimbs);
+        for (var j = 0; j < nLimbs; j++) hash.inputs[j] <== limbs[j];
+        root <== hash.out;
+    } else {
+        component leaves[nLeaves];
+        for (var c = 0; c < nLeaves; c++) {
+            var width = c < nLeaves - 1 ? LIMBS_PER_LEAF : nLimbs - c * LIMBS_PER_LEAF;
+            leaves[c] = Poseidon(width);
+            for (var i = 0; i < width; i++) leaves[c].inputs[i] <== limbs[c * LIMBS_PER_LEAF + i];
+        }
+        component tree = Poseidon(nLeaves);
+        for (var c = 0; c < nLeaves; c++) tree.inputs[c] <== leaves[c].out;
+        root <== tree.out;
+    }
 }
