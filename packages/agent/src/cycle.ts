@@ -188,8 +188,7 @@ export async function runCycle(deps: CycleDeps, tick: number): Promise<CycleRepo
   });
 
   const t4 = performance.now();
-  const latestBlock = await client.wallet.provider!.getBlock("latest");
-  const deadline = BigInt(latestBlock!.timestamp) + BigInt(deps.deadlineSeconds);
+  const deadline = await client.deadlineIn(deps.deadlineSeconds);
   try {
     const txHash = await client.send(proof, state.nonce, deadline, journal);
     const t5 = performance.now();

@@ -155,7 +155,8 @@ contract DecentralizedTrader is IDecentralizedTrader, AgentLedger, Ownable2Step,
 
         if (!verifier.verifyProof(proof.a, proof.b, proof.c, publicSignals)) revert InvalidProof();
 
-        // Effects before the swap: this proof's nonce is spent whatever the pool does next.
+        // Effects before the swap (checks, effects, interactions): anything the swap calls into sees
+        // this nonce already spent. A failed swap reverts the whole trade, nonce included.
         uint96 positionAfter = v.action == PublicValues.BUY ? agent.position + v.size : agent.position - v.size;
         _agents[msg.sender] = AgentState({authorized: true, nonce: agent.nonce + 1, position: positionAfter});
 

@@ -150,6 +150,13 @@ export class TraderClient {
     return { status: "executed", txHash, receipt };
   }
 
+  /** The chain's latest block time plus `seconds`: the deadline a trade is submitted with. */
+  async deadlineIn(seconds: number): Promise<bigint> {
+    const block = await this.rpc(() => this.provider.getBlock("latest"));
+    if (!block) throw new Error("the RPC returned no latest block");
+    return BigInt(block.timestamp) + BigInt(seconds);
+  }
+
   /** The agent account's nonce counting mined transactions only. */
   async minedAccountNonce(): Promise<number> {
     return this.rpc(() => this.provider.getTransactionCount(this.wallet.address, "latest"));
