@@ -56,3 +56,48 @@ export async function witnessExists(input: CircuitInput): Promise<boolean> {
     throw error;
   }
 }
+
+const FIELD = 21888242871839275222246405745257275088548364400416034343698204186575808495617n;
+/** Byte offset of witness value 0 in a .wtns file (header, section 1 with n8 = 32, section 2 header). */
+const WTNS_VALUES_OFFSET = 12 + 12 + 4 + 32 + 4 + 12;
+
+let symbols: Map<string, number> | undefined;
+
+/** The witness index of a signal by its full name (`main.x.y`), from the compiler's .sym file. */
+export function witnessIndexOf(signal: string): number {
+  symbols ??= new Map(
+    readFileSync(defaultArtifactPaths.r1cs.replace(/\.r1cs$/, ".sym"), "utf8")
+      .split("\n")
+      .filter(Boolean)
+      .map((line) => {
+        const [, varIdx, , name] = line.split(",");
+        return [name!, Number(varIdx)] as const;
+      }),
+  );
+  const index = symbols.get(signal);
+  if (index === undefined) throw new Error(`no signal ${signal} in the .sym file`);
+  if (index < 0) throw new Error(`${signal} was optimised away (no witness slot)`);
+  return index;
+}
+
+/**
+ * Computes the honest witness for `input`, replaces the value of `signal` with `change(value)`,
+ * and reports whether the result still satisfies the R1CS: a hint (`<--`) pinned by constraints
+ * must make this false for any other value.
+ */
+export async function tamperedSatisfiesR1cs(
+  input: CircuitInput,
+  signal: string,
+  change: (value: bigint) => bigint,
+): Promise<boolean> {
+  const witness = await (await strict).calculateWTNSBin(input, 0);
+  const offset = WTNS_VALUES_OFFSET + witnessIndexOf(signal) * 32;
+  let value = 0n;
+  for (let b = 31; b >= 0; b--) value = (value << 8n) | BigInt(witness[offset + b]!);
+  let next = ((change(value) % FIELD) + FIELD) % FIELD;
+  for (let b = 0; b < 32; b++) {
+    witness[offset + b] = Number(next & 0xffn);
+    next >>= 8n;
+  }
+  return (await snarkjs.wtns.check(defaultArtifactPaths.r1cs, { type: "mem", data: witness }, silent)) as boolean;
+}
