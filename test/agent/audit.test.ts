@@ -62,6 +62,23 @@ describe("zkagent audit (re-verifies every trade from logs and calldata)", funct
     expect(report.trades[0]!.flags.some((f) => f.startsWith("model revoked later"))).to.equal(true);
   });
 
+  it("flags a BUY whose price sat within the margin of the band edge, and not one 2 % below it", async () => {
+    const tw = await deployTraderWorld(ethers, networkHelpers);
+    // 29 rounds at 3 000 and a last one L: MA = (87 000 + L) / 30, and a BUY needs
+    // L < 0.99 · MA, i.e. L < 2 968.97…; L = 2 968.96 is about 0.5 bps inside the band.
+    const nearEdge = 2_968_96000000n;
+    await pushPrice(tw.world.priceFeed, nearEdge);
+    await movePoolToPrice(tw.world, tw.stranger, nearEdge);
+    const proof = await proveTrade(tw, tw.agent, { action: Action.BUY, size: ONE_ETH });
+    await tw.trader.connect(tw.agent).executeTrade(proof.solidityProof, proof.publicSignals, 2n ** 64n);
+    const near = await auditTrades({ provider: ethers.provider, traderAddress: await tw.trader.getAddress() });
+    expect(near.trades[0]!.flags).to.include("near the band edge (within 10 bps)");
+
+    const far = await networkHelpers.loadFixture(twoTrades);
+    const report = await auditTrades({ provider: ethers.provider, traderAddress: await far.trader.getAddress() });
+    expect(report.trades[0]!.flags).to.deep.equal([]);
+  });
+
   it("fails a trade whose committed window is not the feed's history", async () => {
     const tw = await deployTraderWorld(ethers, networkHelpers);
     const below = (PRICE_3000 * 98n) / 100n;
