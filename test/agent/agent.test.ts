@@ -2,7 +2,8 @@ import { expect } from "chai";
 import { network } from "hardhat";
 
 import type { Agent, CycleReport } from "@zkagent/agent";
-import { movePoolToPrice, pushPrice } from "@zkagent/contracts/world";
+import { hardhatWallet, movePoolToPrice, pushPrice } from "@zkagent/contracts/world";
+import { JsonRpcProvider } from "ethers";
 
 import { readWindow } from "../helpers/market.ts";
 import { seedFor as findSeed } from "../helpers/seed-for.ts";
@@ -77,6 +78,65 @@ describe("the agent on the in-process chain (real tiny GGUF, real prover, real U
     } finally {
       await agent.close();
     }
+  });
+
+  describe("bad conditions get a readable error, and nothing is sent", () => {
+    it("on the wrong chain id", async () => {
+      const tw = await networkHelpers.loadFixture(fixture);
+      const { dataDir } = await prepareAgentData(tw);
+      const error = await startTestAgent(ethers, tw, dataDir, { chainId: 42161n }).then(
+        () => null,
+        (e: Error) => e,
+      );
+      expect(error?.name).to.equal("PreflightError");
+      expect(error?.message).to.match(/the RPC serves chain 31337, the config says 42161/);
+    });
+
+    it("for an agent that is not authorised", async () => {
+      const tw = await networkHelpers.loadFixture(fixture);
+      const { dataDir } = await prepareAgentData(tw);
+      const error = await startTestAgent(ethers, tw, dataDir, { wallet: hardhatWallet(5, ethers.provider) }).then(
+        () => null,
+        (e: Error) => e,
+      );
+      expect(error?.name).to.equal("PreflightError");
+      expect(error?.message).to.match(/is not authorised on .*setAgentAuthorization/);
+    });
+
+    it("sends nothing when the vault cannot pay: the simulation's custom error is decoded and journaled", async () => {
+      const tw = await networkHelpers.loadFixture(fixture);
+      const { dataDir, modelPath } = await prepareAgentData(tw);
+      const seed = await seedFor(tw, modelPath, compliantBuy);
+      const usdc = await tw.world.usdc.getAddress();
+      await tw.trader.withdraw(usdc, await tw.world.usdc.balanceOf(await tw.trader.getAddress()), tw.owner.address);
+      const accountNonce = await ethers.provider.getTransactionCount(tw.agent.address);
+      const { agent } = await startTestAgent(ethers, tw, dataDir, { temperature: 1, seed });
+      try {
+        const report = (await agent.tick(0)) as CycleReport;
+        expect(report.outcome).to.equal("reverted");
+        expect(report.reason).to.match(/^InsufficientVaultBalance\(/);
+        expect(await ethers.provider.getTransactionCount(tw.agent.address)).to.equal(accountNonce);
+        expect(agent.journal.records().at(-1)).to.include({ kind: "abandoned" });
+      } finally {
+        await agent.close();
+      }
+    });
+
+    it("when the RPC endpoint is down", async () => {
+      const tw = await networkHelpers.loadFixture(fixture);
+      const { dataDir } = await prepareAgentData(tw);
+      const down = new JsonRpcProvider("http://127.0.0.1:9", 31337, { staticNetwork: true });
+      const error = await startTestAgent(ethers, tw, dataDir, {
+        wallet: hardhatWallet(1, down),
+        retry: { retries: 1, baseDelayMs: 1, maxDelayMs: 2 },
+      }).then(
+        () => null,
+        (e: Error) => e,
+      );
+      down.destroy();
+      expect(error?.name).to.equal("RpcUnavailableError");
+      expect(error?.message).to.match(/failed 2 times.*Check the node or the rpcUrl/);
+    });
   });
 
   type CrashPoint = "after proving" | "after signing, before broadcast" | "after broadcast, before the receipt";
