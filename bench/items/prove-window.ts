@@ -6,7 +6,9 @@
  */
 import { join } from "node:path";
 
-import { Action, PolicyProver } from "@zkagent/circuits";
+import { PolicyProver } from "@zkagent/circuits";
+
+import { BENCH_REQUEST } from "./proof-latency.ts";
 
 const [n, buildDir, zkey, reps] = process.argv.slice(2);
 const size = Number(n);
@@ -18,17 +20,8 @@ const prover = await PolicyProver.load(
   },
   size,
 );
-const request = {
-  prices: [...Array(size - 1).fill(300_000_000_000n), 294_000_000_000n],
-  roundId: 1n,
-  maxPosition: 2n * 10n ** 18n,
-  thresholdBps: 100n,
-  position: 0n,
-  action: Action.BUY,
-  size: 10n ** 18n,
-  modelHash: 1n,
-  context: 2n,
-};
+// The benchmark's statement, with a window of `size` prices.
+const request = { ...BENCH_REQUEST, prices: [...Array(size - 1).fill(300_000_000_000n), 294_000_000_000n] };
 await prover.proveUnchecked(request); // warm-up
 const samples: number[] = [];
 for (let i = 0; i < Number(reps); i++) {
