@@ -10,25 +10,17 @@
  *   tsx scripts/chaos/kill-loop.ts [--cycles 200] [--seed 3]
  */
 import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 
-import { ensureTinyModel, Journal, journalPath, modelHashOf } from "@zkagent/agent";
+import { Journal, journalPath } from "@zkagent/agent";
 import { seededRandom } from "@zkagent/circuits";
-import {
-  deployWorld,
-  deployZkagent,
-  hardhatWallet,
-  marketOf,
-  movePoolToPrice,
-  pushPrice,
-  pushPrices,
-} from "@zkagent/contracts/world";
-import { JsonRpcProvider, parseEther, parseUnits } from "ethers";
+import { hardhatWallet, movePoolToPrice, pushPrice } from "@zkagent/contracts/world";
+import { parseEther } from "ethers";
 
 import { meanRevertingPath } from "../demo/price-path.ts";
+import { AGENT_KEY, booksOf, deployAgentWorld } from "../lib/agent-world.ts";
 import { startHardhatNode } from "../lib/hardhat-node.ts";
 
 const { values } = parseArgs({
@@ -37,7 +29,6 @@ const { values } = parseArgs({
 const targetCycles = Number(values.cycles);
 const random = seededRandom(Number(values.seed));
 const CLI = join(import.meta.dirname, "../../packages/agent/bin/zkagent.js");
-const AGENT_KEY = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d"; // Hardhat dev key #1
 const POLICY = {
   maxPosition: parseEther("2"),
   thresholdBps: 20n,
@@ -46,32 +37,16 @@ const POLICY = {
   poolFee: 3000n,
 };
 
+const path = meanRevertingPath({ seed: Number(values.seed), length: 29 + 5_000, volatility: 0.03, reversion: 0.35 });
 const node = await startHardhatNode();
-const provider = new JsonRpcProvider(node.url, undefined, { staticNetwork: true, cacheTimeout: -1 });
-provider.pollingInterval = 250;
+const aw = await deployAgentWorld(node.url, {
+  policy: POLICY,
+  vaultWeth: "2",
+  vaultUsdc: "100000",
+  prices: path.slice(0, 29),
+});
+const { provider, world, traderAddress, agentAddress, dataDir } = aw;
 try {
-  const owner = hardhatWallet(0, provider);
-  const agentAddress = hardhatWallet(1, provider).address;
-  const world = await deployWorld(owner);
-  const { registry, trader } = await deployZkagent(owner, await marketOf(world), POLICY, {
-    owner: owner.address,
-    governor: owner.address,
-  });
-  const traderAddress = await trader.getAddress();
-  const dataDir = mkdtempSync(join(tmpdir(), "zkagent-chaos-"));
-  const modelHash = await modelHashOf(ensureTinyModel(dataDir));
-  await (await registry.register(modelHash, "tiny", "1", "zkagent://tiny")).wait();
-  await (await registry.approve(modelHash)).wait();
-  await (await trader.setAgentAuthorization(agentAddress, true)).wait();
-  await (await world.weth.deposit({ value: parseEther("2") })).wait();
-  await (await world.weth.approve(traderAddress, parseEther("2"))).wait();
-  await (await trader.deposit(await world.weth.getAddress(), parseEther("2"))).wait();
-  await (await world.usdc.mint(owner.address, parseUnits("100000", 6))).wait();
-  await (await world.usdc.approve(traderAddress, parseUnits("100000", 6))).wait();
-  await (await trader.deposit(await world.usdc.getAddress(), parseUnits("100000", 6))).wait();
-  await provider.send("evm_increaseTime", [3601]);
-  const path = meanRevertingPath({ seed: Number(values.seed), length: 29 + 5_000, volatility: 0.03, reversion: 0.35 });
-  await pushPrices(world.priceFeed, path.slice(0, 29));
   const configPath = join(dataDir, "agent.json");
   writeFileSync(
     configPath,
@@ -137,11 +112,7 @@ try {
   const journal = Journal.open(journalFile);
   const records = journal.records();
   journal.close();
-  const executedNonces = records
-    .filter((r) => r.kind === "confirmed" && r.status === "executed")
-    .map((r) => (r as { traderNonce: string }).traderNonce);
-  const events = await trader.queryFilter(trader.filters.TradeExecuted(agentAddress));
-  const nonce = await trader.nonceOf(agentAddress);
+  const books = await booksOf(aw, records);
   const report = {
     kills,
     tornLinesRepaired: tornLines,
@@ -149,17 +120,9 @@ try {
     refusedByPolicy: records.filter((r) => r.kind === "cycle" && r.verdict === "refused").length,
     signed: records.filter((r) => r.kind === "signed").length,
     abandoned: records.filter((r) => r.kind === "abandoned").length,
-    tradesOnChain: events.length,
-    tradesJournaled: executedNonces.length,
-    nonceAdvances: Number(nonce),
-    noNonceExecutedTwice:
-      new Set(executedNonces).size === executedNonces.length &&
-      new Set(events.map((e) => e.args.nonce)).size === events.length,
+    ...books,
   };
-  const consistent =
-    report.tradesOnChain === report.tradesJournaled &&
-    report.tradesJournaled === report.nonceAdvances &&
-    report.noNonceExecutedTwice;
+  const { consistent } = books;
   console.log(`\n${JSON.stringify({ ...report, consistent }, null, 2)}`);
   writeFileSync(
     join(import.meta.dirname, "kill-loop-report.json"),

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { PolicyProver, WINDOW_SIZE } from "@zkagent/circuits";
 import type { Wallet } from "ethers";
 
+import { FaultReporter } from "./chain/fault-reporter.ts";
 import { DEFAULT_RETRY, type RetryOptions } from "./chain/retry.ts";
 import { TraderClient } from "./chain/trader-client.ts";
 import { runCycle, type CycleReport } from "./cycle.ts";
@@ -12,7 +13,8 @@ import { chainlinkFeed, type AggregatorV3Interface } from "./market/feed-abi.ts"
 import { ensureTinyModel } from "./model/bundled-model.ts";
 import { modelHashOf } from "./model/model-file.ts";
 import { SignalModel } from "./model/signal-model.ts";
-import { reconcile, unresolvedSends } from "./reconcile.ts";
+import { ledgerOf } from "./journal/ledger.ts";
+import { detectReorg, reconcile } from "./reconcile.ts";
 
 /** One journal per chain, trader and agent: a journal never meets another deployment's chain. */
 export function journalPath(dataDir: string, chainId: bigint, trader: string, agent: string): string {
@@ -33,6 +35,9 @@ export interface AgentOptions {
   seed?: number;
   deadlineSeconds?: number;
   retry?: RetryOptions;
+  /** How long a cycle waits for its receipt before leaving the transaction to the next tick. */
+  confirmTimeoutMs?: number;
+  receiptPollMs?: number;
   log: Logger;
   /** Called as each load step finishes (the CLI shows progress). */
   onProgress?: (step: string, ms: number) => void;
@@ -43,6 +48,9 @@ export interface AgentOptions {
  * recovery at start; then one `tick` per oracle round.
  */
 export class Agent {
+  /** Stuck transactions already reported, so each is reported once. */
+  private readonly reportedPending = new Set<string>();
+
   private constructor(
     readonly client: TraderClient,
     readonly journal: Journal,
@@ -51,6 +59,7 @@ export class Agent {
     readonly feed: AggregatorV3Interface,
     readonly modelHash: bigint,
     readonly modelPath: string,
+    readonly faults: FaultReporter,
     private readonly options: AgentOptions,
   ) {}
 
@@ -63,7 +72,15 @@ export class Agent {
     };
     const modelPath = options.modelPath ?? ensureTinyModel(options.dataDir);
     const modelHash = await step("model hash", () => modelHashOf(modelPath));
-    const client = new TraderClient(options.traderAddress, options.wallet, options.retry ?? DEFAULT_RETRY);
+    const faults = options.retry?.faults ?? new FaultReporter(options.log);
+    const retry: RetryOptions = { ...(options.retry ?? DEFAULT_RETRY), faults };
+    const client = new TraderClient(
+      options.traderAddress,
+      options.wallet,
+      retry,
+      options.confirmTimeoutMs,
+      options.receiptPollMs,
+    );
     const { priceFeed } = await step("preflight", () => client.preflight(options.chainId, modelHash));
     const journal = Journal.open(
       journalPath(options.dataDir, options.chainId, options.traderAddress, options.wallet.address),
@@ -82,25 +99,29 @@ export class Agent {
       journal,
       model,
       prover,
-      chainlinkFeed(priceFeed, options.wallet),
+      chainlinkFeed(priceFeed, options.wallet, retry),
       modelHash,
       modelPath,
+      faults,
       options,
     );
-    await step("recovery", () => reconcile(journal, client, options.log));
+    await step("recovery", () => agent.recover());
     return agent;
+  }
+
+  /** Undoes what a reorganisation removed, then settles every open send; returns how many are still pending. */
+  private async recover(): Promise<number> {
+    await detectReorg(this.journal, this.client, this.options.log);
+    const { openSends, openProofs } = ledgerOf(this.journal.records());
+    if (openSends.length === 0 && openProofs.length === 0) return 0;
+    return reconcile(this.journal, this.client, this.options.log, this.reportedPending);
   }
 
   /** One cycle. Never proves a new trade while a sent one has no outcome. */
   async tick(tick: number): Promise<CycleReport | { tick: number; skipped: string }> {
-    if (
-      unresolvedSends(this.journal).length > 0 &&
-      (await reconcile(this.journal, this.client, this.options.log)) > 0
-    ) {
-      return { tick, skipped: "a sent transaction is still pending" };
-    }
+    if ((await this.recover()) > 0) return { tick, skipped: "a sent transaction is still pending" };
     const { temperature = 0, seed = 0 } = this.options;
-    return runCycle(
+    const report = await runCycle(
       {
         client: this.client,
         feed: this.feed,
@@ -117,6 +138,8 @@ export class Agent {
       },
       tick,
     );
+    if (report.outcome === "pending" && report.txHash) this.reportedPending.add(report.txHash);
+    return report;
   }
 
   /** Releases the model, the prover's worker threads and the journal. */

@@ -5,26 +5,17 @@ import { Agent, journalPath } from "./agent.ts";
 import { loadWallet } from "./chain/keys.ts";
 import { TraderClient } from "./chain/trader-client.ts";
 import { loadConfig, type AgentConfig } from "./config.ts";
-import type { CycleReport } from "./cycle.ts";
 import { AgentError } from "./errors.ts";
 import { Journal } from "./journal/journal.ts";
 import { createLogger, type Logger } from "./log.ts";
+import { runAgent, type TickResult } from "./run-loop.ts";
+import { rpcProvider } from "./chain/rpc-provider.ts";
 import { writeTinyModel } from "./model/bundled-model.ts";
 import { modelHashOf } from "./model/model-file.ts";
 import { TINY_MODEL_SEED } from "./model/tiny-model.ts";
 import { auditTrades } from "./audit/audit-trades.ts";
 import { compiledVerifierCode, renderAudit } from "./audit/render-audit.ts";
 import { terminateSnarkjs } from "@zkagent/circuits";
-
-/**
- * A JSON-RPC provider for an agent. No response cache: ethers otherwise reuses an identical
- * request's answer for 250 ms, and a stale account nonce is a failed transaction.
- */
-function rpcProvider(url: string, chainId: number): JsonRpcProvider {
-  const provider = new JsonRpcProvider(url, chainId, { staticNetwork: true, cacheTimeout: -1 });
-  provider.pollingInterval = 1_000;
-  return provider;
-}
 
 interface CommonFlags {
   config?: string;
@@ -35,7 +26,7 @@ interface CommonFlags {
 
 async function startAgent(flags: CommonFlags, log: Logger): Promise<{ agent: Agent; config: AgentConfig }> {
   const config = await loadConfig(flags.config, { modelPath: flags.model, rpcUrl: flags.rpcUrl });
-  const provider = rpcProvider(config.rpcUrl, config.chainId);
+  const provider = rpcProvider(config.rpcUrl, config.chainId, { timeoutMs: config.rpcTimeoutSeconds * 1000 });
   const wallet = await loadWallet(config.key, provider);
   log.info(`agent ${wallet.address} → trader ${config.traderAddress} on chain ${config.chainId}`);
   const agent = await Agent.start({
@@ -49,23 +40,16 @@ async function startAgent(flags: CommonFlags, log: Logger): Promise<{ agent: Age
     temperature: config.temperature,
     seed: config.seed,
     deadlineSeconds: config.deadlineSeconds,
-    retry: {
-      retries: config.rpcRetries,
-      baseDelayMs: 250,
-      maxDelayMs: 8_000,
-      onRetry: (n, e) => log.warn(`RPC failure, retry ${n}: ${(e as Error).message}`),
-    },
+    confirmTimeoutMs: config.confirmTimeoutSeconds * 1000,
+    retry: { retries: config.rpcRetries, baseDelayMs: 250, maxDelayMs: 8_000 },
     log,
     onProgress: (step, ms) => log.info(`${step}: ${ms.toFixed(0)} ms`),
   });
   return { agent, config };
 }
 
-function summarise(report: CycleReport | { tick: number; skipped: string }, log: Logger): void {
-  if ("skipped" in report) {
-    log.warn(`tick ${report.tick} skipped: ${report.skipped}`);
-    return;
-  }
+function summarise(report: TickResult, log: Logger): void {
+  if ("skipped" in report) return; // runAgent reports skips, once per reason
   const t = report.timingsMs;
   log.info(`tick ${report.tick} done`, {
     round: report.roundId,
@@ -110,22 +94,13 @@ withCommon(program.command("run").description("run a cycle on every new oracle r
     process.once("SIGINT", stop);
     process.once("SIGTERM", stop);
     try {
-      let lastRound = -1n;
-      for (let tick = 0; !stopping && (flags.ticks === undefined || tick < flags.ticks);) {
-        const [roundId] = await agent.feed.latestRoundData();
-        if (roundId !== lastRound) {
-          lastRound = roundId;
-          try {
-            summarise(await agent.tick(tick), log);
-          } catch (error) {
-            if (!(error instanceof AgentError)) throw error;
-            agent.journal.append({ kind: "fault", message: `${error.name}: ${error.message}` });
-            log.error(`tick ${tick} failed: ${error.message}`);
-          }
-          tick++;
-        }
-        if (!stopping) await new Promise((r) => setTimeout(r, config.intervalSeconds * 1000));
-      }
+      await runAgent(agent, {
+        ...(flags.ticks === undefined ? {} : { ticks: flags.ticks }),
+        intervalMs: config.intervalSeconds * 1000,
+        shouldStop: () => stopping,
+        log,
+        onTick: (result) => summarise(result, log),
+      });
     } finally {
       await agent.close();
     }

@@ -36,6 +36,10 @@ export const configSchema = z
     intervalSeconds: z.number().min(0.05).max(86_400).default(15),
     deadlineSeconds: z.number().int().min(10).max(86_400).default(300),
     rpcRetries: z.number().int().min(0).max(20).default(5),
+    /** Per-request timeout: a node that hangs is a fault, reported and retried like any other. */
+    rpcTimeoutSeconds: z.number().min(0.1).max(600).default(30),
+    /** How long a cycle waits for its receipt; after that each tick re-checks it, and nothing new is traded. */
+    confirmTimeoutSeconds: z.number().min(1).max(3_600).default(120),
   })
   .strict();
 

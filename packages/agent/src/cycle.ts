@@ -213,9 +213,12 @@ export async function runCycle(deps: CycleDeps, tick: number): Promise<CycleRepo
         gas: outcome.receipt.gasUsed,
       });
     } else {
-      log.warn(`tick ${tick}: ${report.action} sent, not yet mined; the next start reconciles it`, {
-        tx: outcome.txHash,
-      });
+      log.warn(
+        `tick ${tick}: ${report.action} sent, not mined yet; no new trade until it settles (each tick re-checks it)`,
+        {
+          tx: outcome.txHash,
+        },
+      );
     }
   } catch (error) {
     if (!(error instanceof TradeRevertedError)) throw error;

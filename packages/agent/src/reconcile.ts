@@ -1,48 +1,63 @@
 import type { TraderClient } from "./chain/trader-client.ts";
 import { TradeRevertedError } from "./errors.ts";
-import type { Journal, JournalRecord } from "./journal/journal.ts";
+import type { Journal } from "./journal/journal.ts";
+import { ledgerOf, type SignedRecord } from "./journal/ledger.ts";
 import type { Logger } from "./log.ts";
 
-type Signed = Extract<JournalRecord, { kind: "signed" }>;
-
-/** Signed transactions the journal has no outcome for (a crash between sending and the receipt). */
-export function unresolvedSends(journal: Journal): Signed[] {
-  const resolved = new Set<string>();
-  for (const r of journal.records()) {
-    if (r.kind === "confirmed" || r.kind === "abandoned") resolved.add(r.traderNonce);
-  }
-  return journal.records().filter((r): r is Signed => r.kind === "signed" && !resolved.has(r.traderNonce));
+/** Signed transactions the journal has no outcome for (a crash, a timeout or a reorg since sending). */
+export function unresolvedSends(journal: Journal): SignedRecord[] {
+  return ledgerOf(journal.records()).openSends;
 }
 
 /**
- * Brings the journal in line with the chain after a restart. For each signed transaction with no
- * outcome: a receipt settles it; otherwise the same signed bytes are broadcast again (idempotent)
- * and awaited. A proof that was never signed is abandoned: the next cycle proves afresh at the
- * same trader nonce, and the contract guarantees at most one trade per nonce whatever happens.
- * Returns the number of sends still pending.
+ * Finds executed trades that the chain no longer holds: the journal says nonce n executed, but the
+ * contract's nonce for this agent is not past n and the receipt is gone. That is a reorganisation;
+ * each such trade is journaled `reorged` (reported once) and its signed transaction becomes open
+ * again, so `reconcile` re-sends the same bytes. No new transaction is created for that nonce.
  */
-export async function reconcile(journal: Journal, client: TraderClient, log: Logger): Promise<number> {
-  const records = journal.records();
-  const signedNonces = new Set(records.filter((r) => r.kind === "signed").map((r) => (r as Signed).traderNonce));
-  const settled = new Set(
-    records
-      .filter((r) => r.kind === "confirmed" || r.kind === "abandoned")
-      .map((r) => (r as { traderNonce: string }).traderNonce),
-  );
-  for (const r of records) {
-    if (r.kind === "proved" && !signedNonces.has(r.traderNonce) && !settled.has(r.traderNonce)) {
-      journal.append({
-        kind: "abandoned",
-        traderNonce: r.traderNonce,
-        reason: "proved but never signed before a stop; a new proof replaces it",
-      });
-      settled.add(r.traderNonce);
-      log.warn(`recovery: the proof for nonce ${r.traderNonce} was never sent; it is dropped`);
-    }
+export async function detectReorg(journal: Journal, client: TraderClient, log: Logger): Promise<number> {
+  const { executed } = ledgerOf(journal.records());
+  if (executed.size === 0) return 0;
+  const chainNonce = await client.traderNonce();
+  let undone = 0;
+  for (const [traderNonce, trade] of executed) {
+    if (BigInt(traderNonce) < chainNonce || (await client.receipt(trade.txHash))) continue;
+    journal.append({ kind: "reorged", traderNonce, txHash: trade.txHash });
+    log.warn(
+      `chain reorganisation: the trade for nonce ${traderNonce} (block ${trade.blockNumber}) is no longer on chain; its signed transaction is sent again`,
+      { tx: trade.txHash },
+    );
+    undone++;
+  }
+  return undone;
+}
+
+/**
+ * Brings the journal in line with the chain after a restart, a confirmation timeout or a reorg.
+ * For each signed transaction with no outcome: a receipt settles it; otherwise the same signed
+ * bytes are broadcast again (idempotent) and awaited. A proof that was never signed is abandoned:
+ * the next cycle proves afresh at the same trader nonce, and the contract guarantees at most one
+ * trade per nonce whatever happens. `reported` remembers transactions already reported as pending,
+ * so a stuck transaction is reported once, not on every tick. Returns the number still pending.
+ */
+export async function reconcile(
+  journal: Journal,
+  client: TraderClient,
+  log: Logger,
+  reported: Set<string> = new Set(),
+): Promise<number> {
+  const ledger = ledgerOf(journal.records());
+  for (const proof of ledger.openProofs) {
+    journal.append({
+      kind: "abandoned",
+      traderNonce: proof.traderNonce,
+      reason: "proved but never signed before a stop; a new proof replaces it",
+    });
+    log.warn(`recovery: the proof for nonce ${proof.traderNonce} was never sent; it is dropped`);
   }
 
   let pending = 0;
-  for (const send of unresolvedSends(journal)) {
+  for (const send of ledger.openSends) {
     try {
       let receipt = await client.receipt(send.txHash);
       if (!receipt && (await client.minedAccountNonce()) > send.accountNonce) {
@@ -50,6 +65,7 @@ export async function reconcile(journal: Journal, client: TraderClient, log: Log
         journal.append({
           kind: "abandoned",
           traderNonce: send.traderNonce,
+          txHash: send.txHash,
           reason: `account nonce ${send.accountNonce} was used by another transaction`,
         });
         log.warn(`recovery: the transaction for nonce ${send.traderNonce} was replaced; nothing executed for it`, {
@@ -58,9 +74,13 @@ export async function reconcile(journal: Journal, client: TraderClient, log: Log
         continue;
       }
       if (!receipt) {
-        log.warn(`recovery: rebroadcasting the journaled transaction for nonce ${send.traderNonce}`, {
-          tx: send.txHash,
-        });
+        if (!reported.has(send.txHash)) {
+          reported.add(send.txHash);
+          log.warn(
+            `recovery: the transaction for nonce ${send.traderNonce} has no receipt; re-sending the same signed bytes until it is mined`,
+            { tx: send.txHash },
+          );
+        }
         await client.broadcast(send.rawTx);
         const outcome = await client.confirm(send.txHash);
         if (outcome.status === "pending") {

@@ -1,4 +1,5 @@
 import { RpcUnavailableError } from "../errors.ts";
+import type { FaultReporter } from "./fault-reporter.ts";
 
 export interface RetryOptions {
   retries: number;
@@ -6,6 +7,8 @@ export interface RetryOptions {
   maxDelayMs: number;
   /** Called once per failed attempt that will be retried. */
   onRetry?: (attempt: number, error: unknown, delayMs: number) => void;
+  /** Told of every transient failure and every success: reports each fault episode once. */
+  faults?: FaultReporter;
 }
 
 export const DEFAULT_RETRY: RetryOptions = { retries: 5, baseDelayMs: 250, maxDelayMs: 8_000 };
@@ -22,11 +25,22 @@ const TRANSIENT_CODES = new Set([
 
 /** Whether an error is a transient RPC failure (connection, timeout, HTTP 429/5xx), not a revert. */
 export function isTransient(error: unknown): boolean {
-  const e = error as { code?: string; status?: number; cause?: unknown; error?: { code?: number }; message?: string };
+  const e = error as {
+    code?: string;
+    status?: number;
+    cause?: unknown;
+    error?: { code?: number };
+    info?: { error?: { code?: number } };
+    message?: string;
+  };
   if (e?.code && TRANSIENT_CODES.has(e.code)) return true;
   if (typeof e?.status === "number" && (e.status === 429 || e.status >= 500)) return true;
   if (
     e?.error?.code === 429 ||
+    e?.error?.code === -32005 ||
+    // ethers reports a JSON-RPC error on eth_call as a CALL_EXCEPTION, keeping the node's error in info
+    e?.info?.error?.code === -32005 ||
+    e?.info?.error?.code === 429 ||
     /\b(429|502|503|504)\b|socket hang up|ECONNREFUSED|ECONNRESET|fetch failed/.test(String(e?.message ?? ""))
   )
     return true;
@@ -37,9 +51,12 @@ export function isTransient(error: unknown): boolean {
 export async function withRetry<T>(operation: () => Promise<T>, options: RetryOptions = DEFAULT_RETRY): Promise<T> {
   for (let attempt = 0; ; attempt++) {
     try {
-      return await operation();
+      const result = await operation();
+      options.faults?.succeeded();
+      return result;
     } catch (error) {
       if (!isTransient(error)) throw error;
+      options.faults?.failed(error);
       if (attempt >= options.retries) {
         throw new RpcUnavailableError(
           `the RPC endpoint failed ${attempt + 1} times: ${(error as Error).message}. Check the node or the rpcUrl in the config.`,

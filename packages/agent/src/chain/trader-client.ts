@@ -34,6 +34,7 @@ export class TraderClient {
     readonly wallet: Wallet,
     readonly retry: RetryOptions = DEFAULT_RETRY,
     readonly confirmTimeoutMs = 120_000,
+    readonly receiptPollMs = 1_000,
   ) {
     this.trader = DecentralizedTrader__factory.connect(traderAddress, wallet);
   }
@@ -136,18 +137,26 @@ export class TraderClient {
     }
   }
 
-  /** Waits for the receipt; a revert becomes a TradeRevertedError, a timeout a pending outcome. */
+  /**
+   * Polls for the receipt until `confirmTimeoutMs`; a revert becomes a TradeRevertedError, a
+   * timeout a pending outcome. Each poll goes through the retry layer, so RPC faults while waiting
+   * are retried and reported like any other call.
+   */
   async confirm(txHash: string): Promise<SubmitOutcome> {
-    const receipt = await this.rpc(() => this.provider.waitForTransaction(txHash, 1, this.confirmTimeoutMs)).catch(
-      (error: Error) => {
-        if (/timeout/i.test(error.message)) return null;
-        throw error;
-      },
-    );
-    if (!receipt) return { status: "pending", txHash };
-    if (receipt.status !== 1)
-      throw new TradeRevertedError("reverted on-chain after passing simulation (the state changed in between)", txHash);
-    return { status: "executed", txHash, receipt };
+    const deadline = Date.now() + this.confirmTimeoutMs;
+    for (;;) {
+      const receipt = await this.receipt(txHash);
+      if (receipt) {
+        if (receipt.status !== 1)
+          throw new TradeRevertedError(
+            "reverted on-chain after passing simulation (the state changed in between)",
+            txHash,
+          );
+        return { status: "executed", txHash, receipt };
+      }
+      if (Date.now() >= deadline) return { status: "pending", txHash };
+      await new Promise((r) => setTimeout(r, Math.min(this.receiptPollMs, Math.max(0, deadline - Date.now()))));
+    }
   }
 
   /** The chain's latest block time plus `seconds`: the deadline a trade is submitted with. */
@@ -160,6 +169,11 @@ export class TraderClient {
   /** The agent account's nonce counting mined transactions only. */
   async minedAccountNonce(): Promise<number> {
     return this.rpc(() => this.provider.getTransactionCount(this.wallet.address, "latest"));
+  }
+
+  /** This agent's trader nonce: the number of trades the contract has executed for it. */
+  async traderNonce(): Promise<bigint> {
+    return this.rpc(() => this.trader.nonceOf(this.wallet.address));
   }
 
   async receipt(txHash: string): Promise<TransactionReceipt | null> {

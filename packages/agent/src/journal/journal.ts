@@ -29,7 +29,10 @@ export type JournalEntry =
       blockNumber: number;
       reason?: string;
     }
-  | { kind: "abandoned"; traderNonce: string; reason: string }
+  /** A proof or signed transaction that can never execute (`txHash` when one was signed). */
+  | { kind: "abandoned"; traderNonce: string; reason: string; txHash?: string }
+  /** An executed trade that a chain reorganisation removed; its signed bytes are sent again. */
+  | { kind: "reorged"; traderNonce: string; txHash: string }
   | { kind: "fault"; message: string };
 
 export type JournalRecord = JournalEntry & { seq: number; at: string };

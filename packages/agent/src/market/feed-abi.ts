@@ -1,5 +1,7 @@
 import { Contract, type ContractRunner } from "ethers";
 
+import { DEFAULT_RETRY, withRetry, type RetryOptions } from "../chain/retry.ts";
+
 /** The part of a Chainlink feed the agent reads, as plain async functions (easy to fake in tests). */
 export interface AggregatorV3Interface {
   latestRoundData(): Promise<readonly [bigint, bigint, bigint, bigint, bigint]>;
@@ -15,13 +17,21 @@ const FEED_ABI = [
 ];
 const AGGREGATOR_ABI = ["function latestRound() view returns (uint256)"];
 
-/** A Chainlink proxy (or a MockV3Aggregator) at `address`. */
-export function chainlinkFeed(address: string, runner: ContractRunner): AggregatorV3Interface {
+/**
+ * A Chainlink proxy (or a MockV3Aggregator) at `address`. Reads retry transient RPC failures, so a
+ * dropped connection is never mistaken for a missing round.
+ */
+export function chainlinkFeed(
+  address: string,
+  runner: ContractRunner,
+  retry: RetryOptions = DEFAULT_RETRY,
+): AggregatorV3Interface {
   const feed = new Contract(address, FEED_ABI, runner);
   const tuple = (r: unknown) => [...(r as bigint[])].map(BigInt) as unknown as [bigint, bigint, bigint, bigint, bigint];
+  const call = (name: string, ...args: unknown[]) => withRetry(() => feed.getFunction(name)(...args), retry);
   return {
-    latestRoundData: async () => tuple(await feed.getFunction("latestRoundData")()),
-    getRoundData: async (roundId) => tuple(await feed.getFunction("getRoundData")(roundId)),
+    latestRoundData: async () => tuple(await call("latestRoundData")),
+    getRoundData: async (roundId) => tuple(await call("getRoundData", roundId)),
     phaseLastRound: async (phaseId) => {
       try {
         const aggregator = (await feed.getFunction("phaseAggregators")(phaseId)) as string;

@@ -2,6 +2,8 @@ import type { AggregatorV3Interface } from "./feed-abi.ts";
 
 import { MarketDataError } from "../errors.ts";
 
+const isRevert = (error: unknown) => (error as { code?: string })?.code === "CALL_EXCEPTION";
+
 export interface Round {
   roundId: bigint;
   answer: bigint;
@@ -48,8 +50,9 @@ export async function readFeedWindow(
         rounds.push({ roundId, answer, updatedAt });
         continue;
       }
-    } catch {
-      // a reverting getRoundData is a missing round too
+    } catch (error) {
+      // A reverting getRoundData is a missing round too; an RPC failure is not (it was retried).
+      if (!isRevert(error)) throw error;
     }
     if (++gaps > size) throw new MarketDataError(`more than ${size} missing rounds before round ${latestId}`);
   }
