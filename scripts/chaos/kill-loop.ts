@@ -4,8 +4,8 @@
  * inference, proving, signing, broadcasting or waiting for a receipt), restarts it, and repeats
  * until the journal holds at least `--cycles` cycles. Then one clean `once` reconciles, and the
  * books are compared: trades on chain = trades journaled as executed = nonce advances, with
- * at most one execution per nonce. The policy band is narrow (20 bps) and the market volatile so
- * that trades do happen; a run with no trade fails. Prints and writes scripts/chaos/kill-loop-report.json.
+ * at most one execution per nonce. The cap is wide (20 ETH), the band narrow (5 bps) and the
+ * market volatile so that trades do happen; a run with no trade fails. Prints and writes scripts/chaos/kill-loop-report.json.
  *
  *   tsx scripts/chaos/kill-loop.ts [--cycles 200] [--seed 3]
  */
@@ -29,9 +29,10 @@ const { values } = parseArgs({
 const targetCycles = Number(values.cycles);
 const random = seededRandom(Number(values.seed));
 const CLI = join(import.meta.dirname, "../../packages/agent/bin/zkagent.js");
+// A wide cap and a narrow band, so that many of the stand-in's signals comply and trades happen.
 const POLICY = {
-  maxPosition: parseEther("2"),
-  thresholdBps: 20n,
+  maxPosition: parseEther("20"),
+  thresholdBps: 5n,
   maxSlippageBps: 100n,
   maxOracleAge: 3600n,
   poolFee: 3000n,
@@ -42,7 +43,7 @@ const node = await startHardhatNode();
 const aw = await deployAgentWorld(node.url, {
   policy: POLICY,
   vaultWeth: "2",
-  vaultUsdc: "100000",
+  vaultUsdc: "300000",
   prices: path.slice(0, 29),
 });
 const { provider, world, traderAddress, agentAddress, dataDir } = aw;

@@ -54,12 +54,14 @@ export class RpcFaultProxy {
     private readonly server: Server,
     readonly upstreamUrl: string,
     readonly port: number,
+    private readonly record: boolean,
   ) {}
 
-  static async start(upstreamUrl: string): Promise<RpcFaultProxy> {
+  /** `record: false` keeps no request log (a soak must not grow the heap it measures). */
+  static async start(upstreamUrl: string, { record = true }: { record?: boolean } = {}): Promise<RpcFaultProxy> {
     const server = createServer();
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    const proxy = new RpcFaultProxy(server, upstreamUrl, (server.address() as AddressInfo).port);
+    const proxy = new RpcFaultProxy(server, upstreamUrl, (server.address() as AddressInfo).port, record);
     server.on("request", (req, res) => void proxy.handle(req, res));
     return proxy;
   }
@@ -123,7 +125,7 @@ export class RpcFaultProxy {
     }
     const calls = Array.isArray(parsed) ? parsed : [parsed];
     const fault = this.takeFault(calls);
-    for (const call of calls) {
+    for (const call of this.record ? calls : []) {
       this.requests.push({ method: call.method, ...(fault ? { fault: fault.kind } : {}) });
       if (call.method === "eth_sendRawTransaction") this.rawTransactions.push(String(call.params?.[0]));
     }

@@ -8,7 +8,15 @@
  */
 import { expect } from "chai";
 
-import { Agent, memoryLogger, rpcProvider, runAgent, type CycleReport, type TickResult } from "@zkagent/agent";
+import {
+  Agent,
+  memoryLogger,
+  rpcProvider,
+  runAgent,
+  SignalModel,
+  type CycleReport,
+  type TickResult,
+} from "@zkagent/agent";
 import { hardhatWallet, movePoolToPrice, pushPrice } from "@zkagent/contracts/world";
 import { parseEther } from "ethers";
 
@@ -19,7 +27,7 @@ import { readWindow } from "../helpers/market.ts";
 import { seedFor } from "../helpers/seed-for.ts";
 
 const POLICY = {
-  maxPosition: parseEther("10"),
+  maxPosition: parseEther("30"),
   thresholdBps: 100n,
   maxSlippageBps: 100n,
   maxOracleAge: 3600n,
@@ -27,7 +35,7 @@ const POLICY = {
 };
 const PRICE = 3_000n * 10n ** 8n;
 const BELOW_BAND = (PRICE * 98n) / 100n; // BUY is in policy here
-const smallBuy = (action: string, pct: number) => action === "BUY" && pct > 0 && pct <= 3;
+const smallBuy = (action: string, pct: number) => action === "BUY" && pct > 0 && pct <= 5;
 const hold = (action: string) => action === "HOLD";
 
 describe("fault injection: the agent over a faulty JSON-RPC endpoint", function () {
@@ -36,6 +44,7 @@ describe("fault injection: the agent over a faulty JSON-RPC endpoint", function 
   let proxy: RpcFaultProxy;
   let aw: AgentWorld;
   let agent: Agent;
+  let seedModel: SignalModel; // a second copy of the stand-in, to find the seed for each scenario
   const log = memoryLogger();
 
   before(async () => {
@@ -48,7 +57,8 @@ describe("fault injection: the agent over a faulty JSON-RPC endpoint", function 
       prices: [...Array<bigint>(29).fill(PRICE), BELOW_BAND],
     });
     await movePoolToPrice(aw.world, hardhatWallet(2, aw.provider), BELOW_BAND);
-    const provider = rpcProvider(proxy.url, 31337, { timeoutMs: 1_000, pollingIntervalMs: 100 });
+    seedModel = await SignalModel.load({ modelPath: aw.modelPath, threads: 1 });
+    const provider = rpcProvider(proxy.url, 31337, { timeoutMs: 1_500, pollingIntervalMs: 100 });
     agent = await Agent.start({
       wallet: hardhatWallet(1, provider),
       traderAddress: aw.traderAddress,
@@ -63,10 +73,14 @@ describe("fault injection: the agent over a faulty JSON-RPC endpoint", function 
     });
   });
 
-  afterEach(() => proxy.clearFaults());
+  afterEach(async () => {
+    proxy.clearFaults();
+    await movePoolToPrice(aw.world, hardhatWallet(2, aw.provider), BELOW_BAND); // undo the trades' price impact
+  });
 
   after(async () => {
     await agent?.close();
+    await seedModel?.dispose();
     await proxy?.close();
     aw?.provider.destroy();
     await node?.stop();
@@ -76,7 +90,7 @@ describe("fault injection: the agent over a faulty JSON-RPC endpoint", function 
   async function tickFor(wanted: (action: string, pct: number) => boolean, position?: bigint): Promise<number> {
     const { prices } = await readWindow(aw.world.priceFeed);
     return seedFor(
-      aw.modelPath,
+      seedModel,
       {
         prices,
         position: position ?? (await aw.trader.positionOf(aw.agentAddress)),
@@ -156,11 +170,11 @@ describe("fault injection: the agent over a faulty JSON-RPC endpoint", function 
   });
 
   it("a send that times out after reaching the node: the same bytes again, no second trade", async () => {
-    await tradesThrough({ kind: "stall", ms: 2_000, forward: true }, "eth_sendRawTransaction", 1, "timeout");
+    await tradesThrough({ kind: "stall", ms: 3_000, forward: true }, "eth_sendRawTransaction", 1, "timeout");
   });
 
   it("a read that hangs past the request timeout: retried, one trade", async () => {
-    await tradesThrough({ kind: "stall", ms: 2_000, forward: false }, "eth_call", 1, "timeout");
+    await tradesThrough({ kind: "stall", ms: 3_000, forward: false }, "eth_call", 1, "timeout");
   });
 
   it("a transaction accepted but never mined: no new trade until it settles; the same bytes re-sent, one trade", async () => {

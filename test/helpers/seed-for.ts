@@ -3,14 +3,15 @@ import { buildPrompt, parseSignal, SignalModel, type MarketPicture } from "@zkag
 /**
  * The first sampling seed (temperature 1) for which the tiny stand-in proposes a signal that
  * `wanted` accepts in `market`. The model is real and its weights are random, so a test picks
- * the seed that makes it say what the test is about.
+ * the seed that makes it say what the test is about. Pass a loaded model to reuse it across calls.
  */
 export async function seedFor(
-  modelPath: string,
+  modelPathOrModel: string | SignalModel,
   market: MarketPicture,
   wanted: (action: string, sizePct: number) => boolean,
 ): Promise<number> {
-  const model = await SignalModel.load({ modelPath, threads: 1 });
+  const owned = typeof modelPathOrModel === "string";
+  const model = owned ? await SignalModel.load({ modelPath: modelPathOrModel, threads: 1 }) : modelPathOrModel;
   try {
     const prompt = buildPrompt(market);
     for (let seed = 0; seed < 500; seed++) {
@@ -19,7 +20,7 @@ export async function seedFor(
     }
     throw new Error("no seed in 0..499 gives the wanted signal");
   } finally {
-    await model.dispose();
+    if (owned) await model.dispose();
   }
 }
 

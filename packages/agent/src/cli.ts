@@ -75,7 +75,9 @@ withCommon(program.command("once").description("run one cycle now and exit")).ac
   const log = createLogger(Boolean(flags.json));
   const { agent } = await startAgent(flags, log);
   try {
-    summarise(await agent.tick(0), log);
+    const result = await agent.tick(0);
+    if ("skipped" in result) log.warn(`tick 0 skipped: ${result.skipped}`);
+    else summarise(result, log);
   } finally {
     await agent.close();
   }
@@ -128,6 +130,8 @@ withCommon(program.command("status").description("position, nonce and the last t
       maxPosition: state.maxPosition,
       cycles: cycles.length,
       refusedByPolicy: refused,
+      outages: records.filter((r) => r.kind === "fault").length,
+      reorgedTrades: records.filter((r) => r.kind === "reorged").length,
       lastTrades: trades,
     };
     if (flags.json)

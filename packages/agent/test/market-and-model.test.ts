@@ -99,6 +99,37 @@ describe("model files: clear errors before native code sees them", function () {
     expect(error).to.be.instanceOf(ModelFileError);
   });
 
+  for (const [field, offset] of [
+    ["tensor count", 8],
+    ["metadata key count", 16],
+  ] as const) {
+    it(`a hostile GGUF claiming 2^62 as its ${field} is refused before llama.cpp sees it`, async () => {
+      const bytes = createTinyModel();
+      new DataView(bytes.buffer).setBigUint64(offset, 1n << 62n, true);
+      writeFileSync(join(dir, "hostile.gguf"), bytes);
+      const error = await assertGgufFile(join(dir, "hostile.gguf")).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(error).to.be.instanceOf(ModelFileError);
+      expect((error as Error).message).to.match(/corrupt or hostile/);
+    });
+  }
+
+  it("a hostile GGUF with a 1 TiB metadata key length is a ModelFileError, not an allocation crash", async () => {
+    const bytes = createTinyModel();
+    new DataView(bytes.buffer).setBigUint64(24, 1n << 40n, true); // the first key's length
+    writeFileSync(join(dir, "huge-key.gguf"), bytes);
+    const error = await SignalModel.load({ modelPath: join(dir, "huge-key.gguf"), threads: 1 }).then(
+      async (m) => {
+        await m.dispose();
+        return null;
+      },
+      (e: unknown) => e,
+    );
+    expect(error).to.be.instanceOf(ModelFileError);
+  });
+
   it("the bundled tiny model is byte-for-byte reproducible (its modelHash is stable)", () => {
     expect(Buffer.from(createTinyModel()).equals(Buffer.from(createTinyModel()))).to.equal(true);
     expect(Buffer.from(createTinyModel(1)).equals(Buffer.from(createTinyModel(2)))).to.equal(false);

@@ -32,6 +32,8 @@ contract TraderHandler is Test {
     bool public nonceEverDecreased;
     uint256 public ghostBaseBought;
     uint256 public ghostBaseSold;
+    uint256 public ghostBaseDeposited;
+    uint256 public ghostBaseWithdrawn;
 
     constructor(
         DecentralizedTrader trader_,
@@ -97,12 +99,53 @@ contract TraderHandler is Test {
         else trader.unpause();
     }
 
+    /// The owner adds base to the vault: the books move by exactly that, the position not at all.
+    function depositBase(uint96 amount) external {
+        amount = uint96(bound(amount, 0, 10e18));
+        uint256 position = trader.positionOf(address(this));
+        vm.deal(owner, amount);
+        vm.startPrank(owner);
+        base.deposit{value: amount}();
+        base.approve(address(trader), amount);
+        trader.deposit(IERC20(address(base)), amount);
+        vm.stopPrank();
+        ghostBaseDeposited += amount;
+        assertEq(trader.positionOf(address(this)), position, "a deposit moved the position");
+    }
+
+    /// The owner takes base out (up to all of it: a later SELL may then fail for lack of funds).
+    function withdrawBase(uint96 amount) external {
+        amount = uint96(bound(amount, 0, base.balanceOf(address(trader))));
+        uint256 position = trader.positionOf(address(this));
+        vm.prank(owner);
+        trader.withdraw(IERC20(address(base)), amount, owner);
+        ghostBaseWithdrawn += amount;
+        assertEq(trader.positionOf(address(this)), position, "a withdrawal moved the position");
+    }
+
+    /// The owner moves quote in or out, so BUYs meet both a funded and an empty vault.
+    function moveQuote(uint128 amount, bool isDeposit) external {
+        if (isDeposit) {
+            amount = uint128(bound(amount, 0, 1e12));
+            quote.mint(owner, amount);
+            vm.startPrank(owner);
+            quote.approve(address(trader), amount);
+            trader.deposit(IERC20(address(quote)), amount);
+            vm.stopPrank();
+        } else {
+            amount = uint128(bound(amount, 0, quote.balanceOf(address(trader))));
+            vm.prank(owner);
+            trader.withdraw(IERC20(address(quote)), amount, owner);
+        }
+    }
+
     function movePrice(uint64 price) external {
         feed.updateAnswer(int256(bound(price, 1_000e8, 5_000e8)));
     }
 }
 
-/// @notice Invariants of the vault over random sequences of trades, policy changes and pauses.
+/// @notice Invariants of the vault over random sequences of trades, deposits, withdrawals, policy
+/// changes and pauses.
 contract TraderInvariantsTest is Test {
     DecentralizedTrader internal trader;
     TraderHandler internal handler;
@@ -168,7 +211,14 @@ contract TraderInvariantsTest is Test {
     }
 
     function invariant_vaultBaseMovesOnlyThroughExecutedSwaps() public view {
-        assertEq(base.balanceOf(address(trader)), initialBase + handler.ghostBaseBought() - handler.ghostBaseSold());
+        assertEq(
+            base.balanceOf(address(trader)),
+            initialBase +
+                handler.ghostBaseDeposited() +
+                handler.ghostBaseBought() -
+                handler.ghostBaseWithdrawn() -
+                handler.ghostBaseSold()
+        );
         assertEq(trader.positionOf(address(handler)), handler.ghostBaseBought() - handler.ghostBaseSold());
     }
 }

@@ -5,10 +5,14 @@ import { modelHashOfFile } from "@zkagent/circuits";
 import { ModelFileError } from "../errors.ts";
 
 const GGUF_MAGIC = "GGUF";
+/** Far above any real model (a 405B llama has ~1 100 tensors and ~40 metadata keys). */
+const MAX_TENSORS = 1n << 20n;
+const MAX_METADATA_KEYS = 1n << 20n;
 
 /**
- * Checks that `path` is a readable GGUF file (magic and a supported version) before
- * node-llama-cpp sees it, so a wrong path or file fails with a clear message, not a native abort.
+ * Checks that `path` is a readable GGUF file (magic, a supported version, plausible tensor and
+ * metadata counts) before node-llama-cpp sees it, so a wrong path or a corrupt or hostile file fails
+ * with a clear message, not a native abort or a huge allocation.
  */
 export async function assertGgufFile(path: string): Promise<void> {
   let handle;
@@ -22,14 +26,22 @@ export async function assertGgufFile(path: string): Promise<void> {
     );
   }
   try {
-    const header = Buffer.alloc(8);
-    const { bytesRead } = await handle.read(header, 0, 8, 0);
+    const header = Buffer.alloc(24);
+    const { bytesRead } = await handle.read(header, 0, 24, 0);
     if (bytesRead < 8 || header.toString("latin1", 0, 4) !== GGUF_MAGIC) {
       throw new ModelFileError(`${path} is not a GGUF file (it does not start with "GGUF"): pass a .gguf model.`);
     }
     const version = header.readUInt32LE(4);
     if (version < 2 || version > 3) {
       throw new ModelFileError(`${path} is GGUF version ${version}; llama.cpp reads versions 2 and 3.`);
+    }
+    if (bytesRead < 24) throw new ModelFileError(`${path} is truncated inside its GGUF header.`);
+    const tensors = header.readBigUInt64LE(8);
+    const keys = header.readBigUInt64LE(16);
+    if (tensors > MAX_TENSORS || keys > MAX_METADATA_KEYS) {
+      throw new ModelFileError(
+        `${path} claims ${tensors} tensors and ${keys} metadata keys: the file is corrupt or hostile; use a model from a source you trust.`,
+      );
     }
   } finally {
     await handle.close();

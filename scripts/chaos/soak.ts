@@ -1,0 +1,204 @@
+/**
+ * Soak: the agent's own run loop (`runAgent`, as `zkagent run` uses it) for `--cycles` cycles
+ * against a `hardhat node`, through the fault-injecting proxy, while a market moves the feed and
+ * the pool. A small share of cycles meet a random RPC fault. Every `--sample-every` cycles it
+ * records the process's RSS, heap (after a forced GC) and active handles by type, so a leak shows
+ * as a trend rather than a guess. At the end the books must agree. Prints and writes
+ * scripts/chaos/soak-report.json.
+ *
+ *   tsx scripts/chaos/soak.ts [--cycles 1000] [--sample-every 100] [--fault-rate 0.03] [--seed 5]
+ */
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
+
+import { Agent, rpcProvider, runAgent, type CycleReport, type Logger } from "@zkagent/agent";
+import { seededRandom } from "@zkagent/circuits";
+import { hardhatWallet, movePoolToPrice, pushPrice } from "@zkagent/contracts/world";
+import { parseEther } from "ethers";
+
+import { meanRevertingPath } from "../demo/price-path.ts";
+import { booksOf, deployAgentWorld } from "../lib/agent-world.ts";
+import { startHardhatNode } from "../lib/hardhat-node.ts";
+import { RpcFaultProxy, type Fault } from "../lib/rpc-fault-proxy.ts";
+
+const { values } = parseArgs({
+  options: {
+    cycles: { type: "string", default: "1000" },
+    "sample-every": { type: "string", default: "100" },
+    "fault-rate": { type: "string", default: "0.03" },
+    seed: { type: "string", default: "5" },
+    out: { type: "string", default: join(import.meta.dirname, "soak-report.json") },
+  },
+});
+const cycles = Number(values.cycles);
+const sampleEvery = Number(values["sample-every"]);
+const faultRate = Number(values["fault-rate"]);
+const random = seededRandom(Number(values.seed));
+
+setFlagsFromString("--expose-gc");
+const gc = runInNewContext("gc") as () => void;
+
+interface Sample {
+  cycle: number;
+  rssMb: number;
+  heapUsedMb: number;
+  externalMb: number;
+  handles: Record<string, number>;
+}
+
+function sample(cycle: number): Sample {
+  gc();
+  const memory = process.memoryUsage();
+  const handles: Record<string, number> = {};
+  for (const type of process.getActiveResourcesInfo()) handles[type] = (handles[type] ?? 0) + 1;
+  const mb = (bytes: number) => Math.round((bytes / 2 ** 20) * 10) / 10;
+  return {
+    cycle,
+    rssMb: mb(memory.rss),
+    heapUsedMb: mb(memory.heapUsed),
+    externalMb: mb(memory.external),
+    handles,
+  };
+}
+
+/** Least-squares slope of y over x. */
+function slope(points: [number, number][]): number {
+  const n = points.length;
+  const mx = points.reduce((s, [x]) => s + x, 0) / n;
+  const my = points.reduce((s, [, y]) => s + y, 0) / n;
+  const sxy = points.reduce((s, [x, y]) => s + (x - mx) * (y - my), 0);
+  const sxx = points.reduce((s, [x]) => s + (x - mx) ** 2, 0);
+  return sxx === 0 ? 0 : sxy / sxx;
+}
+
+const FAULTS: { fault: Fault; method?: string }[] = [
+  { fault: { kind: "http", status: 429 } },
+  { fault: { kind: "http", status: 503 } },
+  { fault: { kind: "drop" } },
+  { fault: { kind: "drop-after-forward" }, method: "eth_sendRawTransaction" },
+  { fault: { kind: "stall", ms: 1_500, forward: false } },
+  { fault: { kind: "rpc-error", code: -32005, message: "rate limit" }, method: "eth_call" },
+];
+
+const path = meanRevertingPath({
+  seed: Number(values.seed),
+  length: 29 + cycles * 2,
+  volatility: 0.02,
+  reversion: 0.3,
+});
+const node = await startHardhatNode();
+const aw = await deployAgentWorld(node.url, {
+  policy: {
+    maxPosition: parseEther("2"),
+    thresholdBps: 30n,
+    maxSlippageBps: 100n,
+    maxOracleAge: 3600n,
+    poolFee: 3000n,
+  },
+  vaultWeth: "2",
+  vaultUsdc: "100000",
+  prices: path.slice(0, 29),
+});
+aw.provider.pollingInterval = 25; // the market's receipts (automine: they are there at once)
+const proxy = await RpcFaultProxy.start(node.url, { record: false });
+const provider = rpcProvider(proxy.url, 31337, { timeoutMs: 1_000, pollingIntervalMs: 100 });
+// Counts log lines by level and keeps none: the soak measures the agent's heap, not a log buffer.
+const lineCounts: Record<string, number> = {};
+const count = (level: string) => () => void (lineCounts[level] = (lineCounts[level] ?? 0) + 1);
+const log: Logger = { info: count("info"), warn: count("warn"), error: count("error") };
+const agent = await Agent.start({
+  wallet: hardhatWallet(1, provider),
+  traderAddress: aw.traderAddress,
+  chainId: 31337n,
+  dataDir: aw.dataDir,
+  threads: 1,
+  temperature: 1,
+  seed: Number(values.seed),
+  log,
+  retry: { retries: 8, baseDelayMs: 100, maxDelayMs: 1_000 },
+  confirmTimeoutMs: 5_000,
+  receiptPollMs: 100,
+});
+
+// The market: a new round (and an arbitrage back to it) as soon as the agent has seen the last.
+let round = 29;
+let pushed = Promise.resolve();
+const arbitrageur = hardhatWallet(2, aw.provider);
+const nextRound = async () => {
+  const price = path[round++]!;
+  await pushPrice(aw.world.priceFeed, price);
+  await movePoolToPrice(aw.world, arbitrageur, price);
+};
+await nextRound();
+
+const samples: Sample[] = [sample(0)];
+const verdicts: Record<string, number> = {};
+let injected = 0;
+const started = Date.now();
+const summary = await runAgent(agent, {
+  ticks: cycles,
+  intervalMs: 20,
+  log,
+  onTick: (result) => {
+    const done = result.tick + 1;
+    const key =
+      "skipped" in result
+        ? "skipped"
+        : `${(result as CycleReport).verdict}${(result as CycleReport).outcome ? `/${(result as CycleReport).outcome}` : ""}`;
+    verdicts[key] = (verdicts[key] ?? 0) + 1;
+    if (done % sampleEvery === 0) {
+      samples.push(sample(done));
+      const last = samples.at(-1)!;
+      process.stdout.write(
+        `cycle ${done}/${cycles}: rss ${last.rssMb} MB, heap ${last.heapUsedMb} MB, handles ${Object.values(last.handles).reduce((a, b) => a + b, 0)}, ${((Date.now() - started) / done).toFixed(0)} ms/cycle\n`,
+      );
+    }
+    if (random() < faultRate) {
+      const { fault, method } = FAULTS[Math.floor(random() * FAULTS.length)]!;
+      proxy.inject(fault, method ? { method } : {});
+      injected++;
+    }
+    pushed = pushed.then(nextRound);
+  },
+});
+await pushed;
+const elapsedS = (Date.now() - started) / 1000;
+const books = await booksOf(aw, agent.journal.records());
+const unmet = proxy.armed;
+await agent.close();
+provider.destroy();
+await proxy.close();
+aw.provider.destroy();
+await node.stop();
+
+const warm = samples.filter((s) => s.cycle >= sampleEvery);
+const handleCount = (s: Sample) => Object.values(s.handles).reduce((a, b) => a + b, 0);
+const report = {
+  date: new Date().toISOString(),
+  cycles: summary.ticks,
+  elapsedS: Math.round(elapsedS),
+  msPerCycle: Math.round((elapsedS * 1000) / summary.ticks),
+  verdicts,
+  failedTicks: summary.failedTicks,
+  failureEpisodes: summary.failureEpisodes,
+  faultsInjected: injected - unmet,
+  faultEpisodesReported: agent.faults.reported.length,
+  logLines: lineCounts,
+  rssMb: { start: samples[0]!.rssMb, warm: warm[0]?.rssMb, end: samples.at(-1)!.rssMb },
+  heapUsedMb: { start: samples[0]!.heapUsedMb, warm: warm[0]?.heapUsedMb, end: samples.at(-1)!.heapUsedMb },
+  // Growth per 1 000 cycles after warm-up, by least squares over the samples.
+  rssSlopeMbPer1000: Math.round(slope(warm.map((s) => [s.cycle, s.rssMb])) * 1000 * 10) / 10,
+  heapSlopeMbPer1000: Math.round(slope(warm.map((s) => [s.cycle, s.heapUsedMb])) * 1000 * 10) / 10,
+  // Warm-up opens the prover's worker ports; growth is counted from the first warm sample.
+  handles: { start: samples[0]!.handles, warm: warm[0]?.handles, end: samples.at(-1)!.handles },
+  handleGrowthAfterWarmUp: handleCount(samples.at(-1)!) - handleCount(warm[0] ?? samples[0]!),
+  journalRecords: agent.journal.records().length,
+  books,
+  samples,
+};
+console.log(JSON.stringify({ ...report, samples: undefined }, null, 2));
+writeFileSync(values.out, `${JSON.stringify(report, null, 2)}\n`);
+process.exitCode = books.consistent && books.tradesOnChain > 0 ? 0 : 1;
