@@ -49,31 +49,39 @@ const aw = await deployAgentWorld(node.url, {
 const { provider, world, traderAddress, agentAddress, dataDir } = aw;
 try {
   const configPath = join(dataDir, "agent.json");
-  writeFileSync(
-    configPath,
-    JSON.stringify({
-      rpcUrl: node.url,
-      chainId: 31337,
-      traderAddress,
-      dataDir,
-      temperature: 1,
-      seed: 1,
-      intervalSeconds: 0.1,
-      rpcRetries: 3,
-    }),
-  );
+  // Each life samples from its own seeds: a restart starts again at tick 0, and the same seeds
+  // would replay the same few signals.
+  const writeConfig = (seed: number) =>
+    writeFileSync(
+      configPath,
+      JSON.stringify({
+        rpcUrl: node.url,
+        chainId: 31337,
+        traderAddress,
+        dataDir,
+        temperature: 1,
+        seed,
+        intervalSeconds: 0.1,
+        rpcRetries: 3,
+      }),
+    );
   const journalFile = journalPath(dataDir, 31337n, traderAddress, agentAddress);
   const env = { ...process.env, ZKAGENT_PRIVATE_KEY: AGENT_KEY };
 
   // The market: a new round and an arbitrage every ~300 ms, until stopped.
   let marketRunning = true;
+  let arbitragesLost = 0;
   let tick = 29;
   const arbitrageur = hardhatWallet(2, provider);
   const market = (async () => {
     while (marketRunning) {
       const price = path[tick++ % path.length]!;
+      try {
+        await movePoolToPrice(world, arbitrageur, price);
+      } catch {
+        arbitragesLost++; // the agent's trade landed between reading the pool and the swap
+      }
       await pushPrice(world.priceFeed, price);
-      await movePoolToPrice(world, arbitrageur, price);
       await new Promise((r) => setTimeout(r, 300));
     }
   })();
@@ -86,13 +94,20 @@ try {
   };
 
   let kills = 0;
+  let crashes = 0;
   let tornLines = 0;
   for (let cycles = 0; cycles < targetCycles;) {
+    writeConfig(1 + kills * 1_000);
     const child = spawn(process.execPath, [CLI, "run", "--config", configPath, "--json"], { env, stdio: "ignore" });
     const delay = 1_500 + random() * 4_500;
     await new Promise((r) => setTimeout(r, delay));
+    const exited =
+      child.exitCode !== null || child.signalCode !== null
+        ? Promise.resolve()
+        : new Promise((r) => child.once("exit", r));
     child.kill("SIGKILL");
-    await new Promise((r) => child.once("exit", r));
+    await exited;
+    if (child.exitCode !== null && child.exitCode !== 0) crashes++; // it died on its own before the kill
     kills++;
     const seen = cyclesSoFar();
     if (seen.torn) tornLines++;
@@ -103,6 +118,7 @@ try {
   await market;
 
   // One clean start reconciles whatever the last kill left behind.
+  writeConfig(1);
   const last = spawnSync(process.execPath, [CLI, "once", "--config", configPath], {
     env,
     encoding: "utf8",
@@ -121,6 +137,8 @@ try {
     refusedByPolicy: records.filter((r) => r.kind === "cycle" && r.verdict === "refused").length,
     signed: records.filter((r) => r.kind === "signed").length,
     abandoned: records.filter((r) => r.kind === "abandoned").length,
+    arbitragesLost,
+    crashes,
     ...books,
   };
   const { consistent } = books;
@@ -130,7 +148,8 @@ try {
     `${JSON.stringify({ date: new Date().toISOString(), ...report, consistent }, null, 2)}\n`,
   );
   // Agreeing books prove nothing if nothing traded.
-  process.exitCode = consistent && report.tradesOnChain > 0 ? 0 : 1;
+  // A crash (the agent dying on its own) is a bug, whatever the books say.
+  process.exitCode = consistent && report.tradesOnChain > 0 && crashes === 0 ? 0 : 1;
 } finally {
   provider.destroy();
   await node.stop();

@@ -129,8 +129,9 @@ let pushed = Promise.resolve();
 const arbitrageur = hardhatWallet(2, aw.provider);
 const nextRound = async () => {
   const price = path[round++]!;
-  await pushPrice(aw.world.priceFeed, price);
+  // The pool first, then the round: the agent ticks on the round and finds the pool already there.
   await movePoolToPrice(aw.world, arbitrageur, price);
+  await pushPrice(aw.world.priceFeed, price);
 };
 await nextRound();
 

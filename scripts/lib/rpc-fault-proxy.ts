@@ -22,7 +22,9 @@ export type Fault =
   /** A JSON-RPC error with HTTP 200, as providers send for rate limits (-32005). */
   | { kind: "rpc-error"; code: number; message: string }
   /** eth_sendRawTransaction only: answer with the hash but never forward (dropped from the mempool). */
-  | { kind: "swallow-tx" };
+  | { kind: "swallow-tx" }
+  /** Run `action` against the chain, then forward: someone else's transaction lands first. */
+  | { kind: "front-run"; action: () => Promise<void> };
 
 interface Rule {
   fault: Fault;
@@ -148,6 +150,10 @@ export class RpcFaultProxy {
         else req.socket.destroy();
         return;
       }
+      case "front-run":
+        await fault.action();
+        this.reply(res, parsed, await this.forward(calls));
+        return;
       case "rpc-error":
         this.reply(
           res,

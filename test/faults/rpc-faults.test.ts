@@ -177,6 +177,52 @@ describe("fault injection: the agent over a faulty JSON-RPC endpoint", function 
     await tradesThrough({ kind: "stall", ms: 3_000, forward: false }, "eth_call", 1, "timeout");
   });
 
+  it("the owner pauses between the simulation and the transaction (Hardhat reports the revert at submission): journaled reverted, nothing re-sent", async () => {
+    const since = await mark();
+    const buy = await tickFor(smallBuy);
+    proxy.inject(
+      { kind: "front-run", action: async () => void (await (await aw.trader.pause()).wait()) },
+      { method: "eth_sendRawTransaction" },
+    );
+    let report: CycleReport;
+    try {
+      report = (await agent.tick(buy)) as CycleReport;
+    } finally {
+      await (await aw.trader.unpause()).wait();
+    }
+    const seen = await since();
+    expect(report.outcome).to.equal("reverted");
+    expect(seen.nonceAdvance).to.equal(0n);
+    expect(seen.distinctTransactions).to.equal(1);
+    const outcome = agent.journal.records().filter((r) => r.kind === "confirmed" && r.txHash === report.txHash);
+    expect(outcome).to.have.length(1);
+    expect(outcome[0]).to.include({ status: "reverted" });
+    expect(agent.journal.records().at(-1)).to.include({ kind: "confirmed", status: "reverted" });
+  });
+
+  it("a node that refuses the transaction as reverting: journaled abandoned by hash, no retry, the next cycle proves afresh", async () => {
+    const since = await mark();
+    const buy = await tickFor(smallBuy);
+    proxy.inject({ kind: "rpc-error", code: 3, message: "execution reverted" }, { method: "eth_sendRawTransaction" });
+    const report = (await agent.tick(buy)) as CycleReport;
+    expect(report.outcome).to.equal("reverted");
+    expect(report.reason).to.match(/refused the transaction at submission/);
+    const [signed] = agent.journal
+      .records()
+      .filter((r) => r.kind === "signed")
+      .slice(-1);
+    expect(agent.journal.records().at(-1)).to.deep.include({
+      kind: "abandoned",
+      txHash: (signed as { txHash: string }).txHash,
+    });
+    expect(agent.journal.records().filter((r) => r.kind === "abandoned" && r.seq > signed!.seq)).to.have.length(1);
+    expect((await since()).nonceAdvance).to.equal(0n);
+    // The next cycle is not blocked by it: it proves and trades afresh at the same nonce.
+    const again = (await agent.tick(await tickFor(smallBuy))) as CycleReport;
+    expect(again.outcome).to.equal("executed");
+    expect((await since()).nonceAdvance).to.equal(1n);
+  });
+
   it("a transaction accepted but never mined: no new trade until it settles; the same bytes re-sent, one trade", async () => {
     const since = await mark();
     const buy = await tickFor(smallBuy);
@@ -303,14 +349,20 @@ describe("fault injection: the agent over a faulty JSON-RPC endpoint", function 
     expect(agent.journal.records().filter((r) => r.kind === "fault")).to.have.length(1);
   });
 
-  it("afterwards the books agree: trades on chain = journaled = nonce advances, one signed transaction per nonce", async () => {
+  it("afterwards the books agree: trades on chain = journaled = nonce advances, never two open transactions for a nonce", async () => {
     const books = await booksOf(aw, agent.journal.records());
     expect(books).to.include({ consistent: true, noNonceExecutedTwice: true });
     expect(books.tradesOnChain).to.be.at.least(12);
+    // A nonce is signed again only after its previous transaction settled (reverted or refused).
+    const open = new Map<string, string>();
+    for (const r of agent.journal.records()) {
+      if (r.kind === "signed") {
+        expect(open.has(r.traderNonce), `nonce ${r.traderNonce} signed twice while open`).to.equal(false);
+        open.set(r.traderNonce, r.txHash);
+      } else if ((r.kind === "confirmed" || r.kind === "abandoned") && r.txHash) open.delete(r.traderNonce);
+      else if (r.kind === "reorged") open.set(r.traderNonce, r.txHash);
+    }
     const signed = agent.journal.records().filter((r) => r.kind === "signed");
-    expect(new Set(signed.map((r) => r.traderNonce)).size, "one signed transaction per trader nonce").to.equal(
-      signed.length,
-    );
     expect(new Set(proxy.rawTransactions).size, "every transaction sent was journaled first").to.equal(signed.length);
   });
 });

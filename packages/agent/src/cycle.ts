@@ -224,7 +224,9 @@ export async function runCycle(deps: CycleDeps, tick: number): Promise<CycleRepo
     if (!(error instanceof TradeRevertedError)) throw error;
     report.outcome = "reverted";
     report.reason = error.reason;
-    if (error.txHash) {
+    if (error.journaled) {
+      // send() already journaled it
+    } else if (error.txHash) {
       journal.append({
         kind: "confirmed",
         traderNonce: state.nonce.toString(),

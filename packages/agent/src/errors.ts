@@ -43,6 +43,8 @@ export class TradeRevertedError extends AgentError {
   constructor(
     readonly reason: string,
     readonly txHash?: string,
+    /** The outcome is already in the journal. */
+    readonly journaled = false,
   ) {
     super(`executeTrade reverted: ${reason}${txHash ? ` (tx ${txHash})` : ""}`);
   }

@@ -81,7 +81,13 @@ export async function reconcile(
             { tx: send.txHash },
           );
         }
-        await client.broadcast(send.rawTx);
+        if (
+          (await client.broadcast(send.rawTx)) === "reverted-at-submission" &&
+          (await client.settleRejected(send.txHash, send.traderNonce, journal))
+        ) {
+          log.warn(`recovery: the node refused the transaction for nonce ${send.traderNonce}; nothing executed`);
+          continue;
+        }
         const outcome = await client.confirm(send.txHash);
         if (outcome.status === "pending") {
           pending++;

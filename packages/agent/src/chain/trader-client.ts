@@ -122,19 +122,50 @@ export class TraderClient {
     const rawTx = await this.wallet.signTransaction(populated);
     const txHash = Transaction.from(rawTx).hash!;
     journal.append({ kind: "signed", traderNonce: traderNonce.toString(), txHash, rawTx, accountNonce });
-    await this.broadcast(rawTx);
+    if (
+      (await this.broadcast(rawTx)) === "reverted-at-submission" &&
+      (await this.settleRejected(txHash, traderNonce.toString(), journal))
+    ) {
+      throw new TradeRevertedError(
+        "the node refused the transaction at submission: it reverts (the state changed after the simulation)",
+        undefined,
+        true,
+      );
+    }
     return txHash;
   }
 
-  /** Sends signed bytes; "already known" means a previous attempt got through. */
-  async broadcast(rawTx: string): Promise<void> {
+  /**
+   * Sends signed bytes. "already known" means a previous attempt got through. A revert reported
+   * at submission is "reverted-at-submission": Hardhat's automine reports one for a transaction it
+   * mined and reverted, other nodes for one they refuse; the receipt tells which (`settleRejected`).
+   */
+  async broadcast(rawTx: string): Promise<"sent" | "reverted-at-submission"> {
     try {
       await this.rpc(() => this.provider.broadcastTransaction(rawTx));
+      return "sent";
     } catch (error) {
-      if (/already known|known transaction|nonce too low|already imported/i.test(String((error as Error).message)))
-        return;
+      const e = error as { message?: string; error?: { code?: number; message?: string } };
+      if (/already known|known transaction|nonce too low|already imported/i.test(String(e.message))) return "sent";
+      if (e.error?.code === 3 || /revert/i.test(String(e.error?.message ?? ""))) return "reverted-at-submission";
       throw error;
     }
+  }
+
+  /**
+   * After a revert at submission: if the node mined the transaction, its receipt settles it as
+   * usual; if it refused it, the transaction can never be mined and is journaled abandoned.
+   * Returns whether it was refused.
+   */
+  async settleRejected(txHash: string, traderNonce: string, journal: Journal): Promise<boolean> {
+    if (await this.receipt(txHash)) return false;
+    journal.append({
+      kind: "abandoned",
+      traderNonce,
+      txHash,
+      reason: "the node refused the transaction at submission: it reverts",
+    });
+    return true;
   }
 
   /**
