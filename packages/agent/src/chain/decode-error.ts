@@ -25,10 +25,13 @@ export function decodeRevert(error: unknown, abi: Interface): string {
       if (parsed) {
         const args = parsed.args.map((a) => {
           if (parsed.name === "SwapFailed" && typeof a === "string") {
+            // the router's own reason: a revert string ("Too much requested") or a custom error
+            const message = decodeErrorString(a);
+            if (message !== undefined) return JSON.stringify(message);
             try {
-              return abi.parseError(a)?.name ?? decodeErrorString(a) ?? a;
+              return abi.parseError(a)?.name ?? a;
             } catch {
-              return decodeErrorString(a) ?? a;
+              return a;
             }
           }
           return String(a);
