@@ -50,7 +50,18 @@ export async function startHardhatNode(extraArgs: string[] = [], env: NodeJS.Pro
     detached: true,
     env: { ...process.env, ...env },
   });
+  // If this process ends without stop() (a failed test, process.exit), the node must not outlive
+  // it: it holds our stderr, and a parent waiting for that pipe to close would wait forever.
+  const killOnExit = () => {
+    try {
+      process.kill(-child.pid!, "SIGKILL");
+    } catch {
+      // already gone
+    }
+  };
+  process.once("exit", killOnExit);
   const stop = async () => {
+    process.removeListener("exit", killOnExit);
     if (child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise((resolve) => child.once("exit", resolve));
     const signalGroup = (signal: NodeJS.Signals) => {

@@ -6,10 +6,10 @@
  *
  *   tsx scripts/mutation/guards.ts [--only name,name]
  */
-import { spawnSync } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+
+import { drop, runMutations, type Mutation } from "./run-mutations.ts";
 
 const root = join(import.meta.dirname, "../..");
 const src = (file: string) => join(root, "packages/contracts/src", file);
@@ -17,15 +17,6 @@ const TRADER = src("DecentralizedTrader.sol");
 const ORACLE = src("libraries/OracleGuard.sol");
 const VALUES = src("libraries/PublicValues.sol");
 const SLIPPAGE = src("libraries/SlippageMath.sol");
-
-interface Mutation {
-  name: string;
-  file: string;
-  find: string;
-  replace: string;
-}
-
-const drop = (name: string, file: string, find: string): Mutation => ({ name, file, find, replace: "" });
 
 const mutations: Mutation[] = [
   drop("deadline", TRADER, "if (block.timestamp > deadline) revert DeadlineExpired(deadline, block.timestamp);"),
@@ -102,56 +93,23 @@ const mutations: Mutation[] = [
 
 const { values } = parseArgs({ options: { only: { type: "string" } } });
 const selected = values.only ? mutations.filter((m) => values.only!.split(",").includes(m.name)) : mutations;
-const originals = new Map([TRADER, ORACLE, VALUES, SLIPPAGE].map((f) => [f, readFileSync(f, "utf8")]));
-const restore = () => {
-  for (const [file, text] of originals) writeFileSync(file, text);
-};
-process.on("SIGINT", () => {
-  restore();
-  process.exit(130);
-});
-
 const hardhat = join(root, "node_modules/.bin/hardhat");
-const suites = [
+runMutations(
+  selected,
   [
-    "test",
-    "mocha",
-    "test/contracts/decentralized-trader.test.ts",
-    "test/contracts/reentrancy.test.ts",
-    "test/contracts/gas-snapshot.test.ts",
+    {
+      name: "mocha",
+      command: hardhat,
+      args: [
+        "test",
+        "mocha",
+        "test/contracts/decentralized-trader.test.ts",
+        "test/contracts/reentrancy.test.ts",
+        "test/contracts/gas-snapshot.test.ts",
+      ],
+      cwd: root,
+    },
+    { name: "solidity", command: hardhat, args: ["test", "solidity"], cwd: root },
   ],
-  ["test", "solidity"],
-];
-
-const results: { name: string; killed: boolean; by: string }[] = [];
-try {
-  for (const mutation of selected) {
-    const text = originals.get(mutation.file)!;
-    if (text.split(mutation.find).length !== 2)
-      throw new Error(`mutation "${mutation.name}": its text is not found exactly once; update the script`);
-    writeFileSync(mutation.file, text.replace(mutation.find, mutation.replace));
-    let killedBy = "";
-    for (const args of suites) {
-      const run = spawnSync(hardhat, args, { cwd: root, encoding: "utf8" });
-      const failing = /(\d+) failing/.exec(run.stdout)?.[1];
-      if (run.status !== 0 || failing) {
-        killedBy = `${args[1]}${failing ? ` (${failing} failing)` : ` (exit ${run.status})`}`;
-        break;
-      }
-    }
-    writeFileSync(mutation.file, text);
-    results.push({ name: mutation.name, killed: killedBy !== "", by: killedBy || "SURVIVED" });
-    console.log(`${killedBy ? "killed  " : "SURVIVED"}  ${mutation.name}${killedBy ? `  by ${killedBy}` : ""}`);
-  }
-} finally {
-  restore();
-}
-writeFileSync(
   join(import.meta.dirname, "report.json"),
-  `${JSON.stringify({ date: new Date().toISOString(), results }, null, 2)}\n`,
 );
-const survived = results.filter((r) => !r.killed);
-console.log(
-  `\n${results.length - survived.length} of ${results.length} mutations killed${survived.length ? `; survived: ${survived.map((r) => r.name).join(", ")}` : ""}`,
-);
-process.exit(survived.length ? 1 : 0);

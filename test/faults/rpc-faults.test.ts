@@ -1,9 +1,10 @@
 /**
  * Fault injection: one agent, driven over real JSON-RPC through a fault-injecting proxy on
  * 127.0.0.1 in front of a `hardhat node`, meets one fault per test — HTTP 429/5xx, a JSON-RPC
- * rate limit, dropped connections (before and after the node acted), timeouts, a transaction that
- * is never mined, one stuck in the mempool, a chain reorganisation, a node restart and an outage
- * longer than the retry budget. Each time the agent keeps going, sends no second transaction for
+ * rate limit, dropped connections (before and after the node acted), timeouts, a state change
+ * between simulation and inclusion, a node refusing the transaction, a transaction that is never
+ * mined, one stuck in the mempool, a chain reorganisation, a node restart and an outage longer
+ * than the retry budget. Each time the agent keeps going, sends no second transaction for
  * a trade, and reports the fault once, readably. The books are checked at the end.
  */
 import { expect } from "chai";

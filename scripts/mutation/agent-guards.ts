@@ -1,0 +1,93 @@
+/**
+ * Mutation check of the agent's fault handling: remove or weaken each guard the fault-injection
+ * work added, rerun the agent's unit tests and then the fault-injection and on-chain agent suites,
+ * and show that a test fails. Writes scripts/mutation/agent-report.json. About 15 minutes here;
+ * run it on an otherwise idle machine (the fault tests' timeouts are real).
+ *
+ *   tsx scripts/mutation/agent-guards.ts [--only name,name]
+ */
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+
+import { drop, runMutations, type Mutation } from "./run-mutations.ts";
+
+const root = join(import.meta.dirname, "../..");
+const agentDir = join(root, "packages/agent");
+const src = (file: string) => join(agentDir, "src", file);
+const AGENT = src("agent.ts");
+const CLIENT = src("chain/trader-client.ts");
+const FAULTS = src("chain/fault-reporter.ts");
+const RETRY = src("chain/retry.ts");
+const PROVIDER = src("chain/rpc-provider.ts");
+const LEDGER = src("journal/ledger.ts");
+const WINDOW = src("market/read-window.ts");
+const MODEL_FILE = src("model/model-file.ts");
+const LOOP = src("run-loop.ts");
+
+const mutations: Mutation[] = [
+  drop("reorg detection", AGENT, "    await detectReorg(this.journal, this.client, this.options.log);\n"),
+  drop(
+    "no new trade while a send is open",
+    AGENT,
+    'if ((await this.recover()) > 0) return { tick, skipped: "a sent transaction is still pending" };',
+  ),
+  {
+    name: "a fault reported once per episode",
+    file: FAULTS,
+    find: "if (this.episode?.kind === kind) {",
+    replace: "if (false) {",
+  },
+  {
+    name: "a failing tick reported once per outage",
+    file: LOOP,
+    find: "if (failing?.name === error.name) {",
+    replace: "if (false) {",
+  },
+  {
+    name: "a re-sent transaction that got through counts as sent",
+    file: CLIENT,
+    find: "/already known|known transaction|nonce too low|already imported/i",
+    replace: "/^never matches$/",
+  },
+  drop(
+    "a revert at submission settled by its receipt",
+    CLIENT,
+    'if (e.error?.code === 3 || /revert/i.test(String(e.error?.message ?? ""))) return "reverted-at-submission";',
+  ),
+  drop("request timeout", PROVIDER, "  request.timeout = options.timeoutMs ?? 30_000;\n"),
+  drop("HTTP 429 to the retry layer", PROVIDER, "  request.retryFunc = async () => false;\n"),
+  drop("a rate limit dressed as CALL_EXCEPTION is transient", RETRY, "    e?.info?.error?.code === -32005 ||\n"),
+  drop("only a revert is a missing round", WINDOW, "      if (!isRevert(error)) throw error;\n"),
+  drop("a reorg reopens the signed transaction", LEDGER, "        if (signed) openSends.set(r.txHash, signed);\n"),
+  {
+    // the old rule: any outcome for the nonce, even of an earlier transaction, settles every send of it
+    name: "outcomes matched by hash, not nonce",
+    file: LEDGER,
+    find: "openSends: [...openSends.values()],",
+    replace:
+      'openSends: [...openSends.values()].filter((s) => !records.some((o) => (o.kind === "confirmed" || o.kind === "abandoned") && o.traderNonce === s.traderNonce)),',
+  },
+  {
+    name: "hostile GGUF counts",
+    file: MODEL_FILE,
+    find: "if (tensors > MAX_TENSORS || keys > MAX_METADATA_KEYS) {",
+    replace: "if (false) {",
+  },
+];
+
+const { values } = parseArgs({ options: { only: { type: "string" } } });
+const selected = values.only ? mutations.filter((m) => values.only!.split(",").includes(m.name)) : mutations;
+const hardhat = join(root, "node_modules/.bin/hardhat");
+runMutations(
+  selected,
+  [
+    { name: "agent unit tests", command: join(agentDir, "node_modules/.bin/mocha"), args: [], cwd: agentDir },
+    {
+      name: "fault injection + agent on chain",
+      command: hardhat,
+      args: ["test", "mocha", "test/faults/rpc-faults.test.ts", "test/agent/agent.test.ts"],
+      cwd: root,
+    },
+  ],
+  join(import.meta.dirname, "agent-report.json"),
+);
