@@ -1,7 +1,7 @@
 /**
  * Mutation check of the agent's fault handling: remove or weaken each guard the fault-injection
  * work added, rerun the agent's unit tests and then the fault-injection and on-chain agent suites,
- * and show that a test fails. Writes scripts/mutation/agent-report.json. About 15 minutes here;
+ * and show that a test fails. Writes scripts/mutation/agent-report.json. About 25 minutes here;
  * run it on an otherwise idle machine (the fault tests' timeouts are real).
  *
  *   tsx scripts/mutation/agent-guards.ts [--only name,name]
