@@ -14,7 +14,7 @@ import { parseArgs } from "node:util";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 
-import { Agent, rpcProvider, runAgent, type CycleReport, type Logger } from "@zkagent/agent";
+import { Agent, rpcProvider, runAgent, type Logger } from "@zkagent/agent";
 import { seededRandom } from "@zkagent/circuits";
 import { hardhatWallet, movePoolToPrice, pushPrice } from "@zkagent/contracts/world";
 import { parseEther } from "ethers";
@@ -145,10 +145,7 @@ const summary = await runAgent(agent, {
   log,
   onTick: (result) => {
     const done = result.tick + 1;
-    const key =
-      "skipped" in result
-        ? "skipped"
-        : `${(result as CycleReport).verdict}${(result as CycleReport).outcome ? `/${(result as CycleReport).outcome}` : ""}`;
+    const key = "skipped" in result ? "skipped" : [result.verdict, result.outcome].filter(Boolean).join("/");
     verdicts[key] = (verdicts[key] ?? 0) + 1;
     if (done % sampleEvery === 0) {
       samples.push(sample(done));

@@ -49,14 +49,20 @@ const mutations: Mutation[] = [
     find: "/already known|known transaction|nonce too low|already imported/i",
     replace: "/^never matches$/",
   },
-  drop(
-    "a revert at submission settled by its receipt",
-    CLIENT,
-    'if (e.error?.code === 3 || /revert/i.test(String(e.error?.message ?? ""))) return "reverted-at-submission";',
-  ),
+  {
+    name: "a revert at submission settled by its receipt",
+    file: CLIENT,
+    find: 'const revertedAtSubmission = e.error?.code === 3 || /revert/i.test(String(e.error?.message ?? ""));',
+    replace: "const revertedAtSubmission = false;",
+  },
   drop("request timeout", PROVIDER, "  request.timeout = options.timeoutMs ?? 30_000;\n"),
   drop("HTTP 429 to the retry layer", PROVIDER, "  request.retryFunc = async () => false;\n"),
-  drop("a rate limit dressed as CALL_EXCEPTION is transient", RETRY, "    e?.info?.error?.code === -32005 ||\n"),
+  {
+    name: "a rate limit dressed as CALL_EXCEPTION is transient",
+    file: RETRY,
+    find: "return e?.error ?? e?.info?.error;",
+    replace: "return e?.error;",
+  },
   drop("only a revert is a missing round", WINDOW, "      if (!isRevert(error)) throw error;\n"),
   drop("a reorg reopens the signed transaction", LEDGER, "        if (signed) openSends.set(r.txHash, signed);\n"),
   {

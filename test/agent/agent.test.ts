@@ -152,7 +152,7 @@ describe("the agent on the in-process chain (real tiny GGUF, real prover, real U
     [
       "after signing, before broadcast",
       (agent) => {
-        agent.client.broadcast = async () => {
+        agent.client.submit = async () => {
           throw new Error("crash: killed before broadcast");
         };
       },

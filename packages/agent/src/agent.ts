@@ -112,9 +112,9 @@ export class Agent {
   /** Undoes what a reorganisation removed, then settles every open send; returns how many are still pending. */
   private async recover(): Promise<number> {
     await detectReorg(this.journal, this.client, this.options.log);
-    const { openSends, openProofs } = ledgerOf(this.journal.records());
-    if (openSends.length === 0 && openProofs.length === 0) return 0;
-    return reconcile(this.journal, this.client, this.options.log, this.reportedPending);
+    const ledger = ledgerOf(this.journal.records());
+    if (ledger.openSends.length === 0 && ledger.openProofs.length === 0) return 0;
+    return reconcile(this.journal, this.client, this.options.log, this.reportedPending, ledger);
   }
 
   /** One cycle. Never proves a new trade while a sent one has no outcome. */

@@ -1,13 +1,8 @@
 import type { TraderClient } from "./chain/trader-client.ts";
 import { TradeRevertedError } from "./errors.ts";
 import type { Journal } from "./journal/journal.ts";
-import { ledgerOf, type SignedRecord } from "./journal/ledger.ts";
+import { ledgerOf, type Ledger } from "./journal/ledger.ts";
 import type { Logger } from "./log.ts";
-
-/** Signed transactions the journal has no outcome for (a crash, a timeout or a reorg since sending). */
-export function unresolvedSends(journal: Journal): SignedRecord[] {
-  return ledgerOf(journal.records()).openSends;
-}
 
 /**
  * Finds executed trades that the chain no longer holds: the journal says nonce n executed, but the
@@ -45,8 +40,8 @@ export async function reconcile(
   client: TraderClient,
   log: Logger,
   reported: Set<string> = new Set(),
+  ledger: Ledger = ledgerOf(journal.records()),
 ): Promise<number> {
-  const ledger = ledgerOf(journal.records());
   for (const proof of ledger.openProofs) {
     journal.append({
       kind: "abandoned",
@@ -81,10 +76,7 @@ export async function reconcile(
             { tx: send.txHash },
           );
         }
-        if (
-          (await client.broadcast(send.rawTx)) === "reverted-at-submission" &&
-          (await client.settleRejected(send.txHash, send.traderNonce, journal))
-        ) {
+        if ((await client.submit(send, journal)) === "refused") {
           log.warn(`recovery: the node refused the transaction for nonce ${send.traderNonce}; nothing executed`);
           continue;
         }

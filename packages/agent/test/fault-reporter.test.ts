@@ -62,8 +62,10 @@ describe("RPC faults are reported once per episode", () => {
     ).catch((e: unknown) => e);
     expect(error).to.be.instanceOf(RpcUnavailableError);
     expect(faults.reported).to.deep.equal(["http 429", "refused"]);
-    expect(faults.inFault).to.equal(true);
     expect(log.lines).to.have.length(2);
+    // the episode stays open: the next success closes it with one recovery line
+    expect(await withRetry(async () => "ok", { retries: 0, baseDelayMs: 1, maxDelayMs: 1, faults })).to.equal("ok");
+    expect(log.lines.map((l) => l.message)[2]).to.match(/^RPC recovered \(refused\) after 2 failed attempt\(s\)/);
   });
 });
 

@@ -1,4 +1,5 @@
 import type { Logger } from "../log.ts";
+import { isRateLimitCode, nodeRpcError } from "./retry.ts";
 
 /** What an RPC failure was, in words an operator can act on. `kind` groups repeats of one fault. */
 export function describeRpcFault(error: unknown): { kind: string; text: string } {
@@ -6,8 +7,7 @@ export function describeRpcFault(error: unknown): { kind: string; text: string }
     code?: string;
     status?: number;
     message?: string;
-    error?: { code?: number; message?: string };
-    info?: { responseStatus?: string; error?: { code?: number; message?: string } };
+    info?: { responseStatus?: string };
     cause?: unknown;
   };
   const status = e?.info?.responseStatus ?? (typeof e?.status === "number" ? `${e.status}` : undefined);
@@ -18,8 +18,8 @@ export function describeRpcFault(error: unknown): { kind: string; text: string }
       text: rateLimited ? `rate limited by the endpoint (HTTP ${status})` : `the endpoint answered HTTP ${status}`,
     };
   }
-  const rpcError = e?.error ?? e?.info?.error;
-  if (rpcError?.code === -32005 || rpcError?.code === 429)
+  const rpcError = nodeRpcError(error);
+  if (rpcError && isRateLimitCode(rpcError.code))
     return {
       kind: "rpc rate limit",
       text: `rate limited by the node (JSON-RPC ${rpcError.code}: ${rpcError.message})`,
@@ -63,9 +63,5 @@ export class FaultReporter {
     const { kind, since, failures } = this.episode;
     this.episode = undefined;
     this.log.info(`RPC recovered (${kind}) after ${failures} failed attempt(s) over ${Date.now() - since} ms`);
-  }
-
-  get inFault(): boolean {
-    return this.episode !== undefined;
   }
 }

@@ -5,8 +5,6 @@ export interface RetryOptions {
   retries: number;
   baseDelayMs: number;
   maxDelayMs: number;
-  /** Called once per failed attempt that will be retried. */
-  onRetry?: (attempt: number, error: unknown, delayMs: number) => void;
   /** Told of every transient failure and every success: reports each fault episode once. */
   faults?: FaultReporter;
 }
@@ -23,26 +21,25 @@ const TRANSIENT_CODES = new Set([
   "UND_ERR_SOCKET",
 ]);
 
+/**
+ * The node's own JSON-RPC error inside an ethers error. ethers keeps it in `error`, except on
+ * eth_call and eth_estimateGas, where it dresses it up as a CALL_EXCEPTION and keeps it in `info`.
+ */
+export function nodeRpcError(error: unknown): { code?: number; message?: string } | undefined {
+  const e = error as { error?: { code?: number; message?: string }; info?: { error?: { code?: number } } };
+  return e?.error ?? e?.info?.error;
+}
+
+/** JSON-RPC codes providers use for rate limits. */
+export const isRateLimitCode = (code: number | undefined) => code === 429 || code === -32005;
+
 /** Whether an error is a transient RPC failure (connection, timeout, HTTP 429/5xx), not a revert. */
 export function isTransient(error: unknown): boolean {
-  const e = error as {
-    code?: string;
-    status?: number;
-    cause?: unknown;
-    error?: { code?: number };
-    info?: { error?: { code?: number } };
-    message?: string;
-  };
+  const e = error as { code?: string; status?: number; cause?: unknown; message?: string };
   if (e?.code && TRANSIENT_CODES.has(e.code)) return true;
   if (typeof e?.status === "number" && (e.status === 429 || e.status >= 500)) return true;
-  if (
-    e?.error?.code === 429 ||
-    e?.error?.code === -32005 ||
-    // ethers reports a JSON-RPC error on eth_call as a CALL_EXCEPTION, keeping the node's error in info
-    e?.info?.error?.code === -32005 ||
-    e?.info?.error?.code === 429 ||
-    /\b(429|502|503|504)\b|socket hang up|ECONNREFUSED|ECONNRESET|fetch failed/.test(String(e?.message ?? ""))
-  )
+  if (isRateLimitCode(nodeRpcError(error)?.code)) return true;
+  if (/\b(429|502|503|504)\b|socket hang up|ECONNREFUSED|ECONNRESET|fetch failed/.test(String(e?.message ?? "")))
     return true;
   return e?.cause !== undefined && e.cause !== error && isTransient(e.cause);
 }
@@ -63,7 +60,6 @@ export async function withRetry<T>(operation: () => Promise<T>, options: RetryOp
         );
       }
       const delay = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** attempt) * (0.5 + Math.random() / 2);
-      options.onRetry?.(attempt + 1, error, delay);
       await new Promise((resolve) => setTimeout(resolve, delay));
     }
   }

@@ -122,10 +122,7 @@ export class TraderClient {
     const rawTx = await this.wallet.signTransaction(populated);
     const txHash = Transaction.from(rawTx).hash!;
     journal.append({ kind: "signed", traderNonce: traderNonce.toString(), txHash, rawTx, accountNonce });
-    if (
-      (await this.broadcast(rawTx)) === "reverted-at-submission" &&
-      (await this.settleRejected(txHash, traderNonce.toString(), journal))
-    ) {
+    if ((await this.submit({ traderNonce: traderNonce.toString(), txHash, rawTx }, journal)) === "refused") {
       throw new TradeRevertedError(
         "the node refused the transaction at submission: it reverts (the state changed after the simulation)",
         undefined,
@@ -136,36 +133,32 @@ export class TraderClient {
   }
 
   /**
-   * Sends signed bytes. "already known" means a previous attempt got through. A revert reported
-   * at submission is "reverted-at-submission": Hardhat's automine reports one for a transaction it
-   * mined and reverted, other nodes for one they refuse; the receipt tells which (`settleRejected`).
+   * Sends signed bytes (again, if need be). "already known" means an earlier attempt got through.
+   * A revert reported at submission is either a transaction the node mined and reverted (Hardhat's
+   * automine reports it so) or one it refused: the receipt tells which. A refused transaction can
+   * never be mined; it is journaled abandoned and "refused" is returned.
    */
-  async broadcast(rawTx: string): Promise<"sent" | "reverted-at-submission"> {
+  async submit(
+    send: { traderNonce: string; txHash: string; rawTx: string },
+    journal: Journal,
+  ): Promise<"sent" | "refused"> {
     try {
-      await this.rpc(() => this.provider.broadcastTransaction(rawTx));
+      await this.rpc(() => this.provider.broadcastTransaction(send.rawTx));
       return "sent";
     } catch (error) {
       const e = error as { message?: string; error?: { code?: number; message?: string } };
       if (/already known|known transaction|nonce too low|already imported/i.test(String(e.message))) return "sent";
-      if (e.error?.code === 3 || /revert/i.test(String(e.error?.message ?? ""))) return "reverted-at-submission";
-      throw error;
+      const revertedAtSubmission = e.error?.code === 3 || /revert/i.test(String(e.error?.message ?? ""));
+      if (!revertedAtSubmission) throw error;
+      if (await this.receipt(send.txHash)) return "sent";
+      journal.append({
+        kind: "abandoned",
+        traderNonce: send.traderNonce,
+        txHash: send.txHash,
+        reason: "the node refused the transaction at submission: it reverts",
+      });
+      return "refused";
     }
-  }
-
-  /**
-   * After a revert at submission: if the node mined the transaction, its receipt settles it as
-   * usual; if it refused it, the transaction can never be mined and is journaled abandoned.
-   * Returns whether it was refused.
-   */
-  async settleRejected(txHash: string, traderNonce: string, journal: Journal): Promise<boolean> {
-    if (await this.receipt(txHash)) return false;
-    journal.append({
-      kind: "abandoned",
-      traderNonce,
-      txHash,
-      reason: "the node refused the transaction at submission: it reverts",
-    });
-    return true;
   }
 
   /**
