@@ -67,7 +67,7 @@ const mutations: Mutation[] = [
   drop("a reorg reopens the signed transaction", LEDGER, "        if (signed) openSends.set(r.txHash, signed);\n"),
   {
     // the old rule: any outcome for the nonce, even of an earlier transaction, settles every send of it
-    name: "outcomes matched by hash, not nonce",
+    name: "outcomes matched by hash (not nonce)",
     file: LEDGER,
     find: "openSends: [...openSends.values()],",
     replace:
