@@ -2,9 +2,11 @@ import { JsonRpcProvider } from "ethers";
 import { Command, Option } from "commander";
 
 import { Agent, journalPath } from "./agent.ts";
+import { assertChainId } from "./chain/assert-chain-id.ts";
 import { loadWallet } from "./chain/keys.ts";
 import { TraderClient } from "./chain/trader-client.ts";
 import { loadConfig, type AgentConfig } from "./config.ts";
+import { wholeNumberArgument } from "./cli-arguments.ts";
 import { AgentError } from "./errors.ts";
 import { Journal } from "./journal/journal.ts";
 import { createLogger, type Logger } from "./log.ts";
@@ -84,7 +86,7 @@ withCommon(program.command("once").description("run one cycle now and exit")).ac
 });
 
 withCommon(program.command("run").description("run a cycle on every new oracle round, until stopped"))
-  .addOption(new Option("--ticks <n>", "stop after n cycles").argParser(Number))
+  .addOption(new Option("--ticks <n>", "stop after n cycles").argParser(wholeNumberArgument(1)))
   .action(async (flags: CommonFlags & { ticks?: number }) => {
     const log = createLogger(Boolean(flags.json));
     const { agent, config } = await startAgent(flags, log);
@@ -113,6 +115,7 @@ withCommon(program.command("status").description("position, nonce and the last t
     const log = createLogger(Boolean(flags.json));
     const config = await loadConfig(flags.config, { rpcUrl: flags.rpcUrl });
     const provider = rpcProvider(config.rpcUrl, config.chainId);
+    await assertChainId(provider, BigInt(config.chainId)); // or it reads another chain's trader and journal
     const wallet = await loadWallet(config.key, provider);
     const state = await new TraderClient(config.traderAddress, wallet).state();
     const journal = Journal.open(
@@ -145,19 +148,21 @@ program
   .description("re-verify every trade a DecentralizedTrader executed, from the chain alone (exit 1 if any check fails)")
   .requiredOption("--rpc-url <url>", "JSON-RPC endpoint of the chain to audit")
   .requiredOption("--trader <address>", "the DecentralizedTrader")
-  .addOption(new Option("--from-block <n>", "first block to scan").argParser(Number))
+  .addOption(new Option("--from-block <n>", "first block to scan").argParser(wholeNumberArgument(0)))
   .addOption(
-    new Option("--near-boundary-bps <n>", "flag signals this close to the band edge").argParser(BigInt).default(10n),
+    new Option("--near-boundary-bps <n>", "flag signals this close to the band edge")
+      .argParser(wholeNumberArgument(0, 10_000))
+      .default(10),
   )
   .option("--json", "machine-readable report")
   .action(
-    async (flags: { rpcUrl: string; trader: string; fromBlock?: number; nearBoundaryBps: bigint; json?: boolean }) => {
+    async (flags: { rpcUrl: string; trader: string; fromBlock?: number; nearBoundaryBps: number; json?: boolean }) => {
       const provider = new JsonRpcProvider(flags.rpcUrl);
       const report = await auditTrades({
         provider,
         traderAddress: flags.trader,
         ...(flags.fromBlock === undefined ? {} : { fromBlock: flags.fromBlock }),
-        nearBoundaryBps: flags.nearBoundaryBps,
+        nearBoundaryBps: BigInt(flags.nearBoundaryBps),
         ...(await compiledVerifierCode()),
       });
       provider.destroy();
@@ -176,7 +181,9 @@ model
   .command("create-tiny")
   .description("write the bundled tiny stand-in model (seeded weights; deterministic bytes)")
   .option("--out <file>", "where to write it", "tiny-model.gguf")
-  .addOption(new Option("--seed <n>", "weight seed").argParser(Number).default(TINY_MODEL_SEED))
+  .addOption(
+    new Option("--seed <n>", "weight seed").argParser(wholeNumberArgument(0, 2 ** 32 - 1)).default(TINY_MODEL_SEED),
+  )
   .action(async (flags: { out: string; seed: number }) => {
     writeTinyModel(flags.out, flags.seed);
     process.stdout.write(

@@ -1,0 +1,94 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+import { expect } from "chai";
+
+const CLI = join(import.meta.dirname, "../bin/zkagent.js");
+const RPC = "http://127.0.0.1:9"; // never contacted: every case here fails before any request
+const TRADER = "0x5FbDB2315678afecb367f032d93F642f64180aa3";
+// A command that wrongly accepted its arguments would write here, not into the checkout.
+const cwd = mkdtempSync(join(tmpdir(), "zkagent-cli-"));
+
+/** Runs the CLI as an operator does: a child process, no terminal, no colours. */
+function zkagent(...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, [CLI, ...args], {
+    cwd,
+    encoding: "utf8",
+    env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0" },
+    timeout: 60_000,
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** The command names a help page lists under "Commands:" (`help` itself aside). */
+function commandsListedIn(help: string): string[] {
+  const section = help.split(/^Commands:$/m)[1] ?? "";
+  return [...section.matchAll(/^ {2}([a-z][\w-]*)/gm)].map((m) => m[1]!).filter((name) => name !== "help");
+}
+
+/** Output an operator can read: no JavaScript error, no stack frame. */
+function expectNoCrash(output: string): void {
+  expect(output).not.to.match(/TypeError|SyntaxError|RangeError/);
+  expect(output).not.to.match(/^\s+at .+:\d+:\d+\)?$/m);
+}
+
+describe("zkagent CLI: help and usage errors (the CLI as a child process)", function () {
+  this.timeout(300_000);
+
+  it("prints help for the program and for every subcommand, nested ones included, and exits 0", () => {
+    const seen: string[] = [];
+    const visit = (path: string[]) => {
+      const { status, stdout, stderr } = zkagent(...path, "--help");
+      expectNoCrash(stdout + stderr);
+      expect(status, `zkagent ${path.join(" ")} --help`).to.equal(0);
+      expect(stderr).to.equal("");
+      expect(stdout).to.match(new RegExp(`^Usage: ${["zkagent", ...path].join(" ")} `));
+      seen.push(path.join(" "));
+      for (const name of commandsListedIn(stdout)) visit([...path, name]);
+    };
+    visit([]);
+    expect(seen).to.include.members(["", "once", "run", "status", "audit", "model", "model create-tiny", "model hash"]);
+  });
+
+  it("shows the audit options with their defaults, and `help audit` prints the same page", () => {
+    const viaFlag = zkagent("audit", "--help");
+    expect(viaFlag.status).to.equal(0);
+    expect(viaFlag.stdout).to.match(
+      /--near-boundary-bps <n>\s+flag signals this close to the band edge \(default:\s+10\)/,
+    );
+    const viaHelp = zkagent("help", "audit");
+    expectNoCrash(viaHelp.stdout + viaHelp.stderr);
+    expect(viaHelp.status).to.equal(0);
+    expect(viaHelp.stdout).to.equal(viaFlag.stdout);
+  });
+
+  describe("a usage error names the problem, shows the command's help and exits 1", () => {
+    const cases: { args: string[]; error: RegExp }[] = [
+      { args: ["audit"], error: /required option '--rpc-url <url>' not specified/ },
+      { args: ["audit", "--rpc-url", RPC], error: /required option '--trader <address>' not specified/ },
+      {
+        args: ["audit", "--rpc-url", RPC, "--trader", TRADER, "--near-boundary-bps", "ten"],
+        error: /option '--near-boundary-bps <n>' argument 'ten' is invalid/,
+      },
+      {
+        args: ["audit", "--rpc-url", RPC, "--trader", TRADER, "--from-block", "-5"],
+        error: /option '--from-block <n>' argument '-5' is invalid/,
+      },
+      { args: ["run", "--ticks", "many"], error: /option '--ticks <n>' argument 'many' is invalid/ },
+      { args: ["model", "create-tiny", "--seed", "1.5"], error: /option '--seed <n>' argument '1.5' is invalid/ },
+      { args: ["once", "--no-such-flag"], error: /unknown option '--no-such-flag'/ },
+    ];
+    for (const { args, error } of cases) {
+      it(`zkagent ${args.join(" ")}`, () => {
+        const { status, stdout, stderr } = zkagent(...args);
+        expectNoCrash(stdout + stderr);
+        expect(status).to.equal(1);
+        expect(stderr).to.match(/^error: /);
+        expect(stderr).to.match(error);
+        expect(stderr).to.match(new RegExp(`^Usage: zkagent ${args[0]}`, "m"));
+      });
+    }
+  });
+});
