@@ -89,7 +89,7 @@ describe("the agent on the in-process chain (real tiny GGUF, real prover, real U
         (e: Error) => e,
       );
       expect(error?.name).to.equal("PreflightError");
-      expect(error?.message).to.match(/the RPC serves chain 31337, the config says 42161/);
+      expect(error?.message).to.match(/^the node is chain 31337 but the config says 42161: check rpcUrl and chainId$/);
     });
 
     it("for an agent that is not authorised", async () => {

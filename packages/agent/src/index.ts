@@ -8,6 +8,7 @@ export * from "./journal/ledger.ts";
 export * from "./run-loop.ts";
 export * from "./chain/fault-reporter.ts";
 export * from "./chain/rpc-provider.ts";
+export * from "./chain/assert-chain-id.ts";
 export * from "./reconcile.ts";
 export * from "./chain/trader-client.ts";
 export * from "./chain/keys.ts";

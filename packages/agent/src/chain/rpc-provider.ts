@@ -12,6 +12,9 @@ export interface RpcProviderOptions {
  *   stale account nonce is a failed transaction.
  * - HTTP 429 is handed to the agent's retry layer instead of ethers' silent internal retries (up
  *   to 12), so a rate limit is reported and backed off like every other fault.
+ * - `staticNetwork`: ethers takes `chainId` as given and never detects the network (no extra
+ *   eth_chainId per start, no network-changed errors mid-run). So `getNetwork()` only echoes
+ *   `chainId` back: the node's real chain id is checked by `assertChainId`, first in preflight.
  */
 export function rpcProvider(url: string, chainId: number, options: RpcProviderOptions = {}): JsonRpcProvider {
   const request = new FetchRequest(url);

@@ -5,6 +5,7 @@ import { DecentralizedTrader__factory, type DecentralizedTrader } from "@zkagent
 
 import { PreflightError, TradeRevertedError } from "../errors.ts";
 import type { Journal } from "../journal/journal.ts";
+import { assertChainId } from "./assert-chain-id.ts";
 import { decodeRevert } from "./decode-error.ts";
 import { DEFAULT_RETRY, withRetry, type RetryOptions } from "./retry.ts";
 
@@ -49,12 +50,8 @@ export class TraderClient {
 
   /** Before the first tick: right chain, a contract at the address, this agent authorised, the model approved. */
   async preflight(expectedChainId: bigint, modelHash: bigint): Promise<{ priceFeed: string }> {
-    const { chainId } = await this.rpc(() => this.provider.getNetwork());
-    if (chainId !== expectedChainId) {
-      throw new PreflightError(
-        `the RPC serves chain ${chainId}, the config says ${expectedChainId}: check rpcUrl and chainId`,
-      );
-    }
+    // First, before anything else is read or sent: the node's own answer, not the configured network.
+    const chainId = await assertChainId(this.provider, expectedChainId, this.retry);
     const code = await this.rpc(() => this.provider.getCode(this.traderAddress));
     if (code === "0x") {
       throw new PreflightError(
