@@ -3,18 +3,24 @@ import { open } from "node:fs/promises";
 import { modelHashOfFile } from "@zkagent/circuits";
 
 import { ModelFileError } from "../errors.ts";
+import { assertGgufHeaderBounded } from "./gguf-header.ts";
 
-const GGUF_MAGIC = "GGUF";
-/** Far above any real model (a 405B llama has ~1 100 tensors and ~40 metadata keys). */
-const MAX_TENSORS = 1n << 20n;
-const MAX_METADATA_KEYS = 1n << 20n;
+/** node-llama-cpp's name for part k of a split model; given part 1 it reads every part (as llama.cpp does). */
+const SPLIT_PART = /-(\d{5})-of-(\d{5})\.gguf$/;
 
-/**
- * Checks that `path` is a readable GGUF file (magic, a supported version, plausible tensor and
- * metadata counts) before node-llama-cpp sees it, so a wrong path or a corrupt or hostile file fails
- * with a clear message, not a native abort or a huge allocation.
- */
-export async function assertGgufFile(path: string): Promise<void> {
+/** The files node-llama-cpp opens for `path`: its split parts, or `path` alone (resolveSplitGgufParts). */
+function filesOpenedFor(path: string): string[] {
+  const match = SPLIT_PART.exec(path);
+  if (match === null) return [path];
+  const part = Number(match[1]);
+  const parts = Number(match[2]);
+  if (part === 0 || parts === 0 || part > parts) return [path];
+  const prefix = path.slice(0, match.index);
+  const width = (n: number) => String(n).padStart(5, "0");
+  return Array.from({ length: parts }, (_, index) => `${prefix}-${width(index + 1)}-of-${width(parts)}.gguf`);
+}
+
+async function assertGgufPart(path: string): Promise<void> {
   let handle;
   try {
     handle = await open(path, "r");
@@ -26,26 +32,21 @@ export async function assertGgufFile(path: string): Promise<void> {
     );
   }
   try {
-    const header = Buffer.alloc(24);
-    const { bytesRead } = await handle.read(header, 0, 24, 0);
-    if (bytesRead < 8 || header.toString("latin1", 0, 4) !== GGUF_MAGIC) {
-      throw new ModelFileError(`${path} is not a GGUF file (it does not start with "GGUF"): pass a .gguf model.`);
-    }
-    const version = header.readUInt32LE(4);
-    if (version < 2 || version > 3) {
-      throw new ModelFileError(`${path} is GGUF version ${version}; llama.cpp reads versions 2 and 3.`);
-    }
-    if (bytesRead < 24) throw new ModelFileError(`${path} is truncated inside its GGUF header.`);
-    const tensors = header.readBigUInt64LE(8);
-    const keys = header.readBigUInt64LE(16);
-    if (tensors > MAX_TENSORS || keys > MAX_METADATA_KEYS) {
-      throw new ModelFileError(
-        `${path} claims ${tensors} tensors and ${keys} metadata keys: the file is corrupt or hostile; use a model from a source you trust.`,
-      );
-    }
+    await assertGgufHeaderBounded(handle, path);
   } finally {
     await handle.close();
   }
+}
+
+/**
+ * Checks that `path` is a readable GGUF file before node-llama-cpp sees it: magic, a supported
+ * version, and every length, count and type its header declares bounded and within the file (see
+ * gguf-header.ts). A wrong path or a corrupt or hostile file fails with a clear `ModelFileError`,
+ * not a native abort or a huge allocation. For a split model (`…-00001-of-00003.gguf`) every part
+ * is checked, since node-llama-cpp and llama.cpp read them all.
+ */
+export async function assertGgufFile(path: string): Promise<void> {
+  for (const part of filesOpenedFor(path)) await assertGgufPart(part);
 }
 
 /** The model's on-chain identity: uint256(sha256(file)) >> 8, after checking it is a GGUF file. */
