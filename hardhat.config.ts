@@ -13,6 +13,9 @@ const require = createRequire(import.meta.url);
  */
 const SOLC_VERSION = "0.8.28";
 const solcPath = require.resolve("solc/soljson.js");
+/** Chainlink's aggregator proxy pins 0.8.26; it is built only for tests (phase changes, gas). */
+const PROXY_SOLC_VERSION = "0.8.26";
+const proxySolcPath = require.resolve("solc-0.8.26/soljson.js");
 
 function compilerSettings(viaIR: boolean) {
   return { optimizer: { enabled: true, runs: 1_000_000 }, evmVersion: "cancun", viaIR };
@@ -73,7 +76,10 @@ export default defineConfig({
   solidity: {
     // Trades are the hot path and deployment is rare: optimise for runtime gas. The IR pipeline
     // saves ~2.4k gas per trade; the generated verifier (plain assembly) is cheaper without it.
-    compilers: [{ version: SOLC_VERSION, path: solcPath, settings: compilerSettings(true) }],
+    compilers: [
+      { version: SOLC_VERSION, path: solcPath, settings: compilerSettings(true) },
+      { version: PROXY_SOLC_VERSION, path: proxySolcPath, settings: compilerSettings(false) },
+    ],
     overrides: {
       "packages/contracts/src/generated/PolicyVerifier.sol": {
         version: SOLC_VERSION,
@@ -85,6 +91,9 @@ export default defineConfig({
     // feed and canonical WETH9 for local worlds, Uniswap's interfaces for typing.
     npmFilesToBuild: [
       "@chainlink/contracts/src/v0.8/shared/mocks/MockV3Aggregator.sol",
+      // The aggregator proxy with phases, as deployed for every Chainlink feed: the real-shaped
+      // feed of the window tests and the gas bench puts an OCR2-shaped aggregator behind it.
+      "@chainlink/contracts/src/v0.8/data-feeds/test/helpers/DataFeedsLegacyAggregatorProxy.sol",
       "@chainlink/contracts/src/v0.8/vendor/canonical-weth/WETH9.sol",
       "@uniswap/v3-core/contracts/interfaces/IUniswapV3Pool.sol",
       "@uniswap/v3-periphery/contracts/interfaces/ISwapRouter.sol",

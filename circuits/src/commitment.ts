@@ -2,8 +2,10 @@ import * as poseidon from "poseidon-lite";
 
 /** Prices per field element (three 64-bit prices fit below the BN254 modulus). */
 const PER_LIMB = 3;
-/** Limbs per Poseidon leaf (circomlib's Poseidon takes at most 16 inputs). */
-const LIMBS_PER_LEAF = 16;
+/** Limbs per Poseidon leaf: five, the widest Poseidon the chain hashes cheaply (WindowLog.sol). */
+const LIMBS_PER_LEAF = 5;
+/** circomlib's Poseidon takes at most 16 inputs: at most 16 leaves (N ≤ 240). */
+const MAX_LEAVES = 16;
 
 type PoseidonFn = (inputs: bigint[]) => bigint;
 
@@ -14,9 +16,10 @@ function poseidonOf(arity: number): PoseidonFn {
 }
 
 /**
- * The window commitment of lib/prices-commitment.circom: prices packed three to a field element
- * (low price first), then one Poseidon over the limbs (N ≤ 48), or Poseidon over leaves of 16
- * limbs (N ≤ 768). Prices must be < 2^64, as the circuit constrains them.
+ * The window commitment of lib/prices-commitment.circom and WindowLog.sol: prices packed three to
+ * a field element (low price first), Poseidon over each run of five limbs, then Poseidon over those
+ * leaves (for N = 30: Poseidon(Poseidon(limbs 0..4), Poseidon(limbs 5..9))). Prices must be
+ * < 2^64, as the circuit constrains them; 16..240 prices (2..16 leaves).
  */
 export function pricesCommitment(prices: readonly bigint[]): bigint {
   const limbs: bigint[] = [];
@@ -26,7 +29,10 @@ export function pricesCommitment(prices: readonly bigint[]): bigint {
     for (let k = 0; k < PER_LIMB; k++) limb += (prices[j * PER_LIMB + k] ?? 0n) << BigInt(64 * k);
     limbs.push(limb);
   }
-  if (limbs.length <= LIMBS_PER_LEAF) return poseidonOf(limbs.length)(limbs);
+  const leafCount = Math.ceil(limbs.length / LIMBS_PER_LEAF);
+  if (leafCount < 2 || leafCount > MAX_LEAVES) {
+    throw new RangeError(`a window of ${prices.length} prices is outside the commitment's 16..240`);
+  }
   const leaves: bigint[] = [];
   for (let c = 0; c * LIMBS_PER_LEAF < limbs.length; c++) {
     const chunk = limbs.slice(c * LIMBS_PER_LEAF, (c + 1) * LIMBS_PER_LEAF);

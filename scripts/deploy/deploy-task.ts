@@ -1,6 +1,7 @@
 /**
- * `hardhat deploy --network <name>`: deploys the PolicyVerifier, ModelRegistry and
- * DecentralizedTrader with Hardhat Ignition from packages/contracts/deploy/networks.ts, hands
+ * `hardhat deploy --network <name>`: places poseidon-solidity's shipped Poseidon hashers at their
+ * canonical addresses (if not there yet), then deploys the PolicyVerifier, ModelRegistry, the
+ * feed's WindowLog and the DecentralizedTrader with Hardhat Ignition from packages/contracts/deploy/networks.ts, hands
  * ownership and governance to the configured addresses (they hold them from the constructor on:
  * no hand-over window), and writes deployments/<network>/zkagent.json. Ignition journals every
  * transaction, so rerunning after an interruption resumes instead of redeploying.
@@ -10,6 +11,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 
 import { deployNetworks } from "@zkagent/contracts/deploy";
+import { ensurePoseidonHashers } from "@zkagent/contracts/world";
 import ZkagentModule from "@zkagent/contracts/ignition";
 import { getAddress, isAddress, ZeroAddress } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
@@ -100,7 +102,9 @@ async function deploy(args: DeployArgs, hre: HardhatRuntimeEnvironment): Promise
   console.log(
     `deploying zkagent to ${networkName} (chain ${chainId}) from ${deployer!.address}; Ignition deployment "${deploymentId}"`,
   );
-  const { verifier, registry, trader } = await connection.ignition.deploy(ZkagentModule, {
+  const hashers = await ensurePoseidonHashers(deployer!);
+  console.log(`Poseidon hashers: T3 ${hashers.poseidonT3}, T6 ${hashers.poseidonT6}`);
+  const { verifier, registry, windowLog, trader } = await connection.ignition.deploy(ZkagentModule, {
     deploymentId,
     displayUi: false,
     parameters: {
@@ -113,6 +117,7 @@ async function deploy(args: DeployArgs, hre: HardhatRuntimeEnvironment): Promise
         priceFeed: target.priceFeed,
         sequencerUptimeFeed: target.sequencerUptimeFeed,
         sequencerGracePeriod: target.sequencerGracePeriod,
+        ...hashers,
         ...target.policy,
       },
     },
@@ -137,6 +142,11 @@ async function deploy(args: DeployArgs, hre: HardhatRuntimeEnvironment): Promise
         tx: hashes["Zkagent#ModelRegistry"] ?? null,
         args: [governor],
       },
+      WindowLog: {
+        address: await windowLog.getAddress(),
+        tx: hashes["Zkagent#WindowLog"] ?? null,
+        args: [target.priceFeed, hashers.poseidonT3, hashers.poseidonT6],
+      },
       DecentralizedTrader: {
         address: await trader.getAddress(),
         tx: hashes["Zkagent#DecentralizedTrader"] ?? null,
@@ -158,6 +168,6 @@ async function deploy(args: DeployArgs, hre: HardhatRuntimeEnvironment): Promise
   mkdirSync(outDir, { recursive: true });
   writeFileSync(join(outDir, "zkagent.json"), `${JSON.stringify(record, null, 2)}\n`);
   console.log(
-    `trader ${record.contracts.DecentralizedTrader.address}\nregistry ${record.contracts.ModelRegistry.address}\nverifier ${record.contracts.PolicyVerifier.address}\nrecord: ${join(outDir, "zkagent.json")}`,
+    `trader ${record.contracts.DecentralizedTrader.address}\nwindow log ${record.contracts.WindowLog.address}\nregistry ${record.contracts.ModelRegistry.address}\nverifier ${record.contracts.PolicyVerifier.address}\nrecord: ${join(outDir, "zkagent.json")}`,
   );
 }

@@ -4,9 +4,11 @@ import { network } from "hardhat";
 import { auditTrades, compiledVerifierCode } from "@zkagent/agent";
 import { Action } from "@zkagent/circuits";
 import { movePoolToPrice, pushPrice } from "@zkagent/contracts/world";
+import { PreWindowCheckTrader__factory } from "@zkagent/contracts/typechain";
 
 import { closeSharedProver, proveTrade } from "../helpers/prove-trade.ts";
-import { PRICE_3000, TEST_MODEL_HASH, deployTraderWorld } from "../helpers/trader-fixture.ts";
+import { PRICE_3000, TEST_MODEL_HASH, deployTraderWorld, type TraderWorld } from "../helpers/trader-fixture.ts";
+import { readWindow } from "../helpers/market.ts";
 
 const { ethers, networkHelpers } = await network.create();
 const ONE_ETH = 10n ** 18n;
@@ -48,6 +50,7 @@ describe("zkagent audit (re-verifies every trade from logs and calldata)", funct
         ["context binding", "ok"],
         ["model approved at that block", "ok"],
         ["oracle round answer", "ok"],
+        ["round was the feed's latest at inclusion", "ok"],
         ["window matches the feed's rounds", "ok"],
       ]);
     }
@@ -79,21 +82,50 @@ describe("zkagent audit (re-verifies every trade from logs and calldata)", funct
     expect(report.trades[0]!.flags).to.deep.equal([]);
   });
 
-  it("fails a trade whose committed window is not the feed's history", async () => {
-    const tw = await deployTraderWorld(ethers, networkHelpers);
-    const below = (PRICE_3000 * 98n) / 100n;
-    await pushPrice(tw.world.priceFeed, below);
-    await movePoolToPrice(tw.world, tw.stranger, below);
-    // The agent lies about an early round (the contract only checks the latest one).
-    const { readWindow } = await import("../helpers/market.ts");
-    const { prices } = await readWindow(tw.world.priceFeed);
-    const forged = prices.map((p, i) => (i === 0 ? p + 10_000_000n : p));
-    const proof = await proveTrade(tw, tw.agent, { action: Action.BUY, size: ONE_ETH }, { prices: forged });
-    await tw.trader.connect(tw.agent).executeTrade(proof.solidityProof, proof.publicSignals, 2n ** 64n);
+  describe("judges trades made before the on-chain window check (a trader that accepted any round and window)", () => {
+    async function legacyTrader() {
+      const tw = await deployTraderWorld(ethers, networkHelpers);
+      const legacy = await new PreWindowCheckTrader__factory(tw.owner).deploy(
+        await tw.world.priceFeed.getAddress(),
+        await tw.registry.getAddress(),
+        await tw.verifier.getAddress(),
+      );
+      const below = (PRICE_3000 * 98n) / 100n;
+      await pushPrice(tw.world.priceFeed, below);
+      const legacyWorld = { ...tw, trader: legacy as unknown as TraderWorld["trader"] };
+      return { tw, legacy, legacyWorld };
+    }
 
-    const report = await auditTrades({ provider: ethers.provider, traderAddress: await tw.trader.getAddress() });
-    expect(report.failures).to.equal(1);
-    const failed = report.trades[0]!.checks.filter((c) => c.status === "fail").map((c) => c.name);
-    expect(failed).to.deep.equal(["window matches the feed's rounds"]);
+    it("fails a trade whose committed window is not the feed's history", async () => {
+      const { tw, legacy, legacyWorld } = await legacyTrader();
+      // The agent lies about an early round.
+      const { prices } = await readWindow(tw.world.priceFeed);
+      const forged = prices.map((p, i) => (i === 0 ? p + 10_000_000n : p));
+      const proof = await proveTrade(legacyWorld, tw.agent, { action: Action.BUY, size: ONE_ETH }, { prices: forged });
+      await legacy.connect(tw.agent).executeTrade(proof.solidityProof, proof.publicSignals, 0n);
+
+      const report = await auditTrades({ provider: ethers.provider, traderAddress: await legacy.getAddress() });
+      expect(report.failures).to.equal(1);
+      const failed = report.trades[0]!.checks.filter((c) => c.status === "fail").map((c) => c.name);
+      expect(failed).to.deep.equal(["window matches the feed's rounds"]);
+    });
+
+    it("fails a trade over a round that a newer round had superseded before its block", async () => {
+      const { tw, legacy, legacyWorld } = await legacyTrader();
+      const [proven] = await tw.world.priceFeed.latestRoundData();
+      const proof = await proveTrade(legacyWorld, tw.agent, { action: Action.BUY, size: ONE_ETH });
+      await pushPrice(tw.world.priceFeed, PRICE_3000); // round proven + 1: BUY no longer allowed
+      await legacy.connect(tw.agent).executeTrade(proof.solidityProof, proof.publicSignals, 0n);
+
+      const report = await auditTrades({ provider: ethers.provider, traderAddress: await legacy.getAddress() });
+      expect(report.failures).to.equal(1);
+      const failed = report.trades[0]!.checks.filter((c) => c.status === "fail");
+      expect(failed.map((c) => [c.name, c.detail])).to.deep.equal([
+        [
+          "round was the feed's latest at inclusion",
+          `round ${proven} was superseded by round ${proven + 1n} before block ${report.trades[0]!.blockNumber}`,
+        ],
+      ]);
+    });
   });
 });

@@ -96,6 +96,7 @@ describe("DecentralizedTrader owner functions: refusals leave everything as it w
           sequencerGracePeriod: 0n,
           modelRegistry: await tw.registry.getAddress(),
           verifier: ZeroAddress,
+          windowLog: await tw.windowLog.getAddress(),
         },
         TEST_POLICY,
       ),

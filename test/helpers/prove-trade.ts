@@ -1,7 +1,7 @@
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import { Action, PolicyProver, proofContext, type PolicyProof, type ProofRequest } from "@zkagent/circuits";
 
-import { readWindow } from "./market.ts";
+import { readWindow, type FeedReads } from "./market.ts";
 import { TEST_MODEL_HASH, TEST_POLICY, type TraderWorld } from "./trader-fixture.ts";
 
 let prover: Promise<PolicyProver> | undefined;
@@ -23,7 +23,7 @@ export interface TradeProof extends PolicyProof {
 }
 
 /**
- * Proves a trade for `agent` over the feed's current 30-round window, bound to the trader's
+ * Proves a trade for `agent` over the feed's (the world's, or `feed`) current 30-round window, bound to the trader's
  * chain, address and the agent's current nonce, unless `overrides` say otherwise.
  * `unchecked` skips the TypeScript pre-check so a test can reach the contract with values the
  * circuit still accepts but the contract must refuse.
@@ -32,10 +32,15 @@ export async function proveTrade(
   tw: TraderWorld,
   agent: HardhatEthersSigner,
   trade: { action: Action; size: bigint },
-  overrides: Partial<ProofRequest> & { chainId?: bigint; traderAddress?: string; nonce?: bigint } = {},
+  overrides: Partial<ProofRequest> & {
+    chainId?: bigint;
+    traderAddress?: string;
+    nonce?: bigint;
+    feed?: FeedReads;
+  } = {},
 ): Promise<TradeProof> {
-  const { prices, roundId } = await readWindow(tw.world.priceFeed);
-  const { chainId: overrideChainId, traderAddress, nonce, ...requestOverrides } = overrides;
+  const { chainId: overrideChainId, traderAddress, nonce, feed, ...requestOverrides } = overrides;
+  const { prices, roundId } = await readWindow(feed ?? tw.world.priceFeed);
   const chainId = overrideChainId ?? (await agent.provider!.getNetwork()).chainId;
   const context = proofContext({
     chainId,

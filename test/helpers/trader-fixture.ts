@@ -2,7 +2,7 @@ import type { HardhatEthers, HardhatEthersSigner } from "@nomicfoundation/hardha
 import type { NetworkHelpers } from "@nomicfoundation/hardhat-network-helpers/types";
 import { modelHashOfBytes } from "@zkagent/circuits";
 import { deployZkagent, marketOf, pushPrices, type World } from "@zkagent/contracts/world";
-import type { DecentralizedTrader, ModelRegistry, PolicyVerifier } from "@zkagent/contracts/typechain";
+import type { DecentralizedTrader, ModelRegistry, PolicyVerifier, WindowLog } from "@zkagent/contracts/typechain";
 import { parseEther, parseUnits } from "ethers";
 
 import { deployTestWorld } from "./world-fixture.ts";
@@ -26,6 +26,7 @@ export interface TraderWorld {
   registry: ModelRegistry;
   verifier: PolicyVerifier;
   trader: DecentralizedTrader;
+  windowLog: WindowLog;
   owner: HardhatEthersSigner;
   agent: HardhatEthersSigner;
   otherAgent: HardhatEthersSigner;
@@ -41,7 +42,7 @@ export interface TraderWorld {
 export async function deployTraderWorld(ethers: HardhatEthers, helpers: NetworkHelpers): Promise<TraderWorld> {
   const [owner, agent, otherAgent, stranger] = await ethers.getSigners();
   const world = await deployTestWorld(ethers);
-  const { verifier, registry, trader } = await deployZkagent(owner!, await marketOf(world), TEST_POLICY, {
+  const { verifier, registry, trader, windowLog } = await deployZkagent(owner!, await marketOf(world), TEST_POLICY, {
     owner: owner!.address,
     governor: owner!.address,
     sequencerGracePeriod: SEQUENCER_GRACE_PERIOD,
@@ -66,6 +67,7 @@ export async function deployTraderWorld(ethers: HardhatEthers, helpers: NetworkH
     registry,
     verifier,
     trader,
+    windowLog,
     owner: owner!,
     agent: agent!,
     otherAgent: otherAgent!,

@@ -17,9 +17,11 @@ include "lib/prices-commitment.circom";
 // (chain id, trader contract, agent, nonce)."
 //
 // What it does NOT say: that the model actually produced the signal (that is
-// the agent's attestation; no one can prove an LLM's forward pass today), or
-// that the committed window equals the feed's history (the trader contract
-// checks the latest round on-chain; the auditor checks the whole window).
+// the agent's attestation; no one can prove an LLM's forward pass today).
+// That the window is the feed's is checked on-chain, not proven: the trader
+// requires `roundId` to be the feed's latest round and `pricesCommitment` to
+// equal WindowLog.commitmentOf(roundId), which the log computed from the
+// feed's own 30 rounds with the same Poseidon layout as rule 7.
 //
 // Units: prices are Chainlink answers (8 decimals); sizes and positions are
 // base-token (WETH) wei; thresholdBps is in basis points.
@@ -27,7 +29,8 @@ include "lib/prices-commitment.circom";
 // Public inputs, in this order (packed: each costs ~7k gas to verify; low
 // bits first; TypeScript twin circuits/src/public-values.ts, Solidity twin
 // packages/contracts/src/libraries/PublicValues.sol):
-//   0 pricesCommitment    Poseidon of the prices packed three per field element
+//   0 pricesCommitment    Poseidon(Poseidon(limbs 0..4), Poseidon(limbs 5..9)),
+//                         prices packed three per limb (lib/prices-commitment.circom)
 //   1 marketAndTrade      latestPrice (64) | roundId (80) | size (96) | action (2)
 //                         action: 0 HOLD, 1 BUY, 2 SELL
 //   2 policyAndPosition   maxPosition (96) | thresholdBps (16) | position (96)

@@ -3,7 +3,7 @@ import { performance } from "node:perf_hooks";
 import { Action, ACTION_NAMES, evaluatePolicy, proofContext, type PolicyProver } from "@zkagent/circuits";
 
 import type { TraderClient } from "./chain/trader-client.ts";
-import { MalformedSignalError, TradeRevertedError } from "./errors.ts";
+import { MalformedSignalError, TradeRevertedError, WindowUnavailableError } from "./errors.ts";
 import type { Journal } from "./journal/journal.ts";
 import type { Logger } from "./log.ts";
 import type { AggregatorV3Interface } from "./market/feed-abi.ts";
@@ -29,7 +29,8 @@ export interface CycleDeps {
   deadlineSeconds: number;
 }
 
-export type Verdict = "hold" | "compliant" | "refused" | "malformed";
+/** "unavailable": the feed has no window the chain would accept (see readFeedWindow); nothing to do. */
+export type Verdict = "hold" | "compliant" | "refused" | "malformed" | "unavailable";
 
 /** Everything one cycle did, for the log, the journal, the demo's table and the benchmarks. */
 export interface CycleReport {
@@ -46,7 +47,8 @@ export interface CycleReport {
   verdict: Verdict;
   rule?: string;
   reason?: string;
-  outcome?: "executed" | "pending" | "reverted";
+  /** "superseded": a newer oracle round landed between proof and inclusion; re-proved next round. */
+  outcome?: "executed" | "pending" | "reverted" | "superseded";
   txHash?: string;
   gasUsed?: bigint;
   positionAfter?: bigint;
@@ -66,7 +68,38 @@ export async function runCycle(deps: CycleDeps, tick: number): Promise<CycleRepo
   const { client, journal, log } = deps;
   const t0 = performance.now();
   const state = await client.state();
-  const window = await readFeedWindow(deps.feed, deps.windowSize);
+  let window;
+  try {
+    window = await readFeedWindow(deps.feed, deps.windowSize);
+  } catch (error) {
+    if (!(error instanceof WindowUnavailableError)) throw error;
+    const [roundId] = await deps.feed.latestRoundData();
+    const timingsMs = { data: performance.now() - t0, inference: 0, precheck: 0 };
+    journal.append({
+      kind: "cycle",
+      tick,
+      roundId: roundId.toString(),
+      latestPrice: "0",
+      movingAverage: "0",
+      signal: "",
+      verdict: "unavailable",
+      reason: error.message,
+      timingsMs,
+    });
+    log.info(`tick ${tick}: no provable window: ${error.message}`);
+    return {
+      tick,
+      roundId,
+      latestPrice: 0n,
+      movingAverage: 0n,
+      lowerBand: 0n,
+      upperBand: 0n,
+      position: state.position,
+      verdict: "unavailable",
+      reason: error.message,
+      timingsMs,
+    };
+  }
   const t1 = performance.now();
 
   const verdictBase = evaluatePolicy({
@@ -222,8 +255,20 @@ export async function runCycle(deps: CycleDeps, tick: number): Promise<CycleRepo
     }
   } catch (error) {
     if (!(error instanceof TradeRevertedError)) throw error;
-    report.outcome = "reverted";
     report.reason = error.reason;
+    if (!error.txHash && !error.journaled && error.reason.startsWith("RoundSuperseded")) {
+      // The race between proving and inclusion: not a fault. Nothing was sent; prove again over
+      // the new round on the next tick.
+      report.outcome = "superseded";
+      journal.append({
+        kind: "abandoned",
+        traderNonce: state.nonce.toString(),
+        reason: `superseded: ${error.reason}; re-proving on the next round`,
+      });
+      log.info(`tick ${tick}: a newer oracle round landed after the proof (${error.reason}): re-proving next tick`);
+      return report;
+    }
+    report.outcome = "reverted";
     if (error.journaled) {
       // send() already journaled it
     } else if (error.txHash) {

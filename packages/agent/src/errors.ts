@@ -34,7 +34,15 @@ export class PreflightError extends AgentError {
 
 /** The oracle's data cannot be used (missing rounds, stale, non-positive). */
 export class MarketDataError extends AgentError {
-  override readonly name = "MarketDataError";
+  override readonly name: string = "MarketDataError";
+}
+
+/**
+ * The feed has no window the chain would accept right now (a phase change less than a window ago,
+ * a round with no data, an answer outside (0, 2^64)): not a fault; the agent holds and says why.
+ */
+export class WindowUnavailableError extends MarketDataError {
+  override readonly name = "WindowUnavailableError";
 }
 
 /** A transaction reverted; `reason` is the decoded custom error. */

@@ -5,6 +5,7 @@ import {
   FaultReporter,
   memoryLogger,
   readFeedWindow,
+  WindowUnavailableError,
   RpcUnavailableError,
   withRetry,
 } from "../src/index.ts";
@@ -83,7 +84,7 @@ describe("reading the feed under RPC faults", () => {
     expect(error).to.equal(refused);
   });
 
-  it("a reverting round (no data) is skipped", async () => {
+  it("a reverting round (no data) refuses the window; it is never skipped", async () => {
     const row = (id: bigint) => [id, 1000n + id, 1n, 1n, id] as const;
     const feed = {
       latestRoundData: async () => row(40n),
@@ -93,8 +94,8 @@ describe("reading the feed under RPC faults", () => {
         return row(id);
       },
     };
-    const window = await readFeedWindow(feed, 30);
-    expect(window.rounds.map((r) => r.roundId)).to.not.include(30n);
-    expect(window.rounds[0]!.roundId).to.equal(10n);
+    const error = await readFeedWindow(feed, 30).catch((e: unknown) => e);
+    expect(error).to.be.instanceOf(WindowUnavailableError);
+    expect((error as Error).message).to.match(/round 30 has no data/);
   });
 });

@@ -11,48 +11,74 @@ import {
   ModelFileError,
   readFeedWindow,
   SignalModel,
+  WindowUnavailableError,
   type AggregatorV3Interface,
 } from "../src/index.ts";
 
 /** A fake Chainlink proxy: phase p's round r has id p << 64 | r; `missing` rounds have updatedAt 0. */
-function fakeFeed(phases: Record<number, number>, missing: bigint[] = []): AggregatorV3Interface {
+function fakeFeed(
+  phases: Record<number, number>,
+  missing: bigint[] = [],
+  answers: Record<string, bigint> = {},
+): AggregatorV3Interface {
   const lastPhase = Math.max(...Object.keys(phases).map(Number));
   const id = (phase: number, round: number) => (BigInt(phase) << 64n) | BigInt(round);
   const row = (roundId: bigint) => {
-    const answer = missing.includes(roundId) ? 0n : 1000n + (roundId & 0xffffn) + (roundId >> 64n) * 100n;
+    const answer = answers[roundId.toString()] ?? 1000n + (roundId & 0xffffn) + (roundId >> 64n) * 100n;
     return [roundId, answer, 1n, missing.includes(roundId) ? 0n : 1n, roundId] as const;
   };
   return {
     latestRoundData: async () => row(id(lastPhase, phases[lastPhase]!)),
     getRoundData: async (roundId) => row(roundId),
-    phaseLastRound: async (phase) => (phases[Number(phase)] === undefined ? undefined : BigInt(phases[Number(phase)]!)),
   };
 }
 
-describe("reading the feed's window", () => {
-  it("walks back across a phase boundary, oldest first", async () => {
-    const window = await readFeedWindow(fakeFeed({ 1: 40, 2: 10 }), 30);
-    expect(window.rounds).to.have.length(30);
-    expect(window.rounds[0]!.roundId).to.equal((1n << 64n) | 21n);
-    expect(window.rounds[19]!.roundId).to.equal((1n << 64n) | 40n);
-    expect(window.rounds[20]!.roundId).to.equal((2n << 64n) | 1n);
-    expect(window.roundId).to.equal((2n << 64n) | 10n);
-  });
+const refusal = (promise: Promise<unknown>) =>
+  promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
 
-  it("skips rounds with no data", async () => {
-    const gap = (1n << 64n) | 35n;
-    const window = await readFeedWindow(fakeFeed({ 1: 40 }, [gap]), 30);
-    expect(window.rounds.map((r) => r.roundId)).to.not.include(gap);
-    expect(window.rounds[0]!.roundId).to.equal((1n << 64n) | 10n);
-  });
-
-  it("says so when the feed is too short", async () => {
-    const error = await readFeedWindow(fakeFeed({ 1: 12 }), 30).then(
-      () => null,
-      (e: unknown) => e,
+describe("reading the feed's window exactly as the chain will accept it (WindowLog.sol)", () => {
+  it("is the 30 consecutive rounds ending at the latest, oldest first", async () => {
+    const window = await readFeedWindow(fakeFeed({ 1: 40, 2: 35 }), 30);
+    expect(window.rounds.map((r) => r.roundId)).to.deep.equal(
+      Array.from({ length: 30 }, (_, i) => (2n << 64n) | BigInt(6 + i)),
     );
+    expect(window.roundId).to.equal((2n << 64n) | 35n);
+  });
+
+  it("refuses a window that would cross a phase boundary, saying when trading resumes", async () => {
+    const error = await refusal(readFeedWindow(fakeFeed({ 1: 40, 2: 29 }), 30));
+    expect(error).to.be.instanceOf(WindowUnavailableError);
+    expect((error as Error).message).to.match(/round 29 of its phase.*cross a phase boundary.*30 rounds/);
+  });
+
+  it("refuses a window holding a round with no data (no round is skipped)", async () => {
+    const gap = (1n << 64n) | 35n;
+    const error = await refusal(readFeedWindow(fakeFeed({ 1: 40 }, [gap]), 30));
+    expect(error).to.be.instanceOf(WindowUnavailableError);
+    expect((error as Error).message).to.match(new RegExp(`round ${gap} has no data`));
+  });
+
+  it("refuses an answer outside (0, 2^64), which no proof can carry", async () => {
+    for (const answer of [0n, 2n ** 64n]) {
+      const round = (1n << 64n) | 40n;
+      const error = await refusal(readFeedWindow(fakeFeed({ 1: 40 }, [], { [round.toString()]: answer }), 30));
+      expect(error).to.be.instanceOf(WindowUnavailableError);
+      expect((error as Error).message).to.match(/outside the provable/);
+    }
+  });
+
+  it("reads the window ending at a given round (the auditor's view of a past trade)", async () => {
+    const window = await readFeedWindow(fakeFeed({ 1: 90 }), 30, { endingAt: (1n << 64n) | 50n });
+    expect(window.rounds[0]!.roundId).to.equal((1n << 64n) | 21n);
+    expect(window.roundId).to.equal((1n << 64n) | 50n);
+  });
+
+  it("says so when the feed is too short (a MarketDataError the operator can act on)", async () => {
+    const error = await refusal(readFeedWindow(fakeFeed({ 1: 12 }), 30));
     expect(error).to.be.instanceOf(MarketDataError);
-    expect((error as Error).message).to.match(/only 12 rounds; the policy needs 30/);
   });
 });
 

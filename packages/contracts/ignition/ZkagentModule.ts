@@ -2,8 +2,9 @@ import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
 
 /**
  * The zkagent contracts for one market: the generated PolicyVerifier, a ModelRegistry governed
- * by `governor`, and a DecentralizedTrader owned by `owner`. Ignition journals every step, so an
- * interrupted deployment resumes where it stopped.
+ * by `governor`, the feed's WindowLog (over poseidon-solidity's shipped hashers, which the deploy
+ * task places first), and a DecentralizedTrader owned by `owner`. Ignition journals every step,
+ * so an interrupted deployment resumes where it stopped.
  */
 export default buildModule("Zkagent", (m) => {
   const owner = m.getParameter<string>("owner");
@@ -11,6 +12,11 @@ export default buildModule("Zkagent", (m) => {
 
   const verifier = m.contract("PolicyVerifier");
   const registry = m.contract("ModelRegistry", [governor]);
+  const windowLog = m.contract("WindowLog", [
+    m.getParameter<string>("priceFeed"),
+    m.getParameter<string>("poseidonT3"),
+    m.getParameter<string>("poseidonT6"),
+  ]);
   const trader = m.contract("DecentralizedTrader", [
     owner,
     {
@@ -22,6 +28,7 @@ export default buildModule("Zkagent", (m) => {
       sequencerGracePeriod: m.getParameter<bigint>("sequencerGracePeriod"),
       modelRegistry: registry,
       verifier,
+      windowLog,
     },
     {
       maxPosition: m.getParameter<bigint>("maxPosition"),
@@ -31,5 +38,5 @@ export default buildModule("Zkagent", (m) => {
       poolFee: m.getParameter<bigint>("poolFee"),
     },
   ]);
-  return { verifier, registry, trader };
+  return { verifier, registry, windowLog, trader };
 });

@@ -14,6 +14,7 @@ import {AgentLedger} from "./base/AgentLedger.sol";
 import {IDecentralizedTrader} from "./interfaces/IDecentralizedTrader.sol";
 import {IModelRegistry} from "./interfaces/IModelRegistry.sol";
 import {IPolicyVerifier} from "./interfaces/IPolicyVerifier.sol";
+import {IWindowLog} from "./interfaces/IWindowLog.sol";
 import {OracleGuard} from "./libraries/OracleGuard.sol";
 import {PublicValues} from "./libraries/PublicValues.sol";
 import {SlippageMath} from "./libraries/SlippageMath.sol";
@@ -23,10 +24,11 @@ import {SlippageMath} from "./libraries/SlippageMath.sol";
 /// trade on Uniswap V3, one trade per Groth16 proof that the trade obeys the owner's policy over
 /// the oracle's data, from an approved model, bound to this chain, contract, agent and nonce.
 /// @author zkagent
-/// @dev Note: what a proof shows is policy compliance over committed data; that the named model
-/// produced the signal is the agent's attestation. The contract checks the committed round's
-/// answer; the other 29 prices of the window are bound by the commitment and checked by the
-/// auditor. Slippage bounds come from the feed's latest answer, never from the proof's round.
+/// @dev Note: what a proof shows is policy compliance over the feed's window; that the named model
+/// produced the signal is the agent's attestation. The window is the feed's: the proof's round must
+/// be the feed's latest, and its window commitment must equal the WindowLog's commitment to the 30
+/// rounds ending there, which the log read from the feed itself. Slippage bounds come from the same
+/// latest answer.
 contract DecentralizedTrader is IDecentralizedTrader, AgentLedger, Ownable2Step, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
 
@@ -50,6 +52,8 @@ contract DecentralizedTrader is IDecentralizedTrader, AgentLedger, Ownable2Step,
     /// is a new trader deployment, so every trade this contract ever executed was checked by
     /// this one verifier, which an auditor can read off the contract.
     IPolicyVerifier public immutable verifier;
+    /// @notice The record of this feed's window commitments that every proof's window must match.
+    IWindowLog public immutable windowLog;
     /// @notice 10^(baseDecimals + feedDecimals − quoteDecimals): converts base × price to quote.
     uint256 private immutable _quoteScale;
     /// @notice The owner's risk policy and the pause switch, in one slot.
@@ -77,6 +81,7 @@ contract DecentralizedTrader is IDecentralizedTrader, AgentLedger, Ownable2Step,
         uint256 sequencerGracePeriod;
         IModelRegistry modelRegistry;
         IPolicyVerifier verifier;
+        IWindowLog windowLog;
     }
 
     /// @param owner_ The vault owner.
@@ -89,8 +94,12 @@ contract DecentralizedTrader is IDecentralizedTrader, AgentLedger, Ownable2Step,
             address(wiring.swapRouter) == address(0) ||
             address(wiring.priceFeed) == address(0) ||
             address(wiring.modelRegistry) == address(0) ||
-            address(wiring.verifier) == address(0)
+            address(wiring.verifier) == address(0) ||
+            address(wiring.windowLog) == address(0)
         ) revert ZeroAddress();
+        if (wiring.windowLog.feed() != wiring.priceFeed) {
+            revert WindowLogFeedMismatch(address(wiring.windowLog.feed()), address(wiring.priceFeed));
+        }
         baseToken = wiring.baseToken;
         quoteToken = wiring.quoteToken;
         swapRouter = wiring.swapRouter;
@@ -99,6 +108,7 @@ contract DecentralizedTrader is IDecentralizedTrader, AgentLedger, Ownable2Step,
         sequencerGracePeriod = wiring.sequencerGracePeriod;
         modelRegistry = wiring.modelRegistry;
         verifier = wiring.verifier;
+        windowLog = wiring.windowLog;
         _quoteScale =
             10 **
             (uint256(IERC20Metadata(address(wiring.baseToken)).decimals()) +
@@ -116,7 +126,8 @@ contract DecentralizedTrader is IDecentralizedTrader, AgentLedger, Ownable2Step,
     // ----------------------------------------------------------------------------------------
 
     /// @notice Executes a BUY or SELL whose policy compliance `proof` shows.
-    /// @dev Checks (deadline, agent, public values, context, model, policy, position, oracle, proof), then
+    /// @dev Checks (deadline, agent, public values, context, model, policy, position, oracle, window,
+    /// proof), then
     /// effects (nonce, position), then the swap. BUY is `exactOutputSingle` for exactly `size`
     /// base tokens; SELL is `exactInputSingle` of `size`; both bounded by the latest oracle answer
     /// and `maxSlippageBps`.
@@ -151,7 +162,8 @@ contract DecentralizedTrader is IDecentralizedTrader, AgentLedger, Ownable2Step,
         if (address(sequencerUptimeFeed) != address(0)) {
             OracleGuard.checkSequencer(sequencerUptimeFeed, sequencerGracePeriod);
         }
-        uint256 referencePrice = OracleGuard.checkRounds(priceFeed, v.roundId, v.latestPrice, p.maxOracleAge);
+        uint256 referencePrice = OracleGuard.checkLatestRound(priceFeed, v.roundId, v.latestPrice, p.maxOracleAge);
+        _checkWindow(v.roundId, v.pricesCommitment);
 
         if (!verifier.verifyProof(proof.a, proof.b, proof.c, publicSignals)) revert InvalidProof();
 
@@ -175,6 +187,15 @@ contract DecentralizedTrader is IDecentralizedTrader, AgentLedger, Ownable2Step,
             v.roundId,
             v.pricesCommitment
         );
+    }
+
+    /// @dev The proof's window must be the feed's 30 rounds ending at its latest round. The first
+    /// trade on a new round pays for recording it; later trades on that round (any vault, any agent
+    /// using this log) read one slot.
+    function _checkWindow(uint80 roundId, uint256 provenCommitment) private {
+        uint256 recorded = windowLog.commitmentOf(roundId);
+        if (recorded == 0) (, recorded) = windowLog.record();
+        if (recorded != provenCommitment) revert WindowMismatch(roundId, provenCommitment, recorded);
     }
 
     function _buy(uint256 size, uint256 price, PolicyAndPause memory p) private returns (uint256, uint256) {

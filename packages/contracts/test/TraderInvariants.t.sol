@@ -12,8 +12,11 @@ import {DecentralizedTrader} from "../src/DecentralizedTrader.sol";
 import {IDecentralizedTrader} from "../src/interfaces/IDecentralizedTrader.sol";
 import {IModelRegistry} from "../src/interfaces/IModelRegistry.sol";
 import {IPolicyVerifier} from "../src/interfaces/IPolicyVerifier.sol";
+import {IPoseidonT3, IPoseidonT6} from "../src/interfaces/IPoseidon.sol";
 import {ModelRegistry} from "../src/ModelRegistry.sol";
+import {WindowLog} from "../src/WindowLog.sol";
 import {TestStablecoin} from "../src/mocks/TestStablecoin.sol";
+import {KeccakPoseidonStandIn} from "./mocks/KeccakPoseidonStandIn.sol";
 import {OraclePricedRouter} from "./mocks/OraclePricedRouter.sol";
 import {PublicRulesVerifier} from "./mocks/PublicRulesVerifier.sol";
 
@@ -34,21 +37,51 @@ contract TraderHandler is Test {
     uint256 public ghostBaseSold;
     uint256 public ghostBaseDeposited;
     uint256 public ghostBaseWithdrawn;
+    /// Trades that executed over a window other than the feed's 30 rounds ending at its latest.
+    uint256 public tradesOffTheFeedsWindow;
+    uint256 public windowAttacksTried;
+    KeccakPoseidonStandIn public immutable hasher;
 
     constructor(
         DecentralizedTrader trader_,
         MockV3Aggregator feed_,
         WETH9 base_,
         TestStablecoin quote_,
-        address owner_
+        address owner_,
+        KeccakPoseidonStandIn hasher_
     ) {
-        (trader, feed, base, quote, owner) = (trader_, feed_, base_, quote_, owner_);
+        (trader, feed, base, quote, owner, hasher) = (trader_, feed_, base_, quote_, owner_, hasher_);
+    }
+
+    /// The commitment to the feed's 30 rounds ending at `roundId`, computed here from the feed,
+    /// independently of the WindowLog (the same layout: three prices per limb, 5 + 5 limbs).
+    function feedWindowCommitment(uint80 roundId) public view returns (uint256) {
+        uint256[5] memory low;
+        uint256[5] memory high;
+        for (uint256 i; i < 30; ++i) {
+            (, int256 answer, , , ) = feed.getRoundData(uint80(roundId - 29 + i));
+            uint256 term = uint256(answer) << (64 * (i % 3));
+            if (i / 3 < 5) low[i / 3] |= term;
+            else high[i / 3 - 5] |= term;
+        }
+        return hasher.hash([hasher.hash(low), hasher.hash(high)]);
     }
 
     function _signals(uint8 action, uint256 size, uint256 position) internal view returns (uint256[5] memory s) {
+        (uint80 roundId, , , , ) = feed.latestRoundData();
+        return _signalsOver(roundId, feedWindowCommitment(roundId), action, size, position);
+    }
+
+    function _signalsOver(
+        uint80 roundId,
+        uint256 commitment,
+        uint8 action,
+        uint256 size,
+        uint256 position
+    ) internal view returns (uint256[5] memory s) {
         IDecentralizedTrader.Policy memory p = trader.policy();
-        (uint80 roundId, int256 answer, , , ) = feed.latestRoundData();
-        s[0] = 1;
+        (, int256 answer, , , ) = feed.getRoundData(roundId);
+        s[0] = commitment;
         s[1] = uint256(uint64(uint256(answer))) | (uint256(roundId) << 64) | (size << 144) | (uint256(action) << 240);
         s[2] = uint256(p.maxPosition) | (uint256(p.thresholdBps) << 96) | (position << 112);
         s[3] = MODEL;
@@ -59,8 +92,11 @@ contract TraderHandler is Test {
         uint256 position = trader.positionOf(address(this));
         uint256 baseBefore = base.balanceOf(address(trader));
         IDecentralizedTrader.Groth16Proof memory proof;
-        try trader.executeTrade(proof, _signals(action, size, position), block.timestamp) {
+        uint256[5] memory signals = _signals(action, size, position);
+        try trader.executeTrade(proof, signals, block.timestamp) {
             executedTrades++;
+            (uint80 latest, , , , ) = feed.latestRoundData();
+            if (signals[0] != feedWindowCommitment(latest)) tradesOffTheFeedsWindow++;
             if (action == 1) ghostBaseBought += size;
             else ghostBaseSold += size;
         } catch {
@@ -79,6 +115,29 @@ contract TraderHandler is Test {
 
     function sell(uint96 size) external {
         _trade(2, bound(size, 1, 5e18));
+    }
+
+    /// A proof over a window that is not the feed's: a fabricated commitment, or the real window
+    /// of an older round that is still fresh. The (lying) verifier accepts anything that obeys the
+    /// public rules, so only the window check stands between these and a swap.
+    function tradeOnForeignWindow(uint96 size, uint256 fabricated, uint8 roundsBack, bool buy) external {
+        (uint80 latest, , , , ) = feed.latestRoundData();
+        uint80 roundId = uint80(latest - bound(roundsBack, 0, 3));
+        uint256 commitment = roundId == latest ? fabricated : feedWindowCommitment(roundId);
+        if (commitment == feedWindowCommitment(latest)) return;
+        windowAttacksTried++;
+        uint256 position = trader.positionOf(address(this));
+        uint8 action = buy ? 1 : 2;
+        size = uint96(bound(size, 1, buy ? 1e18 : (position == 0 ? 1 : position)));
+        uint256 baseBefore = base.balanceOf(address(trader));
+        IDecentralizedTrader.Groth16Proof memory proof;
+        try trader.executeTrade(proof, _signalsOver(roundId, commitment, action, size, position), block.timestamp) {
+            executedTrades++;
+            tradesOffTheFeedsWindow++;
+        } catch {
+            assertEq(trader.positionOf(address(this)), position, "position moved on a foreign window");
+            assertEq(base.balanceOf(address(trader)), baseBefore, "vault moved on a foreign window");
+        }
     }
 
     function hold() external {
@@ -156,6 +215,14 @@ contract TraderInvariantsTest is Test {
         base = new WETH9();
         TestStablecoin quote = new TestStablecoin();
         MockV3Aggregator feed = new MockV3Aggregator(8, 3_000e8);
+        // a window needs 30 rounds
+        for (uint256 i = 1; i < 30; ++i) feed.updateAnswer(int256(3_000e8 + i * 1e8));
+        KeccakPoseidonStandIn hasher = new KeccakPoseidonStandIn();
+        WindowLog windowLog = new WindowLog(
+            AggregatorV3Interface(address(feed)),
+            IPoseidonT3(address(hasher)),
+            IPoseidonT6(address(hasher))
+        );
         OraclePricedRouter router = new OraclePricedRouter(address(base), AggregatorV3Interface(address(feed)));
         ModelRegistry registry = new ModelRegistry(address(this));
         registry.register(7, "invariant model", "1", "test://");
@@ -170,7 +237,8 @@ contract TraderInvariantsTest is Test {
                 sequencerUptimeFeed: AggregatorV3Interface(address(0)),
                 sequencerGracePeriod: 0,
                 modelRegistry: IModelRegistry(address(registry)),
-                verifier: IPolicyVerifier(address(new PublicRulesVerifier()))
+                verifier: IPolicyVerifier(address(new PublicRulesVerifier())),
+                windowLog: windowLog
             }),
             IDecentralizedTrader.Policy({
                 maxPosition: 2e18,
@@ -180,7 +248,7 @@ contract TraderInvariantsTest is Test {
                 poolFee: 3000
             })
         );
-        handler = new TraderHandler(trader, feed, base, quote, address(this));
+        handler = new TraderHandler(trader, feed, base, quote, address(this), hasher);
         trader.setAgentAuthorization(address(handler), true);
         vm.deal(address(this), 1e24);
         base.deposit{value: 1e24}();
@@ -199,6 +267,18 @@ contract TraderInvariantsTest is Test {
         handler.sell(4e17);
         assertEq(handler.executedTrades(), 2);
         assertEq(trader.positionOf(address(handler)), 6e17);
+    }
+
+    /// A fabricated window and a superseded round are each refused (so the invariant below is not vacuous).
+    function test_handlerTriesForeignWindowsAndTheyFail() public {
+        handler.tradeOnForeignWindow(1e17, 12345, 0, true);
+        handler.tradeOnForeignWindow(1e17, 0, 1, true);
+        assertEq(handler.windowAttacksTried(), 2);
+        assertEq(handler.executedTrades(), 0);
+    }
+
+    function invariant_everyTradeIsOverTheFeedsWindowAtItsBlock() public view {
+        assertEq(handler.tradesOffTheFeedsWindow(), 0);
     }
 
     function invariant_positionNeverExceedsTheCap() public view {

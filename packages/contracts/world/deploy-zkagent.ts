@@ -7,7 +7,9 @@ import {
   type DecentralizedTrader,
   type ModelRegistry,
   type PolicyVerifier,
+  type WindowLog,
 } from "../typechain/index.ts";
+import { deployWindowLog } from "./window-log.ts";
 
 /** The owner's risk policy as the trader stores it. */
 export interface PolicyConfig {
@@ -32,18 +34,26 @@ export interface Zkagent {
   verifier: PolicyVerifier;
   registry: ModelRegistry;
   trader: DecentralizedTrader;
+  windowLog: WindowLog;
 }
 
 /**
- * Deploys the generated PolicyVerifier, a ModelRegistry governed by `governor` and a
+ * Deploys the generated PolicyVerifier, a ModelRegistry governed by `governor`, the feed's
+ * WindowLog (unless `windowLog` names one already serving that feed: one log per feed) and a
  * DecentralizedTrader owned by `owner`, wired to `market` with `policy`.
  */
 export async function deployZkagent(
   signer: Signer,
   market: MarketAddresses,
   policy: PolicyConfig,
-  { owner, governor, sequencerGracePeriod = 3600n }: { owner: string; governor: string; sequencerGracePeriod?: bigint },
+  {
+    owner,
+    governor,
+    sequencerGracePeriod = 3600n,
+    windowLog: existingLog,
+  }: { owner: string; governor: string; sequencerGracePeriod?: bigint; windowLog?: WindowLog },
 ): Promise<Zkagent> {
+  const windowLog = existingLog ?? (await deployWindowLog(signer, market.priceFeed));
   const verifier = await (await new PolicyVerifier__factory(signer).deploy()).waitForDeployment();
   const registry = await (await new ModelRegistry__factory(signer).deploy(governor)).waitForDeployment();
   const trader = await (
@@ -58,11 +68,12 @@ export async function deployZkagent(
         sequencerGracePeriod,
         modelRegistry: await registry.getAddress(),
         verifier: await verifier.getAddress(),
+        windowLog: await windowLog.getAddress(),
       },
       policy,
     )
   ).waitForDeployment();
-  return { verifier, registry, trader };
+  return { verifier, registry, trader, windowLog };
 }
 
 /** The market addresses of a locally deployed world. */

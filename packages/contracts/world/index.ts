@@ -6,3 +6,6 @@ export { uniswapArtifacts } from "./uniswap-artifacts.ts";
 export * from "./address-book.ts";
 export * from "./deploy-zkagent.ts";
 export * from "./local-accounts.ts";
+export * from "./poseidon.ts";
+export * from "./window-log.ts";
+export * from "./real-shaped-feed.ts";

@@ -2,20 +2,21 @@ pragma circom 2.1.9;
 
 include "circomlib/circuits/poseidon.circom";
 
-// The window's commitment.
+// The window's commitment, in the shape the chain can afford to compute (WindowLog.sol hashes it
+// with poseidon-solidity's 2- and 5-input Poseidon, the cheapest on-chain arities per limb):
 //   limb[j] = prices[3j] + prices[3j+1]·2^64 + prices[3j+2]·2^128   (missing prices are 0)
-//   root    = Poseidon(limb[0..L-1])                     when L ≤ 16 limbs (N ≤ 48: N = 30 → 10 limbs)
-//   root    = Poseidon(Poseidon(16 limbs), …)            otherwise (N ≤ 768)
+//   leaf[c] = Poseidon(limb[5c .. 5c+4])                 (the last leaf may be narrower)
+//   root    = Poseidon(leaf[0 .. L-1])                   (L ≤ 16 leaves: N ≤ 240)
+// For N = 30: root = Poseidon(Poseidon(limbs 0..4), Poseidon(limbs 5..9)).
 // Packing is injective only because every price is constrained < 2^64 by the caller
-// (PolicyV1, rule 1); it is free in R1CS (limbs are linear) and cuts the hashing to a third:
-// one Poseidon(10) (~460 constraints) instead of two Poseidon(15) and a Poseidon(2) (~1 400).
+// (PolicyV1, rule 1); it is free in R1CS (limbs are linear).
 // The TypeScript twin is `pricesCommitment` in circuits/src/commitment.ts.
 template PricesCommitment(N) {
     var PER_LIMB = 3;
-    var LIMBS_PER_LEAF = 16;
+    var LIMBS_PER_LEAF = 5;
     var nLimbs = (N + PER_LIMB - 1) \ PER_LIMB;
     var nLeaves = (nLimbs + LIMBS_PER_LEAF - 1) \ LIMBS_PER_LEAF;
-    assert(nLeaves <= 16);
+    assert(nLeaves >= 2 && nLeaves <= 16);
 
     signal input prices[N];
     signal output root;
@@ -30,19 +31,13 @@ template PricesCommitment(N) {
         limbs[j] <== limb;
     }
 
-    if (nLeaves == 1) {
-        component hash = Poseidon(nLimbs);
-        for (var j = 0; j < nLimbs; j++) hash.inputs[j] <== limbs[j];
-        root <== hash.out;
-    } else {
-        component leaves[nLeaves];
-        for (var c = 0; c < nLeaves; c++) {
-            var width = c < nLeaves - 1 ? LIMBS_PER_LEAF : nLimbs - c * LIMBS_PER_LEAF;
-            leaves[c] = Poseidon(width);
-            for (var i = 0; i < width; i++) leaves[c].inputs[i] <== limbs[c * LIMBS_PER_LEAF + i];
-        }
-        component tree = Poseidon(nLeaves);
-        for (var c = 0; c < nLeaves; c++) tree.inputs[c] <== leaves[c].out;
-        root <== tree.out;
+    component leaves[nLeaves];
+    for (var c = 0; c < nLeaves; c++) {
+        var width = c < nLeaves - 1 ? LIMBS_PER_LEAF : nLimbs - c * LIMBS_PER_LEAF;
+        leaves[c] = Poseidon(width);
+        for (var i = 0; i < width; i++) leaves[c].inputs[i] <== limbs[c * LIMBS_PER_LEAF + i];
     }
+    component tree = Poseidon(nLeaves);
+    for (var c = 0; c < nLeaves; c++) tree.inputs[c] <== leaves[c].out;
+    root <== tree.out;
 }

@@ -12,7 +12,7 @@ import {
   type Groth16Proof,
 } from "@zkagent/circuits";
 import { DecentralizedTrader__factory, ModelRegistry__factory } from "@zkagent/contracts/typechain";
-import { keccak256, type Provider } from "ethers";
+import { Contract, keccak256, type Provider } from "ethers";
 
 import { chainlinkFeed } from "../market/feed-abi.ts";
 import { readFeedWindow } from "../market/read-window.ts";
@@ -85,7 +85,13 @@ export async function auditTrades(options: AuditOptions): Promise<AuditReport> {
   const { chainId } = await provider.getNetwork();
   const vkey = JSON.parse(await readFile(options.vkeyPath ?? defaultArtifactPaths.vkey, "utf8")) as unknown;
   const registry = ModelRegistry__factory.connect(await trader.modelRegistry(), provider);
-  const feed = chainlinkFeed(await trader.priceFeed(), provider);
+  const feedAddress = await trader.priceFeed();
+  const feed = chainlinkFeed(feedAddress, provider);
+  const feedAtBlock = new Contract(
+    feedAddress,
+    ["function latestRoundData() view returns (uint80, int256, uint256, uint256, uint80)"],
+    provider,
+  );
 
   let verifierCodeMatches: boolean | null = null;
   if (options.expectedVerifierCode) {
@@ -176,16 +182,31 @@ export async function auditTrades(options: AuditOptions): Promise<AuditReport> {
         detail: `round not readable: ${(error as Error).message}`,
       });
     }
-    // 6. The committed window is the feed's 30 rounds ending there (where history is readable).
+    // 6. The round was the feed's latest when the trade was included: no newer round had been
+    // published by the end of the previous block. (Traders since the on-chain window check refuse
+    // a superseded round themselves; this judges trades made before it too. A newer round
+    // published earlier in the trade's own block is not visible here.)
     try {
-      const window = await readFeedWindow(
-        {
-          latestRoundData: () => feed.getRoundData(roundId),
-          getRoundData: (id) => feed.getRoundData(id),
-          ...(feed.phaseLastRound ? { phaseLastRound: feed.phaseLastRound } : {}),
-        },
-        WINDOW_SIZE,
+      const [latestBefore] = (await feedAtBlock.getFunction("latestRoundData")({
+        blockTag: log.blockNumber - 1,
+      })) as [bigint];
+      check(
+        "round was the feed's latest at inclusion",
+        latestBefore <= roundId,
+        latestBefore > roundId
+          ? `round ${roundId} was superseded by round ${latestBefore} before block ${log.blockNumber}`
+          : undefined,
       );
+    } catch (error) {
+      checks.push({
+        name: "round was the feed's latest at inclusion",
+        status: "skipped",
+        detail: `the feed's state at block ${log.blockNumber - 1} is not readable (an archive node is needed): ${(error as Error).message}`,
+      });
+    }
+    // 7. The committed window is the feed's 30 rounds ending there (where history is readable).
+    try {
+      const window = await readFeedWindow(feed, WINDOW_SIZE, { endingAt: roundId });
       check("window matches the feed's rounds", pricesCommitment(window.prices) === values.pricesCommitment);
       const band = bandFigures(window.prices, values.thresholdBps);
       const edge = values.action === 1 ? band.lowerBand : band.upperBand;

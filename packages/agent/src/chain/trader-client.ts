@@ -1,13 +1,23 @@
-import { Contract, Transaction, type Provider, type TransactionReceipt, type Wallet } from "ethers";
+import { Contract, Interface, Transaction, type Provider, type TransactionReceipt, type Wallet } from "ethers";
 
 import type { PolicyProof } from "@zkagent/circuits";
-import { DecentralizedTrader__factory, type DecentralizedTrader } from "@zkagent/contracts/typechain";
+import {
+  DecentralizedTrader__factory,
+  WindowLog__factory,
+  type DecentralizedTrader,
+} from "@zkagent/contracts/typechain";
 
 import { PreflightError, TradeRevertedError } from "../errors.ts";
 import type { Journal } from "../journal/journal.ts";
 import { assertChainId } from "./assert-chain-id.ts";
 import { decodeRevert } from "./decode-error.ts";
 import { DEFAULT_RETRY, withRetry, type RetryOptions } from "./retry.ts";
+
+/** Every error a trade can revert with: the trader's, its libraries', and the window log's. */
+const TRADE_ERRORS = new Interface([
+  ...DecentralizedTrader__factory.abi,
+  ...WindowLog__factory.abi.filter((fragment) => fragment.type === "error"),
+]);
 
 export interface TraderState {
   nonce: bigint;
@@ -110,7 +120,7 @@ export class TraderClient {
       gas = await this.rpc(() => this.provider.estimateGas(request));
     } catch (error) {
       if (error instanceof Error && error.name === "RpcUnavailableError") throw error;
-      throw new TradeRevertedError(decodeRevert(error, this.trader.interface));
+      throw new TradeRevertedError(decodeRevert(error, TRADE_ERRORS));
     }
     const accountNonce = await this.rpc(() => this.provider.getTransactionCount(this.wallet.address, "pending"));
     const populated = await this.rpc(() =>

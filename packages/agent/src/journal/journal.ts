@@ -13,7 +13,7 @@ export type JournalEntry =
       latestPrice: string;
       movingAverage: string;
       signal: string;
-      verdict: "hold" | "compliant" | "refused" | "malformed";
+      verdict: "hold" | "compliant" | "refused" | "malformed" | "unavailable";
       rule?: string;
       reason?: string;
       timingsMs: Record<string, number>;

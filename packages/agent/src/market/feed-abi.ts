@@ -6,16 +6,12 @@ import { DEFAULT_RETRY, withRetry, type RetryOptions } from "../chain/retry.ts";
 export interface AggregatorV3Interface {
   latestRoundData(): Promise<readonly [bigint, bigint, bigint, bigint, bigint]>;
   getRoundData(roundId: bigint): Promise<readonly [bigint, bigint, bigint, bigint, bigint]>;
-  /** The last round id of a previous phase (real proxies only); undefined when not available. */
-  phaseLastRound?(phaseId: bigint): Promise<bigint | undefined>;
 }
 
 const FEED_ABI = [
   "function latestRoundData() view returns (uint80, int256, uint256, uint256, uint80)",
   "function getRoundData(uint80) view returns (uint80, int256, uint256, uint256, uint80)",
-  "function phaseAggregators(uint16) view returns (address)",
 ];
-const AGGREGATOR_ABI = ["function latestRound() view returns (uint256)"];
 
 /**
  * A Chainlink proxy (or a MockV3Aggregator) at `address`. Reads retry transient RPC failures, so a
@@ -32,14 +28,5 @@ export function chainlinkFeed(
   return {
     latestRoundData: async () => tuple(await call("latestRoundData")),
     getRoundData: async (roundId) => tuple(await call("getRoundData", roundId)),
-    phaseLastRound: async (phaseId) => {
-      try {
-        const aggregator = (await feed.getFunction("phaseAggregators")(phaseId)) as string;
-        if (BigInt(aggregator) === 0n) return undefined;
-        return BigInt(await new Contract(aggregator, AGGREGATOR_ABI, runner).getFunction("latestRound")());
-      } catch {
-        return undefined; // not a proxy (a mock feed has one phase)
-      }
-    },
   };
 }

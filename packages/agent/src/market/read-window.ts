@@ -1,6 +1,6 @@
 import type { AggregatorV3Interface } from "./feed-abi.ts";
 
-import { MarketDataError } from "../errors.ts";
+import { MarketDataError, WindowUnavailableError } from "../errors.ts";
 
 const isRevert = (error: unknown) => (error as { code?: string })?.code === "CALL_EXCEPTION";
 
@@ -16,60 +16,67 @@ export interface Window {
   roundId: bigint;
 }
 
-const PHASE_OFFSET = 64n;
+/** Round ids are phaseId << 64 | aggregatorRoundId; an aggregator's rounds start at 1. */
+const AGGREGATOR_ROUND_MASK = (1n << 64n) - 1n;
+/** The circuit proves over prices in (0, 2^64). */
+const MAX_PRICE_EXCLUSIVE = 1n << 64n;
 
 /**
- * The last `size` answers of a Chainlink feed, oldest first, ending at its latest round.
- * Walks back from `latestRoundData` with `getRoundData`. Chainlink round ids are
- * `phaseId << 64 | aggregatorRoundId`; when a phase's first round is reached, the walk continues
- * at the previous phase's last round. Rounds with no data (updatedAt = 0, or a reverting call)
- * are skipped, as the feed's consumers would; more than `size` such gaps is an error.
+ * The feed's window exactly as the chain will accept it (WindowLog.sol): the answers of the
+ * `size` consecutive round ids ending at the feed's latest round, oldest first, all in the latest
+ * round's phase, each with data and an answer in (0, 2^64). A window the log would refuse (it
+ * crosses a phase boundary, or holds a round with no data or an unprovable answer) is a
+ * {@link WindowUnavailableError}: nothing can be proven over it, and the agent holds until the
+ * feed has a provable window again. An RPC failure is not a missing round (it was retried).
  */
 export async function readFeedWindow(
   feed: AggregatorV3Interface,
   size: number,
-  { maxAgeSeconds, now }: { maxAgeSeconds?: bigint; now?: bigint } = {},
+  { maxAgeSeconds, now, endingAt }: { maxAgeSeconds?: bigint; now?: bigint; endingAt?: bigint } = {},
 ): Promise<Window> {
-  const [latestId, latestAnswer, , latestUpdatedAt] = await feed.latestRoundData();
+  const [latestId, latestAnswer, , latestUpdatedAt] =
+    endingAt === undefined ? await feed.latestRoundData() : await readRound(feed, endingAt);
   if (maxAgeSeconds !== undefined && now !== undefined && now - latestUpdatedAt > maxAgeSeconds) {
     throw new MarketDataError(
       `the feed's latest round ${latestId} is ${now - latestUpdatedAt} s old (max ${maxAgeSeconds} s)`,
     );
   }
-  const rounds: Round[] = [{ roundId: latestId, answer: latestAnswer, updatedAt: latestUpdatedAt }];
-  let roundId = latestId;
-  let gaps = 0;
-  while (rounds.length < size) {
-    roundId = await previousRoundId(feed, roundId);
-    if (roundId === 0n) {
-      throw new MarketDataError(`the feed has only ${rounds.length} rounds; the policy needs ${size}`);
-    }
-    try {
-      const [, answer, , updatedAt] = await feed.getRoundData(roundId);
-      if (updatedAt !== 0n) {
-        rounds.push({ roundId, answer, updatedAt });
-        continue;
-      }
-    } catch (error) {
-      // A reverting getRoundData is a missing round too; an RPC failure is not (it was retried).
-      if (!isRevert(error)) throw error;
-    }
-    if (++gaps > size) throw new MarketDataError(`more than ${size} missing rounds before round ${latestId}`);
+  const roundsInPhase = latestId & AGGREGATOR_ROUND_MASK;
+  if (roundsInPhase < BigInt(size)) {
+    throw new WindowUnavailableError(
+      `round ${latestId} is round ${roundsInPhase} of its phase: a ${size}-round window would cross a phase boundary (trading resumes when the phase has ${size} rounds)`,
+    );
   }
-  rounds.reverse();
-  const bad = rounds.find((r) => r.answer <= 0n);
-  if (bad) throw new MarketDataError(`round ${bad.roundId} has a non-positive answer ${bad.answer}`);
+  const rounds: Round[] = [];
+  for (let roundId = latestId - BigInt(size) + 1n; roundId < latestId; roundId++) {
+    const [answeredId, answer, , updatedAt] = await readRound(feed, roundId);
+    if (answeredId !== roundId) {
+      throw new MarketDataError(`the feed answered round ${answeredId} when asked for round ${roundId}`);
+    }
+    rounds.push(checked({ roundId, answer, updatedAt }));
+  }
+  rounds.push(checked({ roundId: latestId, answer: latestAnswer, updatedAt: latestUpdatedAt }));
   return { prices: rounds.map((r) => r.answer), rounds, roundId: latestId };
 }
 
-/** The round before `roundId`, crossing to the previous phase when a phase's first round is reached. */
-async function previousRoundId(feed: AggregatorV3Interface, roundId: bigint): Promise<bigint> {
-  const phase = roundId >> PHASE_OFFSET;
-  const aggregatorRound = roundId & ((1n << PHASE_OFFSET) - 1n);
-  if (aggregatorRound > 1n) return roundId - 1n;
-  if (phase <= 1n) return 0n;
-  // The previous phase's last round: ask its aggregator through the proxy's phaseAggregators.
-  const previousPhase = phase - 1n;
-  const lastRound = await feed.phaseLastRound?.(previousPhase);
-  return lastRound === undefined ? 0n : (previousPhase << PHASE_OFFSET) | lastRound;
+async function readRound(feed: AggregatorV3Interface, roundId: bigint) {
+  try {
+    return await feed.getRoundData(roundId);
+  } catch (error) {
+    // A reverting getRoundData is a round with no data; an RPC failure is not (it was retried).
+    if (!isRevert(error)) throw error;
+    return [roundId, 0n, 0n, 0n, roundId] as const;
+  }
+}
+
+function checked(round: Round): Round {
+  if (round.updatedAt === 0n) {
+    throw new WindowUnavailableError(`round ${round.roundId} has no data: no provable window contains it`);
+  }
+  if (round.answer <= 0n || round.answer >= MAX_PRICE_EXCLUSIVE) {
+    throw new WindowUnavailableError(
+      `round ${round.roundId} has answer ${round.answer}, outside the provable (0, 2^64)`,
+    );
+  }
+  return round;
 }

@@ -39,6 +39,11 @@ interface IDecentralizedTrader {
     error PositionMismatch(uint256 provenPosition, uint256 trackedPosition);
     /// @notice Thrown when the proof is bound to another chain, contract, agent or nonce.
     error ContextMismatch(uint256 provenContext, uint256 expectedContext);
+    /// @notice Thrown when the proof's window is not the feed's 30 rounds ending at `roundId` (the
+    /// WindowLog's commitment): a fabricated, shifted or foreign window.
+    error WindowMismatch(uint80 roundId, uint256 provenCommitment, uint256 feedCommitment);
+    /// @notice Thrown at deployment when the window log records another feed than the trader's.
+    error WindowLogFeedMismatch(address logFeed, address priceFeed);
     /// @notice Thrown when the verifier rejects the proof.
     error InvalidProof();
     /// @notice Thrown when the transaction is included after the agent's deadline.
@@ -63,7 +68,7 @@ interface IDecentralizedTrader {
     /// @param amountIn Tokens paid to the pool (quote for BUY, base for SELL).
     /// @param amountOut Tokens received (base for BUY, quote for SELL).
     /// @param roundId The oracle round the proof committed to.
-    /// @param pricesCommitment Poseidon commitment to the 30-round window.
+    /// @param pricesCommitment Poseidon commitment to the 30-round window (the WindowLog's for roundId).
     event TradeExecuted(
         address indexed agent,
         uint256 indexed nonce,

@@ -4,14 +4,17 @@ pragma solidity 0.8.28;
 import {AggregatorV3Interface} from "@chainlink/contracts/src/v0.8/shared/interfaces/AggregatorV3Interface.sol";
 
 /// @title OracleGuard
-/// @notice Checks on Chainlink data before a trade: the proof's round is real, reported, fresh and
-/// carries the proven price; the latest answer used for slippage is fresh and positive; on an L2,
-/// the sequencer is up and past its grace period.
+/// @notice Checks on Chainlink data before a trade: the proof's round is the feed's latest, fresh,
+/// positive and carries the proven price (the same answer bounds slippage); on an L2, the sequencer
+/// is up and past its grace period. The rest of the window is checked through the WindowLog.
 /// @dev Note: each failure is its own error carrying the values that explain it.
 library OracleGuard {
-    /// @notice Thrown when the committed round is later than the feed's latest round.
+    /// @notice Thrown when the proof's round is later than the feed's latest round.
     error OracleRoundNotReported(uint80 roundId, uint80 latestRoundId);
-    /// @notice Thrown when the feed has no data for the round (`updatedAt` = 0) or reverts on it.
+    /// @notice Thrown when a newer round than the proof's has been published: the proof is about
+    /// a window that is no longer the feed's.
+    error RoundSuperseded(uint80 proofRoundId, uint80 latestRoundId);
+    /// @notice Thrown when the feed's latest round has no data (`updatedAt` = 0).
     error OracleRoundIncomplete(uint80 roundId);
     /// @notice Thrown when an answer is zero or negative.
     error OracleAnswerNotPositive(uint80 roundId, int256 answer);
@@ -24,14 +27,17 @@ library OracleGuard {
     /// @notice Thrown when the sequencer came back up less than the grace period ago.
     error SequencerGracePeriodNotOver(uint256 upSince, uint256 gracePeriod);
 
-    /// @notice Checks the feed's latest round (fresh, positive: the reference price for slippage)
-    /// and the round the proof committed to (reported, fresh, positive, equal to the proven price).
+    /// @notice Checks that the proof's round is the feed's latest round, fresh and positive, and
+    /// carries the proven price. The latest answer is also the reference price for slippage.
+    /// @dev A proof over an older round is refused even while that round is fresh: the window
+    /// it proves over is no longer the feed's (RoundSuperseded). The agent re-proves on the next
+    /// round; nothing is lost but the simulation.
     /// @param feed The price feed.
-    /// @param roundId The committed round.
+    /// @param roundId The proof's round.
     /// @param provenPrice The proof's latest price.
-    /// @param maxAge The largest allowed age of either round, in seconds.
+    /// @param maxAge The largest allowed age of the latest round, in seconds.
     /// @return referencePrice The feed's latest answer.
-    function checkRounds(
+    function checkLatestRound(
         AggregatorV3Interface feed,
         uint80 roundId,
         uint256 provenPrice,
@@ -39,26 +45,11 @@ library OracleGuard {
     ) internal view returns (uint256 referencePrice) {
         (uint80 latestRoundId, int256 latestAnswer, , uint256 latestUpdatedAt, ) = feed.latestRoundData();
         _checkAnswer(latestRoundId, latestAnswer, latestUpdatedAt, maxAge);
-        if (roundId > latestRoundId) revert OracleRoundNotReported(roundId, latestRoundId);
-
-        int256 answer = latestAnswer;
         if (roundId != latestRoundId) {
-            uint256 updatedAt;
-            // Real aggregators revert on unknown rounds; mocks return zeros. Both mean "no data".
-            try feed.getRoundData(roundId) returns (
-                uint80,
-                int256 roundAnswer,
-                uint256,
-                uint256 roundUpdatedAt,
-                uint80
-            ) {
-                (answer, updatedAt) = (roundAnswer, roundUpdatedAt);
-            } catch {
-                revert OracleRoundIncomplete(roundId);
-            }
-            _checkAnswer(roundId, answer, updatedAt, maxAge);
+            if (roundId > latestRoundId) revert OracleRoundNotReported(roundId, latestRoundId);
+            revert RoundSuperseded(roundId, latestRoundId);
         }
-        if (uint256(answer) != provenPrice) revert OraclePriceMismatch(roundId, answer, provenPrice);
+        if (uint256(latestAnswer) != provenPrice) revert OraclePriceMismatch(roundId, latestAnswer, provenPrice);
         return uint256(latestAnswer);
     }
 
