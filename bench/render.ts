@@ -114,6 +114,17 @@ Where a BUY's gas goes (each part measured as a standalone call; inside the trad
 | --- | ---: | ---: |
 ${breakdown}
 
+## The on-chain window check (design chosen by measurement)
+
+Measured in this run on a real-shaped feed (Chainlink's aggregator proxy over an OCR2-shaped aggregator; MockV3Aggregator is cheaper than a real feed): \`latestRoundData\` through the proxy ${fmt(g.window.latestRoundData)} gas cold; \`WindowLog.record()\` for the next round (one round read, Poseidon over the window, one commitment stored) ${fmt(g.window.recordNextRound)} gas per transaction, after a quiet period (30 rounds read) ${fmt(g.window.recordAfterQuietPeriod)}; so each extra round read costs about ${fmt((g.window.recordAfterQuietPeriod - g.window.recordNextRound) / 29)} gas.
+
+| design | added to every trade | recording | circuit | verdict |
+| --- | ---: | --- | --- | --- |
+| read 30 rounds and recompute the commitment in the trade | ≈ ${fmt(g.window.recordAfterQuietPeriod - 21_000)} (the log's 30-round recording, done per trade) | — | unchanged | too expensive |
+| read 30 rounds, window as 10 more public inputs | ≈ ${fmt(g.window.recordAfterQuietPeriod - g.window.recordNextRound + 10 * 7_000)} (29 extra reads + 10 × ~7k pairing inputs) | — | + 10 public inputs | too expensive |
+| Poseidon hash chain the circuit opens (one public input, the head) | one slot read | every round folded (~21k Poseidon + read + store), or a 30-round catch-up | + ~7.3k constraints (30 × Poseidon(2)): proof time ~2.5× | proof time over the 2× target |
+| **WindowLog (shipped)**: per-feed record of the commitment to the 30 rounds ending at each round, computed on-chain from the feed | **≈ ${fmt(g.window.checkInTrade + 2_600)}** (one cold \`commitmentOf\` call: the standalone estimate ${fmt(g.window.checkInTrade)} plus the 2 600 cold-account access that a transaction's own target is spared) | ${fmt(g.window.recordNextRound)} per recorded round, once for every vault and agent on the feed; at most 30 rounds read after a quiet period; the first trade on a round records it if no keeper did | + 423 constraints (the commitment becomes a tree of 5-limb Poseidon leaves the chain can afford) | **chosen** |
+
 ## Agent cycle (tiny model, in-process chain)
 
 ${a.cycles} cycles of the demo's session, ${a.executed} of which proved and executed a trade; peak RSS of the agent process ${fmt(a.peakRssMb)} MB.
@@ -150,6 +161,6 @@ ${inference}
 
 - GPU inference and proving: no accelerator on these machines (node-llama-cpp's CUDA/Vulkan builds are not installed by default).
 - A native prover: rapidsnark is not obtainable from npm; snarkjs (WebAssembly) is what runs here.
-- Real-chain gas: Arbitrum's L1 data fee is not modelled by the in-process chain, and the real Chainlink aggregator's storage layout differs from MockV3Aggregator's.
+- Real-chain gas: Arbitrum's L1 data fee is not modelled by the in-process chain. The trade rows above use MockV3Aggregator; the window rows and \`packages/contracts/gas-snapshot.json\` use the real-shaped feed.
 `;
 }

@@ -1,7 +1,9 @@
 import { Action, PolicyProver, proofContext } from "@zkagent/circuits";
 import {
+  deployRealShapedFeed,
   deployWorld,
   deployZkagent,
+  transmitPrices,
   hardhatWallet,
   marketOf,
   movePoolToPrice,
@@ -24,6 +26,17 @@ export interface GasFigures {
   pairingFloor: number;
   verifierAboveFloor: number;
   publicInputs: number;
+  /** The on-chain window check and its recording, on a real-shaped feed (proxy + OCR2-shaped aggregator). */
+  window: {
+    /** One WindowLog.commitmentOf read, as the trade makes it (estimate − intrinsic). */
+    checkInTrade: number;
+    /** record() when the previous round is recorded: one round read from the feed (receipt). */
+    recordNextRound: number;
+    /** record() after a quiet period: 30 rounds read (receipt). */
+    recordAfterQuietPeriod: number;
+    /** latestRoundData through the proxy, cold (estimate − intrinsic). */
+    latestRoundData: number;
+  };
 }
 
 /**
@@ -43,7 +56,7 @@ export async function benchGas(): Promise<GasFigures> {
     maxOracleAge: 3600n,
     poolFee: 3000n,
   };
-  const { verifier, registry, trader } = await deployZkagent(owner!, await marketOf(world), policy, {
+  const { verifier, registry, trader, windowLog } = await deployZkagent(owner!, await marketOf(world), policy, {
     owner: owner!.address,
     governor: owner!.address,
   });
@@ -68,6 +81,8 @@ export async function benchGas(): Promise<GasFigures> {
   const chainId = (await ethers.provider.getNetwork()).chainId;
   const tradeAt = async (price: bigint, action: Action, size: bigint) => {
     await pushPrice(world.priceFeed, price);
+    // A keeper (or an earlier trade on this round) recorded the window: the trade's hot path.
+    await (await windowLog.record()).wait();
     await movePoolToPrice(world, arbitrageur!, price);
     const prices: bigint[] = [];
     const [latest] = await world.priceFeed.latestRoundData();
@@ -127,6 +142,10 @@ export async function benchGas(): Promise<GasFigures> {
     await world.sequencerFeed.getAddress(),
     world.sequencerFeed.interface.encodeFunctionData("latestRoundData"),
   );
+  const windowCheck = await standalone(
+    await windowLog.getAddress(),
+    windowLog.interface.encodeFunctionData("commitmentOf", [(await world.priceFeed.latestRoundData())[0]]),
+  );
   const registryGas = await standalone(
     await registry.getAddress(),
     IModelRegistry__factory.createInterface().encodeFunctionData("isApproved", [1n]),
@@ -148,8 +167,32 @@ export async function benchGas(): Promise<GasFigures> {
     "oracle (latest round)": oracle,
     "sequencer feed": sequencer,
     "model registry": registryGas,
+    "window check (WindowLog read)": windowCheck,
   };
   const accounted = Object.values(parts).reduce((a, b) => a + b, 0) + INTRINSIC;
+
+  // The window's recording, on a feed shaped like a real Chainlink feed.
+  const realFeed = await deployRealShapedFeed(owner!);
+  const realLog = (
+    await deployZkagent(owner!, { ...(await marketOf(world)), priceFeed: await realFeed.proxy.getAddress() }, policy, {
+      owner: owner!.address,
+      governor: owner!.address,
+    })
+  ).windowLog;
+  await transmitPrices(realFeed, Array(30).fill(base));
+  const receiptGas = async (tx: Promise<{ wait(): Promise<{ gasUsed: bigint } | null> }>) =>
+    Number((await (await tx).wait())!.gasUsed);
+  const recordAfterQuietPeriod = await receiptGas(realLog.record());
+  await transmitPrices(realFeed, [base]);
+  const recordNextRound = await receiptGas(realLog.record());
+  const latestRoundData = await standalone(
+    await realFeed.proxy.getAddress(),
+    realFeed.proxy.interface.encodeFunctionData("latestRoundData"),
+  );
+  const realCheck = await standalone(
+    await realLog.getAddress(),
+    realLog.interface.encodeFunctionData("commitmentOf", [(await realFeed.proxy.latestRoundData())[0]]),
+  );
   const floor = pairingFloor(5);
   return {
     verifyProof,
@@ -163,5 +206,6 @@ export async function benchGas(): Promise<GasFigures> {
     pairingFloor: floor,
     verifierAboveFloor: verifyProof - floor,
     publicInputs: 5,
+    window: { checkInTrade: realCheck, recordNextRound, recordAfterQuietPeriod, latestRoundData },
   };
 }
