@@ -11,9 +11,12 @@
  *   tsx scripts/fork-suite.ts
  */
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+
+import { addressBookOf, deployWorld, hardhatWallet } from "@zkagent/contracts/world";
+import { JsonRpcProvider } from "ethers";
 
 import { startHardhatNode, type HardhatNode } from "./lib/hardhat-node.ts";
 
@@ -55,11 +58,13 @@ try {
   const base = await startHardhatNode([]);
   nodes.push(base);
   console.log(`fork suite: mode = local node (hardhat node A on ${base.url}, world deployed onto it)`);
-  const deployed = await run(["run", "--network", "localhost", "scripts/deploy-local-world.ts"], {
-    LOCALHOST_URL: base.url,
-    ZKAGENT_ADDRESS_BOOK: addressBook,
-  });
-  if (deployed !== 0) throw new Error(`deploying the world onto the node failed (exit ${deployed})`);
+  const provider = new JsonRpcProvider(base.url, 31337, { staticNetwork: true, cacheTimeout: -1 });
+  try {
+    const world = await deployWorld(hardhatWallet(0, provider));
+    writeFileSync(addressBook, JSON.stringify(await addressBookOf(world, 31337, "local hardhat node"), null, 2));
+  } finally {
+    provider.destroy();
+  }
   const fork = await startHardhatNode(["--network", "fork"], { FORK_URL: base.url });
   nodes.push(fork);
   console.log(`fork suite: hardhat node B on ${fork.url} serves a fork of A over JSON-RPC`);

@@ -5,13 +5,21 @@
  * ownership and governance to the configured addresses (they hold them from the constructor on:
  * no hand-over window), and writes deployments/<network>/zkagent.json. Ignition journals every
  * transaction, so rerunning after an interruption resumes instead of redeploying.
+ *
+ * A local world network (`localhost`) takes its market addresses from the world record beside
+ * the deployment record (deployments/localhost/world.json, written by `pnpm local-network`).
  */
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 
-import { deployNetworks } from "@zkagent/contracts/deploy";
-import { ensurePoseidonHashers } from "@zkagent/contracts/world";
+import {
+  deployConfigFromWorld,
+  deployNetworks,
+  localWorldNetworks,
+  type DeployNetworkConfig,
+} from "@zkagent/contracts/deploy";
+import { ensurePoseidonHashers, type AddressBook } from "@zkagent/contracts/world";
 import ZkagentModule from "@zkagent/contracts/ignition";
 import { getAddress, isAddress, ZeroAddress } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
@@ -61,14 +69,56 @@ export default async function deployAction(args: DeployArgs, hre: HardhatRuntime
   }
 }
 
-async function deploy(args: DeployArgs, hre: HardhatRuntimeEnvironment): Promise<void> {
-  const networkName = hre.globalOptions.network ?? "default";
-  const target = deployNetworks[networkName];
-  if (!target) {
+/** A local world record (an AddressBook as JSON), checked field by field: it is a file anyone may edit. */
+function readWorldRecord(path: string, chainId: number): AddressBook {
+  if (!existsSync(path)) {
     throw new DeployError(
-      `no deployment config for network "${networkName}": add it to packages/contracts/deploy/networks.ts (known: ${Object.keys(deployNetworks).join(", ")})`,
+      `no local world record at ${path}: \`pnpm local-network\` starts a node, deploys the world onto it, writes this record and runs this task`,
     );
   }
+  let book: Partial<Record<keyof AddressBook, unknown>>;
+  try {
+    book = JSON.parse(readFileSync(path, "utf8")) as typeof book;
+  } catch (error) {
+    throw new DeployError(`${path} is not valid JSON: ${(error as Error).message}`);
+  }
+  if (book.chainId !== chainId) {
+    throw new DeployError(`${path} describes chain ${String(book.chainId)}, not ${chainId}`);
+  }
+  const fields = ["weth", "usdc", "swapRouter", "ethUsdFeed", "sequencerUptimeFeed"] as const;
+  for (const field of fields) {
+    if (typeof book[field] !== "string" || !isAddress(book[field])) {
+      throw new DeployError(`${path}: ${field} must be an address (got ${JSON.stringify(book[field] ?? null)})`);
+    }
+  }
+  if (typeof book.poolFee !== "number" || !Number.isInteger(book.poolFee) || book.poolFee <= 0) {
+    throw new DeployError(`${path}: poolFee must be a positive integer (got ${JSON.stringify(book.poolFee ?? null)})`);
+  }
+  return book as AddressBook;
+}
+
+/** The network's config, and what to suspect when its addresses hold no code. */
+function targetOf(networkName: string, outDir: string): { target: DeployNetworkConfig; wrongChainHint: string } {
+  const fixed = deployNetworks[networkName];
+  if (fixed) return { target: fixed, wrongChainHint: "the network config is wrong for this chain" };
+  const local = localWorldNetworks[networkName];
+  if (local) {
+    const path = join(outDir, local.worldRecord);
+    return {
+      target: deployConfigFromWorld(local, readWorldRecord(path, local.chainId)),
+      wrongChainHint: `${path} is from another chain (a restarted node?): run \`pnpm local-network\` again`,
+    };
+  }
+  const known = [...Object.keys(deployNetworks), ...Object.keys(localWorldNetworks)].join(", ");
+  throw new DeployError(
+    `no deployment config for network "${networkName}": add it to packages/contracts/deploy/networks.ts (known: ${known})`,
+  );
+}
+
+async function deploy(args: DeployArgs, hre: HardhatRuntimeEnvironment): Promise<void> {
+  const networkName = hre.globalOptions.network ?? "default";
+  const outDir = resolve(args.out || join(hre.config.paths.root, "deployments", networkName));
+  const { target, wrongChainHint } = targetOf(networkName, outDir);
   if (target.swapRouter === ZeroAddress) {
     throw new DeployError(
       `${networkName}: no SwapRouter (v1) configured; see the note in packages/contracts/deploy/networks.ts`,
@@ -92,9 +142,7 @@ async function deploy(args: DeployArgs, hre: HardhatRuntimeEnvironment): Promise
     priceFeed: target.priceFeed,
   })) {
     if ((await connection.ethers.provider.getCode(address)) === "0x") {
-      throw new DeployError(
-        `${name} ${address} has no code on chain ${chainId}: the network config is wrong for this chain`,
-      );
+      throw new DeployError(`${name} ${address} has no code on chain ${chainId}: ${wrongChainHint}`);
     }
   }
 
@@ -164,7 +212,6 @@ async function deploy(args: DeployArgs, hre: HardhatRuntimeEnvironment): Promise
     },
     ignitionJournal: journal,
   };
-  const outDir = resolve(args.out || join(hre.config.paths.root, "deployments", networkName));
   mkdirSync(outDir, { recursive: true });
   writeFileSync(join(outDir, "zkagent.json"), `${JSON.stringify(record, null, 2)}\n`);
   console.log(

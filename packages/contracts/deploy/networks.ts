@@ -8,7 +8,12 @@
  *   ETH/USD on Arbitrum Sepolia (0xd30e…5165): docs.chain.link, "Price Feed Contract Addresses"
  *   and "L2 Sequencer Uptime Feeds".
  * Check each against those pages before a real deployment: an address here is a claim to verify.
+ *
+ * `localhost` has no addresses here: its market is the world `pnpm local-network` deploys on a
+ * fresh `hardhat node`, whose addresses live in the world record it writes (see localWorldNetworks).
  */
+import type { AddressBook } from "../world/address-book.ts";
+
 export interface DeployNetworkConfig {
   chainId: number;
   weth: string;
@@ -54,3 +59,42 @@ export const deployNetworks: Record<string, DeployNetworkConfig> = {
     policy: DEFAULT_POLICY,
   },
 };
+
+/**
+ * A network whose market this project deploys itself (`pnpm local-network`: real Uniswap V3
+ * bytecode, WETH9, a test USDC, Chainlink's mock feeds). Every fresh chain has its own world, so
+ * the deploy task reads the addresses from the world record written beside the deployment record
+ * (`deployments/<network>/<worldRecord>`, or the task's `--out` directory) instead of from here.
+ */
+export interface LocalWorldNetworkConfig {
+  chainId: number;
+  /** File name of the world record (an AddressBook as JSON) in the network's record directory. */
+  worldRecord: string;
+  sequencerGracePeriod: bigint;
+  /** The policy; its pool fee is the world's pool's (the record's `poolFee`). */
+  policy: Omit<DeployNetworkConfig["policy"], "poolFee">;
+}
+
+export const localWorldNetworks: Record<string, LocalWorldNetworkConfig> = {
+  // A `hardhat node` on 127.0.0.1 (Hardhat's `localhost` network, LOCALHOST_URL to move it).
+  localhost: {
+    chainId: 31337,
+    worldRecord: "world.json",
+    sequencerGracePeriod: 3600n, // the local world has a (mock) sequencer-uptime feed: the L2 path runs
+    policy: DEFAULT_POLICY,
+  },
+};
+
+/** The deploy config of a local world network: its world record's addresses and pool fee, with the entry's policy. */
+export function deployConfigFromWorld(network: LocalWorldNetworkConfig, world: AddressBook): DeployNetworkConfig {
+  return {
+    chainId: network.chainId,
+    weth: world.weth,
+    usdc: world.usdc,
+    swapRouter: world.swapRouter,
+    priceFeed: world.ethUsdFeed,
+    sequencerUptimeFeed: world.sequencerUptimeFeed ?? "0x0000000000000000000000000000000000000000",
+    sequencerGracePeriod: network.sequencerGracePeriod,
+    policy: { ...network.policy, poolFee: BigInt(world.poolFee) },
+  };
+}

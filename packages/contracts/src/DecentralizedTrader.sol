@@ -158,6 +158,12 @@ contract DecentralizedTrader is IDecentralizedTrader, AgentLedger, Ownable2Step,
             revert PolicyMismatch(v.maxPosition, v.thresholdBps, p.maxPosition, p.thresholdBps);
         }
         if (v.position != agent.position) revert PositionMismatch(v.position, agent.position);
+        // The cap and no-short are decidable from public values, so they are checked here too: a
+        // forged proof (a leaked setup, a verifier bug) cannot buy past the cap or sell short.
+        if (v.action == PublicValues.BUY && uint256(agent.position) + v.size > p.maxPosition) {
+            revert PositionCapExceeded(agent.position, v.size, p.maxPosition);
+        }
+        if (v.action == PublicValues.SELL && v.size > agent.position) revert ShortSaleRefused(v.size, agent.position);
 
         if (address(sequencerUptimeFeed) != address(0)) {
             OracleGuard.checkSequencer(sequencerUptimeFeed, sequencerGracePeriod);
@@ -324,6 +330,12 @@ contract DecentralizedTrader is IDecentralizedTrader, AgentLedger, Ownable2Step,
             _state.paused
         );
         emit PolicyUpdated(policy_);
+    }
+
+    /// @notice Always reverts: without an owner, withdrawals and pausing would be locked forever.
+    /// Hand ownership over with `transferOwnership` + `acceptOwnership` instead.
+    function renounceOwnership() public pure override {
+        revert OwnershipCannotBeRenounced();
     }
 
     function _requireVaultToken(IERC20 token) private view {

@@ -9,8 +9,9 @@ import {IModelRegistry} from "./interfaces/IModelRegistry.sol";
 /// @notice Which models' signals may trade: register (with provenance), approve, revoke.
 /// @author zkagent
 /// @dev Note: the deployer holds GOVERNOR_ROLE and the admin role until it hands them to a
-/// timelock or multisig (`grantRole` then `renounceRole`); on mainnet that hand-over is part of
-/// deployment. Revocation is final.
+/// timelock or multisig (`grantRole` to it, then `revokeRole` of the old holder); on mainnet that
+/// hand-over is part of deployment. Neither role can be renounced (a registry nobody governs could
+/// never revoke a model). Revocation is final.
 contract ModelRegistry is IModelRegistry, AccessControl {
     /// @notice The role that registers, approves and revokes models.
     bytes32 public constant GOVERNOR_ROLE = keccak256("GOVERNOR_ROLE");
@@ -68,6 +69,15 @@ contract ModelRegistry is IModelRegistry, AccessControl {
         }
         _models[modelHash].status = ModelStatus.Revoked;
         emit ModelRevoked(modelHash, reason);
+    }
+
+    /// @notice Refuses to renounce the governor or admin role: a registry nobody governs could never
+    /// revoke a model again. Hand a role over with `grantRole` to the successor, then `revokeRole`.
+    /// @param role The role.
+    /// @param callerConfirmation The caller (OpenZeppelin's confirmation argument).
+    function renounceRole(bytes32 role, address callerConfirmation) public override {
+        if (role == GOVERNOR_ROLE || role == DEFAULT_ADMIN_ROLE) revert RoleCannotBeRenounced(role);
+        super.renounceRole(role, callerConfirmation);
     }
 
     /// @inheritdoc IModelRegistry

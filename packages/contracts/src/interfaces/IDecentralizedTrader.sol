@@ -44,6 +44,13 @@ interface IDecentralizedTrader {
     error WindowMismatch(uint80 roundId, uint256 provenCommitment, uint256 feedCommitment);
     /// @notice Thrown at deployment when the window log records another feed than the trader's.
     error WindowLogFeedMismatch(address logFeed, address priceFeed);
+    /// @notice Thrown when a BUY would take the agent's position past the cap (checked on-chain even
+    /// though the proof shows it: losses stay bounded if a proof lies).
+    error PositionCapExceeded(uint256 position, uint256 size, uint256 maxPosition);
+    /// @notice Thrown when a SELL is larger than the agent's position (no short selling).
+    error ShortSaleRefused(uint256 size, uint256 position);
+    /// @notice Thrown by renounceOwnership: a vault without an owner could never withdraw or pause.
+    error OwnershipCannotBeRenounced();
     /// @notice Thrown when the verifier rejects the proof.
     error InvalidProof();
     /// @notice Thrown when the transaction is included after the agent's deadline.

@@ -20,6 +20,8 @@ interface IModelRegistry {
     error ModelAlreadyRegistered(uint256 modelHash);
     /// @notice Thrown when an action needs a model in another status.
     error UnexpectedModelStatus(uint256 modelHash, ModelStatus status);
+    /// @notice Thrown when the governor or admin role is renounced: hand it over instead.
+    error RoleCannotBeRenounced(bytes32 role);
 
     /// @notice Emitted when a model is registered (not yet approved).
     /// @param modelHash The model's hash.
