@@ -1,4 +1,11 @@
 import type { BenchResults } from "./run.ts";
+import {
+  DEFAULT_ARBITRUM_PRICES,
+  EXECUTE_TRADE_CALLDATA_BYTES,
+  RECORD_CALLDATA_BYTES,
+  arbitrumCost,
+  arbitrumFormula,
+} from "./arbitrum-cost.ts";
 
 const fmt = (n: number | null | undefined, digits = 0) =>
   n === null || n === undefined || Number.isNaN(n)
@@ -49,6 +56,22 @@ export function latencyChart(oursMs: number, cliMs: number): string {
 <rect width="100%" height="100%" fill="#fff"/><text x="${W / 2}" y="20" text-anchor="middle" font-size="13">Median time per Groth16 proof (lower is better)</text>
 ${bar("prover API, warm in-process", oursMs, 40, "#1a9850")}${bar("snarkjs CLI per proof", cliMs, 80, "#d73027")}</svg>
 `;
+}
+
+function arbitrumRows(g: BenchResults["gas"]): string {
+  const usd = (x: number) => `$${x.toFixed(4)}`;
+  const rows: [string, number, number][] = [
+    ["\`executeTrade\` BUY", g.executeTradeBuy, EXECUTE_TRADE_CALLDATA_BYTES],
+    ["\`executeTrade\` SELL", g.executeTradeSell, EXECUTE_TRADE_CALLDATA_BYTES],
+    ["\`WindowLog.record()\`, next round", g.window.recordNextRound, RECORD_CALLDATA_BYTES],
+    ["\`WindowLog.record()\`, after a quiet period", g.window.recordAfterQuietPeriod, RECORD_CALLDATA_BYTES],
+  ];
+  return rows
+    .map(([name, gas, bytes]) => {
+      const cost = arbitrumCost(gas, bytes, DEFAULT_ARBITRUM_PRICES);
+      return `| ${name} | ${fmt(gas)} | ${bytes} | ${usd(cost.l2Usd)} | ${usd(cost.l1Usd)} | ${usd(cost.totalUsd)} |`;
+    })
+    .join("\n");
 }
 
 /** BENCHMARKS.md from one run's results. */
@@ -124,6 +147,16 @@ Measured in this run on a real-shaped feed (Chainlink's aggregator proxy over an
 | read 30 rounds, window as 10 more public inputs | ≈ ${fmt(g.window.recordAfterQuietPeriod - g.window.recordNextRound + 10 * 7_000)} (29 extra reads + 10 × ~7k pairing inputs) | — | + 10 public inputs | too expensive |
 | Poseidon hash chain the circuit opens (one public input, the head) | one slot read | every round folded (~21k Poseidon + read + store), or a 30-round catch-up | + ~7.3k constraints (30 × Poseidon(2)): proof time ~2.5× | proof time over the 2× target |
 | **WindowLog (shipped)**: per-feed record of the commitment to the 30 rounds ending at each round, computed on-chain from the feed | **≈ ${fmt(g.window.checkInTrade + 2_600)}** (one cold \`commitmentOf\` call: the standalone estimate ${fmt(g.window.checkInTrade)} plus the 2 600 cold-account access that a transaction's own target is spared) | ${fmt(g.window.recordNextRound)} per recorded round, once for every vault and agent on the feed; at most 30 rounds read after a quiet period; the first trade on a round records it if no keeper did | + 423 constraints (the commitment becomes a tree of 5-limb Poseidon leaves the chain can afford) | **chosen** |
+
+## Cost per trade on Arbitrum One
+
+At stated prices (L2 base fee ${DEFAULT_ARBITRUM_PRICES.l2GasPriceGwei} gwei, Arbitrum One's floor; ${DEFAULT_ARBITRUM_PRICES.l1PricePerUnitGwei} gwei per L1 calldata unit; ETH at $${fmt(DEFAULT_ARBITRUM_PRICES.ethUsd)}): ${arbitrumFormula(DEFAULT_ARBITRUM_PRICES)}. Re-run with today's prices: \`tsx bench/arbitrum-cost.ts --l2-gwei … --l1-gwei-per-unit … --eth-usd …\`.
+
+| transaction | L2 gas | calldata bytes | L2 execution | L1 data | total |
+| --- | ---: | ---: | ---: | ---: | ---: |
+${arbitrumRows(g)}
+
+The recording is paid once per oracle round for every vault and agent on the feed (by a keeper, or by the first trade on the round).
 
 ## Agent cycle (tiny model, in-process chain)
 
