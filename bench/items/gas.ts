@@ -151,13 +151,13 @@ export async function benchGas(): Promise<GasFigures> {
     IModelRegistry__factory.createInterface().encodeFunctionData("isApproved", [1n]),
   );
   const buyReceipt = await (
-    await trader.connect(agent).executeTrade(buy.solidityProof, buy.publicSignals, MaxUint256)
+    await trader.connect(agent).executeTrade(buy.solidityProof, buy.publicSignals, MaxUint256, 0n)
   ).wait();
   const executeTradeBuy = Number(buyReceipt!.gasUsed);
 
   const sell = await tradeAt((base * 102n) / 100n, Action.SELL, parseEther("0.5"));
   const sellReceipt = await (
-    await trader.connect(agent).executeTrade(sell.solidityProof, sell.publicSignals, MaxUint256)
+    await trader.connect(agent).executeTrade(sell.solidityProof, sell.publicSignals, MaxUint256, 0n)
   ).wait();
   await prover.close();
 

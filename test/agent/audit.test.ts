@@ -22,7 +22,7 @@ async function twoTrades() {
     await pushPrice(tw.world.priceFeed, price);
     await movePoolToPrice(tw.world, tw.stranger, price);
     const proof = await proveTrade(tw, tw.agent, { action, size });
-    await tw.trader.connect(tw.agent).executeTrade(proof.solidityProof, proof.publicSignals, 2n ** 64n);
+    await tw.trader.connect(tw.agent).executeTrade(proof.solidityProof, proof.publicSignals, 2n ** 64n, 0n);
   }
   return tw;
 }
@@ -73,7 +73,7 @@ describe("zkagent audit (re-verifies every trade from logs and calldata)", funct
     await pushPrice(tw.world.priceFeed, nearEdge);
     await movePoolToPrice(tw.world, tw.stranger, nearEdge);
     const proof = await proveTrade(tw, tw.agent, { action: Action.BUY, size: ONE_ETH });
-    await tw.trader.connect(tw.agent).executeTrade(proof.solidityProof, proof.publicSignals, 2n ** 64n);
+    await tw.trader.connect(tw.agent).executeTrade(proof.solidityProof, proof.publicSignals, 2n ** 64n, 0n);
     const near = await auditTrades({ provider: ethers.provider, traderAddress: await tw.trader.getAddress() });
     expect(near.trades[0]!.flags).to.include("near the band edge (within 10 bps)");
 

@@ -31,7 +31,7 @@ async function marketAt(tw: TraderWorld, price: bigint) {
   await movePoolToPrice(tw.world, tw.stranger, price);
 }
 
-const args = (p: TradeProof) => [p.solidityProof, p.publicSignals, 2n ** 64n] as const;
+const args = (p: TradeProof) => [p.solidityProof, p.publicSignals, 2n ** 64n, 0n] as const;
 const deadlineOf = async () => BigInt(await networkHelpers.time.latest()) + 600n;
 
 describe("DecentralizedTrader", function () {
@@ -49,7 +49,7 @@ describe("DecentralizedTrader", function () {
 
       const tx = await tw.trader
         .connect(tw.agent)
-        .executeTrade(buy.solidityProof, buy.publicSignals, await deadlineOf());
+        .executeTrade(buy.solidityProof, buy.publicSignals, await deadlineOf(), 0n);
       const receipt = await tx.wait();
       const event = tw.trader.interface.parseLog(receipt!.logs.find((l) => l.address === trader)!)!;
       expect(event.name).to.equal("TradeExecuted");
@@ -74,7 +74,7 @@ describe("DecentralizedTrader", function () {
       await marketAt(tw, ABOVE);
       const sell = await proveTrade(tw, tw.agent, { action: Action.SELL, size: ONE_ETH / 4n });
       const usdcBeforeSell = await tw.world.usdc.balanceOf(trader);
-      await expect(tw.trader.connect(tw.agent).executeTrade(sell.solidityProof, sell.publicSignals, await deadlineOf()))
+      await expect(tw.trader.connect(tw.agent).executeTrade(sell.solidityProof, sell.publicSignals, await deadlineOf(), 0n))
         .to.emit(tw.trader, "TradeExecuted")
         .withArgs(
           tw.agent.address,
@@ -268,7 +268,7 @@ describe("DecentralizedTrader", function () {
       signals[0] = SNARK_SCALAR_FIELD;
       await expectUnchanged(tw, tw.agent.address, async () => {
         await expect(
-          tw.trader.connect(tw.agent).executeTrade(proof.solidityProof, signals, 2n ** 64n),
+          tw.trader.connect(tw.agent).executeTrade(proof.solidityProof, signals, 2n ** 64n, 0n),
         ).to.be.revertedWithCustomError(tw.trader, "PublicSignalNotInField");
       });
     });
@@ -282,7 +282,7 @@ describe("DecentralizedTrader", function () {
       };
       await expectUnchanged(tw, tw.agent.address, async () => {
         await expect(
-          tw.trader.connect(tw.agent).executeTrade(tampered, proof.publicSignals, 2n ** 64n),
+          tw.trader.connect(tw.agent).executeTrade(tampered, proof.publicSignals, 2n ** 64n, 0n),
         ).to.be.revertedWithCustomError(tw.trader, "InvalidProof");
       });
     });
@@ -294,7 +294,7 @@ describe("DecentralizedTrader", function () {
       signals[1] = signals[1] + ((ONE_ETH / 10n) << 144n); // a larger BUY, still within the cap
       await expectUnchanged(tw, tw.agent.address, async () => {
         await expect(
-          tw.trader.connect(tw.agent).executeTrade(proof.solidityProof, signals, 2n ** 64n),
+          tw.trader.connect(tw.agent).executeTrade(proof.solidityProof, signals, 2n ** 64n, 0n),
         ).to.be.revertedWithCustomError(tw.trader, "InvalidProof");
       });
     });
@@ -320,7 +320,7 @@ describe("DecentralizedTrader", function () {
       await networkHelpers.time.increase(10);
       await expectUnchanged(tw, tw.agent.address, async () => {
         await expect(
-          tw.trader.connect(tw.agent).executeTrade(proof.solidityProof, proof.publicSignals, deadline),
+          tw.trader.connect(tw.agent).executeTrade(proof.solidityProof, proof.publicSignals, deadline, 0n),
         ).to.be.revertedWithCustomError(tw.trader, "DeadlineExpired");
       });
     });

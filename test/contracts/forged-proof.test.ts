@@ -1,75 +1,16 @@
 import { expect } from "chai";
 import { network } from "hardhat";
 
-import { Action, packMarketAndTrade, packPolicyAndPosition, pricesCommitment } from "@zkagent/circuits";
-import { marketOf, movePoolToPrice, pushPrice } from "@zkagent/contracts/world";
-import { DecentralizedTrader__factory, ForgedProofVerifier__factory } from "@zkagent/contracts/typechain";
-import { parseEther, parseUnits } from "ethers";
+import { Action } from "@zkagent/circuits";
+import { pushPrice } from "@zkagent/contracts/world";
+import { parseEther } from "ethers";
 
-import { readWindow } from "../helpers/market.ts";
-import {
-  PRICE_3000,
-  TEST_MODEL_HASH,
-  TEST_POLICY,
-  deployTraderWorld,
-  type TraderWorld,
-} from "../helpers/trader-fixture.ts";
+import { BELOW, NO_PROOF, forgedSignals, forgedWorld as deployForgedWorld } from "../helpers/forged-world.ts";
+import { TEST_POLICY } from "../helpers/trader-fixture.ts";
 import { expectUnchanged } from "../helpers/vault-state.ts";
 
 const { ethers, networkHelpers } = await network.create();
-const BELOW = (PRICE_3000 * 98n) / 100n;
-const NO_PROOF = {
-  a: [0n, 0n] as [bigint, bigint],
-  b: [
-    [0n, 0n],
-    [0n, 0n],
-  ] as [[bigint, bigint], [bigint, bigint]],
-  c: [0n, 0n] as [bigint, bigint],
-};
-
-/** The shared world with a second vault whose verifier accepts every proof (a forged proof). */
-async function forgedWorld(): Promise<TraderWorld> {
-  const tw = await deployTraderWorld(ethers, networkHelpers);
-  const market = await marketOf(tw.world);
-  const trader = await new DecentralizedTrader__factory(tw.owner).deploy(
-    tw.owner.address,
-    {
-      baseToken: market.weth,
-      quoteToken: market.usdc,
-      swapRouter: market.swapRouter,
-      priceFeed: market.priceFeed,
-      sequencerUptimeFeed: market.sequencerUptimeFeed,
-      sequencerGracePeriod: 0n,
-      modelRegistry: await tw.registry.getAddress(),
-      verifier: await (await new ForgedProofVerifier__factory(tw.owner).deploy()).getAddress(),
-      windowLog: await tw.windowLog.getAddress(),
-    },
-    TEST_POLICY,
-  );
-  await trader.setAgentAuthorization(tw.agent.address, true);
-  await tw.world.weth.deposit({ value: parseEther("10") });
-  await tw.world.weth.approve(await trader.getAddress(), parseEther("10"));
-  await trader.deposit(await tw.world.weth.getAddress(), parseEther("10"));
-  await tw.world.usdc.mint(tw.owner.address, parseUnits("50000", 6));
-  await tw.world.usdc.approve(await trader.getAddress(), parseUnits("50000", 6));
-  await trader.deposit(await tw.world.usdc.getAddress(), parseUnits("50000", 6));
-  await pushPrice(tw.world.priceFeed, BELOW);
-  await movePoolToPrice(tw.world, tw.stranger, BELOW);
-  return { ...tw, trader };
-}
-
-/** Public signals a forger would submit: everything the contract checks is right except the rule. */
-async function forgedSignals(tw: TraderWorld, action: Action, size: bigint) {
-  const { prices, roundId } = await readWindow(tw.world.priceFeed);
-  const position = await tw.trader.positionOf(tw.agent.address);
-  return [
-    pricesCommitment(prices),
-    packMarketAndTrade(roundId, prices.at(-1)!, action, size),
-    packPolicyAndPosition(TEST_POLICY.maxPosition, TEST_POLICY.thresholdBps, position),
-    TEST_MODEL_HASH,
-    await tw.trader.expectedContext(tw.agent.address),
-  ] as [bigint, bigint, bigint, bigint, bigint];
-}
+const forgedWorld = () => deployForgedWorld(ethers, networkHelpers);
 
 describe("losses stay bounded when a proof lies (a verifier that accepts everything)", function () {
   this.timeout(120_000);
@@ -77,7 +18,7 @@ describe("losses stay bounded when a proof lies (a verifier that accepts everyth
   it("executes a forged BUY within the cap (the forger's reach: the band rule, which only a proof shows)", async () => {
     const tw = await networkHelpers.loadFixture(forgedWorld);
     const signals = await forgedSignals(tw, Action.BUY, parseEther("1"));
-    await expect(tw.trader.connect(tw.agent).executeTrade(NO_PROOF, signals, 2n ** 64n)).to.emit(
+    await expect(tw.trader.connect(tw.agent).executeTrade(NO_PROOF, signals, 2n ** 64n, 0n)).to.emit(
       tw.trader,
       "TradeExecuted",
     );
@@ -87,7 +28,7 @@ describe("losses stay bounded when a proof lies (a verifier that accepts everyth
     const tw = await networkHelpers.loadFixture(forgedWorld);
     const signals = await forgedSignals(tw, Action.BUY, TEST_POLICY.maxPosition + 1n);
     await expectUnchanged(tw, tw.agent.address, async () => {
-      await expect(tw.trader.connect(tw.agent).executeTrade(NO_PROOF, signals, 2n ** 64n))
+      await expect(tw.trader.connect(tw.agent).executeTrade(NO_PROOF, signals, 2n ** 64n, 0n))
         .to.be.revertedWithCustomError(tw.trader, "PositionCapExceeded")
         .withArgs(0n, TEST_POLICY.maxPosition + 1n, TEST_POLICY.maxPosition);
     });
@@ -97,11 +38,11 @@ describe("losses stay bounded when a proof lies (a verifier that accepts everyth
     const tw = await networkHelpers.loadFixture(forgedWorld);
     await tw.trader
       .connect(tw.agent)
-      .executeTrade(NO_PROOF, await forgedSignals(tw, Action.BUY, parseEther("1")), 2n ** 64n);
+      .executeTrade(NO_PROOF, await forgedSignals(tw, Action.BUY, parseEther("1")), 2n ** 64n, 0n);
     await pushPrice(tw.world.priceFeed, BELOW);
     const signals = await forgedSignals(tw, Action.SELL, parseEther("1") + 1n);
     await expectUnchanged(tw, tw.agent.address, async () => {
-      await expect(tw.trader.connect(tw.agent).executeTrade(NO_PROOF, signals, 2n ** 64n))
+      await expect(tw.trader.connect(tw.agent).executeTrade(NO_PROOF, signals, 2n ** 64n, 0n))
         .to.be.revertedWithCustomError(tw.trader, "ShortSaleRefused")
         .withArgs(parseEther("1") + 1n, parseEther("1"));
     });

@@ -5,7 +5,7 @@ import { DecentralizedTrader__factory } from "@zkagent/contracts/typechain";
 import { marketOf } from "@zkagent/contracts/world";
 import { ZeroAddress, parseEther } from "ethers";
 
-import { TEST_MODEL_HASH, TEST_POLICY, deployTraderWorld } from "../helpers/trader-fixture.ts";
+import { TEST_LIMITS, TEST_MODEL_HASH, TEST_POLICY, deployTraderWorld } from "../helpers/trader-fixture.ts";
 
 const { ethers, networkHelpers } = await network.create();
 const fixture = () => deployTraderWorld(ethers, networkHelpers);
@@ -99,6 +99,7 @@ describe("DecentralizedTrader owner functions: refusals leave everything as it w
           windowLog: await tw.windowLog.getAddress(),
         },
         TEST_POLICY,
+        TEST_LIMITS,
       ),
     ).to.be.revertedWithCustomError(factory, "ZeroAddress");
   });

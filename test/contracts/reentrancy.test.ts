@@ -54,7 +54,7 @@ describe("re-entrancy: a malicious router that is also an authorised agent", fun
     await router.arm(nested.solidityProof, nested.publicSignals);
     const outer = await proveTrade(tw, agent!, { action: Action.BUY, size: parseEther("1") });
 
-    await trader.connect(agent!).executeTrade(outer.solidityProof, outer.publicSignals, 2n ** 64n);
+    await trader.connect(agent!).executeTrade(outer.solidityProof, outer.publicSignals, 2n ** 64n, 0n);
 
     expect(await router.reentrySucceeded()).to.equal(false);
     const selector = trader.interface.getError("ReentrancyGuardReentrantCall")!.selector;

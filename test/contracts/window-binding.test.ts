@@ -18,6 +18,7 @@ import { closeSharedProver, proveTrade, type TradeProof } from "../helpers/prove
 import {
   PRICE_3000,
   TEST_MODEL_HASH,
+  TEST_LIMITS,
   TEST_POLICY,
   deployTraderWorld,
   type TraderWorld,
@@ -28,7 +29,7 @@ import { expectUnchanged } from "../helpers/vault-state.ts";
 const { ethers, networkHelpers } = await network.create();
 const ONE_ETH = 10n ** 18n;
 const BELOW = (PRICE_3000 * 98n) / 100n; // 2 % under a flat 3 000 window: BUY allowed
-const args = (p: TradeProof) => [p.solidityProof, p.publicSignals, 2n ** 64n] as const;
+const args = (p: TradeProof) => [p.solidityProof, p.publicSignals, 2n ** 64n, 0n] as const;
 
 async function fixture() {
   const tw = await deployTraderWorld(ethers, networkHelpers);
@@ -184,7 +185,7 @@ describe("the window a proof is about is the feed's, checked on-chain before the
       verifier: await tw.verifier.getAddress(),
       windowLog: await foreignLog.getAddress(),
     };
-    await expect(factory.deploy(tw.owner.address, wiring, TEST_POLICY))
+    await expect(factory.deploy(tw.owner.address, wiring, TEST_POLICY, TEST_LIMITS))
       .to.be.revertedWithCustomError(factory, "WindowLogFeedMismatch")
       .withArgs(market.sequencerUptimeFeed, market.priceFeed);
   });

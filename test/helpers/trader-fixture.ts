@@ -15,6 +15,16 @@ export const TEST_POLICY = {
   maxOracleAge: 3600n,
   poolFee: 3000n,
 };
+/** Limits loose enough that no contract test meets them unless it sets its own. */
+export const TEST_LIMITS = {
+  maxVaultPosition: parseEther("100"),
+  maxNotionalPerAgentPerPeriod: parseUnits("10000000", 6),
+  maxNotionalPerVaultPerPeriod: parseUnits("10000000", 6),
+  period: 86_400n,
+  maxTradesPerAgentPerPeriod: 1_000n,
+  maxTradesPerVaultPerPeriod: 1_000n,
+  maxTradesPerBlock: 10n,
+};
 export const SEQUENCER_GRACE_PERIOD = 3600n;
 export const PRICE_3000 = 3_000n * 10n ** 8n;
 /** Bytes standing in for a model file in contract tests (the agent tests use a real GGUF). */
@@ -46,6 +56,7 @@ export async function deployTraderWorld(ethers: HardhatEthers, helpers: NetworkH
     owner: owner!.address,
     governor: owner!.address,
     sequencerGracePeriod: SEQUENCER_GRACE_PERIOD,
+    limits: TEST_LIMITS,
   });
   await registry.register(TEST_MODEL_HASH, "contract-test model", "1", "test://bytes");
   await registry.approve(TEST_MODEL_HASH);

@@ -37,6 +37,15 @@ export default buildModule("Zkagent", (m) => {
       maxOracleAge: m.getParameter<bigint>("maxOracleAge"),
       poolFee: m.getParameter<bigint>("poolFee"),
     },
+    {
+      maxVaultPosition: m.getParameter<bigint>("maxVaultPosition"),
+      maxNotionalPerAgentPerPeriod: m.getParameter<bigint>("maxNotionalPerAgentPerPeriod"),
+      maxNotionalPerVaultPerPeriod: m.getParameter<bigint>("maxNotionalPerVaultPerPeriod"),
+      period: m.getParameter<bigint>("period"),
+      maxTradesPerAgentPerPeriod: m.getParameter<bigint>("maxTradesPerAgentPerPeriod"),
+      maxTradesPerVaultPerPeriod: m.getParameter<bigint>("maxTradesPerVaultPerPeriod"),
+      maxTradesPerBlock: m.getParameter<bigint>("maxTradesPerBlock"),
+    },
   ]);
   return { verifier, registry, windowLog, trader };
 });

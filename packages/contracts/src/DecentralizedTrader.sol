@@ -7,10 +7,11 @@ import {Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {ISwapRouter} from "@uniswap/v3-periphery/contracts/interfaces/ISwapRouter.sol";
 
-import {AgentLedger} from "./base/AgentLedger.sol";
+import {TradeLimits} from "./base/TradeLimits.sol";
 import {IDecentralizedTrader} from "./interfaces/IDecentralizedTrader.sol";
 import {IModelRegistry} from "./interfaces/IModelRegistry.sol";
 import {IPolicyVerifier} from "./interfaces/IPolicyVerifier.sol";
@@ -29,7 +30,7 @@ import {SlippageMath} from "./libraries/SlippageMath.sol";
 /// be the feed's latest, and its window commitment must equal the WindowLog's commitment to the 30
 /// rounds ending there, which the log read from the feed itself. Slippage bounds come from the same
 /// latest answer.
-contract DecentralizedTrader is IDecentralizedTrader, AgentLedger, Ownable2Step, ReentrancyGuardTransient {
+contract DecentralizedTrader is IDecentralizedTrader, TradeLimits, Ownable2Step, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
 
     uint256 private constant BPS = 10_000;
@@ -56,10 +57,10 @@ contract DecentralizedTrader is IDecentralizedTrader, AgentLedger, Ownable2Step,
     IWindowLog public immutable windowLog;
     /// @notice 10^(baseDecimals + feedDecimals − quoteDecimals): converts base × price to quote.
     uint256 private immutable _quoteScale;
-    /// @notice The owner's risk policy and the pause switch, in one slot.
-    /// @dev The pause flag sits beside the policy (not in OpenZeppelin's Pausable, whose flag has
-    /// a slot of its own) because every trade reads the policy anyway: one cold read instead of
-    /// two saves ~2.1k gas per trade.
+    /// @notice The owner's risk policy, the pause switch and the trade-count limits, in one slot.
+    /// @dev The pause flag and the count limits sit beside the policy (not in OpenZeppelin's
+    /// Pausable, whose flag has a slot of its own) because every trade reads the policy anyway:
+    /// one cold read instead of two saves ~2.1k gas per trade.
     struct PolicyAndPause {
         uint96 maxPosition;
         uint16 thresholdBps;
@@ -67,6 +68,9 @@ contract DecentralizedTrader is IDecentralizedTrader, AgentLedger, Ownable2Step,
         uint32 maxOracleAge;
         uint24 poolFee;
         bool paused;
+        uint16 maxTradesPerAgentPerPeriod;
+        uint16 maxTradesPerVaultPerPeriod;
+        uint8 maxTradesPerBlock;
     }
 
     PolicyAndPause private _state;
@@ -87,7 +91,13 @@ contract DecentralizedTrader is IDecentralizedTrader, AgentLedger, Ownable2Step,
     /// @param owner_ The vault owner.
     /// @param wiring Tokens, router, feeds, registry and verifier.
     /// @param policy_ The initial policy.
-    constructor(address owner_, Wiring memory wiring, Policy memory policy_) Ownable(owner_) {
+    /// @param limits_ The initial exposure and loss limits.
+    constructor(
+        address owner_,
+        Wiring memory wiring,
+        Policy memory policy_,
+        RiskLimits memory limits_
+    ) Ownable(owner_) {
         if (
             address(wiring.baseToken) == address(0) ||
             address(wiring.quoteToken) == address(0) ||
@@ -115,6 +125,7 @@ contract DecentralizedTrader is IDecentralizedTrader, AgentLedger, Ownable2Step,
                 wiring.priceFeed.decimals() -
                 IERC20Metadata(address(wiring.quoteToken)).decimals());
         _setPolicy(policy_);
+        _setRiskLimits(limits_);
         // The router is Uniswap's immutable SwapRouter: one standing approval per token saves
         // two allowance writes per trade, and swaps are bounded by the oracle anyway.
         wiring.baseToken.forceApprove(address(wiring.swapRouter), type(uint256).max);
@@ -126,20 +137,23 @@ contract DecentralizedTrader is IDecentralizedTrader, AgentLedger, Ownable2Step,
     // ----------------------------------------------------------------------------------------
 
     /// @notice Executes a BUY or SELL whose policy compliance `proof` shows.
-    /// @dev Checks (deadline, agent, public values, context, model, policy, position, oracle, window,
-    /// proof), then
-    /// effects (nonce, position), then the swap. BUY is `exactOutputSingle` for exactly `size`
-    /// base tokens; SELL is `exactInputSingle` of `size`; both bounded by the latest oracle answer
-    /// and `maxSlippageBps`.
+    /// @dev Checks (deadline, agent, public values, context, model, policy, cap and no-short,
+    /// oracle, window, exposure and loss limits, proof), then effects (nonce, position, usage),
+    /// then the swap. BUY is `exactOutputSingle` for exactly `size` base tokens; SELL is
+    /// `exactInputSingle` of `size`; both bounded by the latest oracle answer and `maxSlippageBps`,
+    /// or by the agent's own tighter `amountLimit`.
     /// @param proof The Groth16 proof.
     /// @param publicSignals The five public signals (see PublicValues).
     /// @param deadline The latest timestamp at which the trade may execute.
+    /// @param amountLimit The agent's own bound, used only where tighter than the policy's: the most
+    /// quote a BUY may pay, the least quote a SELL must get; 0 for the policy's bound alone.
     /// @return amountIn Tokens paid to the pool.
     /// @return amountOut Tokens received.
     function executeTrade(
         Groth16Proof calldata proof,
         uint256[5] calldata publicSignals,
-        uint256 deadline
+        uint256 deadline,
+        uint256 amountLimit
     ) external nonReentrant returns (uint256 amountIn, uint256 amountOut) {
         if (block.timestamp > deadline) revert DeadlineExpired(deadline, block.timestamp);
         AgentState memory agent = _agents[msg.sender];
@@ -170,21 +184,36 @@ contract DecentralizedTrader is IDecentralizedTrader, AgentLedger, Ownable2Step,
         }
         uint256 referencePrice = OracleGuard.checkLatestRound(priceFeed, v.roundId, v.latestPrice, p.maxOracleAge);
         _checkWindow(v.roundId, v.pricesCommitment);
+        bool isBuy = v.action == PublicValues.BUY;
+        uint32 nonce = agent.nonce;
+        uint96 position = agent.position;
+        (AgentState memory agentAfter, VaultUsage memory vaultAfter) = _applyLimits(
+            msg.sender,
+            agent,
+            isBuy,
+            v.size,
+            Math.mulDiv(v.size, referencePrice, _quoteScale),
+            p.maxTradesPerAgentPerPeriod,
+            p.maxTradesPerVaultPerPeriod,
+            p.maxTradesPerBlock
+        );
 
         if (!verifier.verifyProof(proof.a, proof.b, proof.c, publicSignals)) revert InvalidProof();
 
         // Effects before the swap (checks, effects, interactions): anything the swap calls into sees
         // this nonce already spent. A failed swap reverts the whole trade, nonce included.
-        uint96 positionAfter = v.action == PublicValues.BUY ? agent.position + v.size : agent.position - v.size;
-        _agents[msg.sender] = AgentState({authorized: true, nonce: agent.nonce + 1, position: positionAfter});
+        agentAfter.nonce = nonce + 1;
+        agentAfter.position = isBuy ? position + v.size : position - v.size;
+        _agents[msg.sender] = agentAfter;
+        _vault = vaultAfter;
 
-        (amountIn, amountOut) = v.action == PublicValues.BUY
-            ? _buy(v.size, referencePrice, p)
-            : _sell(v.size, referencePrice, p);
+        (amountIn, amountOut) = isBuy
+            ? _buy(v.size, referencePrice, p, amountLimit)
+            : _sell(v.size, referencePrice, p, amountLimit);
 
         emit TradeExecuted(
             msg.sender,
-            agent.nonce,
+            nonce,
             v.modelHash,
             v.action,
             v.size,
@@ -204,8 +233,14 @@ contract DecentralizedTrader is IDecentralizedTrader, AgentLedger, Ownable2Step,
         if (recorded != provenCommitment) revert WindowMismatch(roundId, provenCommitment, recorded);
     }
 
-    function _buy(uint256 size, uint256 price, PolicyAndPause memory p) private returns (uint256, uint256) {
+    function _buy(
+        uint256 size,
+        uint256 price,
+        PolicyAndPause memory p,
+        uint256 amountLimit
+    ) private returns (uint256, uint256) {
         uint256 maxIn = SlippageMath.maxQuoteIn(size, price, _quoteScale, p.maxSlippageBps);
+        if (amountLimit != 0 && amountLimit < maxIn) maxIn = amountLimit;
         uint256 available = quoteToken.balanceOf(address(this));
         if (available < maxIn) revert InsufficientVaultBalance(address(quoteToken), maxIn, available);
         try
@@ -228,8 +263,14 @@ contract DecentralizedTrader is IDecentralizedTrader, AgentLedger, Ownable2Step,
         }
     }
 
-    function _sell(uint256 size, uint256 price, PolicyAndPause memory p) private returns (uint256, uint256) {
+    function _sell(
+        uint256 size,
+        uint256 price,
+        PolicyAndPause memory p,
+        uint256 amountLimit
+    ) private returns (uint256, uint256) {
         uint256 minOut = SlippageMath.minQuoteOut(size, price, _quoteScale, p.maxSlippageBps);
+        if (amountLimit > minOut) minOut = amountLimit;
         uint256 available = baseToken.balanceOf(address(this));
         if (available < size) revert InsufficientVaultBalance(address(baseToken), size, available);
         try
@@ -281,6 +322,29 @@ contract DecentralizedTrader is IDecentralizedTrader, AgentLedger, Ownable2Step,
         _setPolicy(policy_);
     }
 
+    /// @notice Replaces the exposure and loss limits. Counters of the current period are kept.
+    /// @param limits_ The new limits.
+    function setRiskLimits(RiskLimits calldata limits_) external onlyOwner {
+        _setRiskLimits(limits_);
+    }
+
+    /// @notice The owner's current exposure and loss limits.
+    /// @return The limits.
+    function riskLimits() external view returns (RiskLimits memory) {
+        AmountLimits memory a = _amountLimits;
+        PolicyAndPause memory s = _state;
+        return
+            RiskLimits(
+                a.maxVaultPosition,
+                a.maxNotionalPerAgentPerPeriod,
+                a.maxNotionalPerVaultPerPeriod,
+                a.period,
+                s.maxTradesPerAgentPerPeriod,
+                s.maxTradesPerVaultPerPeriod,
+                s.maxTradesPerBlock
+            );
+    }
+
     /// @notice Authorises or deauthorises an agent. Its nonce and position are kept.
     /// @param agent The agent.
     /// @param authorized The new status.
@@ -321,15 +385,27 @@ contract DecentralizedTrader is IDecentralizedTrader, AgentLedger, Ownable2Step,
         if (policy_.maxSlippageBps == 0 || policy_.maxSlippageBps >= BPS) revert InvalidPolicy("maxSlippageBps");
         if (policy_.maxOracleAge == 0) revert InvalidPolicy("maxOracleAge");
         if (policy_.poolFee == 0) revert InvalidPolicy("poolFee");
-        _state = PolicyAndPause(
+        PolicyAndPause memory s = _state;
+        (s.maxPosition, s.thresholdBps, s.maxSlippageBps, s.maxOracleAge, s.poolFee) = (
             policy_.maxPosition,
             policy_.thresholdBps,
             policy_.maxSlippageBps,
             policy_.maxOracleAge,
-            policy_.poolFee,
-            _state.paused
+            policy_.poolFee
         );
+        _state = s;
         emit PolicyUpdated(policy_);
+    }
+
+    function _setRiskLimits(RiskLimits memory limits_) private {
+        _setAmountLimits(limits_);
+        PolicyAndPause memory s = _state;
+        (s.maxTradesPerAgentPerPeriod, s.maxTradesPerVaultPerPeriod, s.maxTradesPerBlock) = (
+            limits_.maxTradesPerAgentPerPeriod,
+            limits_.maxTradesPerVaultPerPeriod,
+            limits_.maxTradesPerBlock
+        );
+        _state = s;
     }
 
     /// @notice Always reverts: without an owner, withdrawals and pausing would be locked forever.

@@ -9,6 +9,7 @@ import {ISwapRouter} from "@uniswap/v3-periphery/contracts/interfaces/ISwapRoute
 import {Test} from "forge-std/Test.sol";
 
 import {DecentralizedTrader} from "../src/DecentralizedTrader.sol";
+import {TradeLimits} from "../src/base/TradeLimits.sol";
 import {IDecentralizedTrader} from "../src/interfaces/IDecentralizedTrader.sol";
 import {IModelRegistry} from "../src/interfaces/IModelRegistry.sol";
 import {IPolicyVerifier} from "../src/interfaces/IPolicyVerifier.sol";
@@ -18,10 +19,12 @@ import {WindowLog} from "../src/WindowLog.sol";
 import {TestStablecoin} from "../src/mocks/TestStablecoin.sol";
 import {KeccakPoseidonStandIn} from "./mocks/KeccakPoseidonStandIn.sol";
 import {OraclePricedRouter} from "./mocks/OraclePricedRouter.sol";
-import {PublicRulesVerifier} from "./mocks/PublicRulesVerifier.sol";
+import {ForgedProofVerifier} from "../src/mocks/ForgedProofVerifier.sol";
 
-/// @notice Drives the trader as the owner and as its one agent, with proposals the verifier may
-/// accept or reject, and keeps ghost books of what should have happened.
+/// @notice Drives the trader as the owner and as two agents behind a verifier that accepts every
+/// proof (a forged proof: leaked setup randomness, a verifier bug), proposing trades that break the
+/// cap, no-short, the vault's exposure and its loss limits, and keeps ghost books of what should
+/// have happened. What stays bounded here stays bounded when a proof lies.
 contract TraderHandler is Test {
     DecentralizedTrader public immutable trader;
     MockV3Aggregator public immutable feed;
@@ -41,6 +44,15 @@ contract TraderHandler is Test {
     uint256 public tradesOffTheFeedsWindow;
     uint256 public windowAttacksTried;
     KeccakPoseidonStandIn public immutable hasher;
+    /// The second agent (the first is this handler).
+    address public constant SECOND_AGENT = address(0xA9E27);
+    /// Oracle-valued notional of executed trades, per period, counted here independently.
+    mapping(uint256 period => uint256) public ghostNotionalInPeriod;
+    mapping(uint256 period => mapping(address agent => uint256)) public ghostAgentNotionalInPeriod;
+    mapping(uint256 period => uint256) public ghostTradesInPeriod;
+    mapping(uint256 blockNumber => uint256) public ghostTradesInBlock;
+    bool public lossLimitBreached;
+    uint256 public limitRefusals;
 
     constructor(
         DecentralizedTrader trader_,
@@ -67,12 +79,18 @@ contract TraderHandler is Test {
         return hasher.hash([hasher.hash(low), hasher.hash(high)]);
     }
 
-    function _signals(uint8 action, uint256 size, uint256 position) internal view returns (uint256[5] memory s) {
+    function _signals(
+        address agent,
+        uint8 action,
+        uint256 size,
+        uint256 position
+    ) internal view returns (uint256[5] memory s) {
         (uint80 roundId, , , , ) = feed.latestRoundData();
-        return _signalsOver(roundId, feedWindowCommitment(roundId), action, size, position);
+        return _signalsOver(agent, roundId, feedWindowCommitment(roundId), action, size, position);
     }
 
     function _signalsOver(
+        address agent,
         uint80 roundId,
         uint256 commitment,
         uint8 action,
@@ -85,36 +103,78 @@ contract TraderHandler is Test {
         s[1] = uint256(uint64(uint256(answer))) | (uint256(roundId) << 64) | (size << 144) | (uint256(action) << 240);
         s[2] = uint256(p.maxPosition) | (uint256(p.thresholdBps) << 96) | (position << 112);
         s[3] = MODEL;
-        s[4] = trader.expectedContext(address(this));
+        s[4] = trader.expectedContext(agent);
     }
 
-    function _trade(uint8 action, uint256 size) internal {
-        uint256 position = trader.positionOf(address(this));
+    function _agent(bool second) internal view returns (address) {
+        return second ? SECOND_AGENT : address(this);
+    }
+
+    function _trade(address agent, uint8 action, uint256 size) internal {
+        uint256 position = trader.positionOf(agent);
         uint256 baseBefore = base.balanceOf(address(trader));
         IDecentralizedTrader.Groth16Proof memory proof;
-        uint256[5] memory signals = _signals(action, size, position);
-        try trader.executeTrade(proof, signals, block.timestamp) {
+        uint256[5] memory signals = _signals(agent, action, size, position);
+        (, int256 answer, , , ) = feed.latestRoundData();
+        uint256 notional = (size * uint256(answer)) / 1e20;
+        vm.prank(agent);
+        try trader.executeTrade(proof, signals, block.timestamp, 0) {
             executedTrades++;
             (uint80 latest, , , , ) = feed.latestRoundData();
             if (signals[0] != feedWindowCommitment(latest)) tradesOffTheFeedsWindow++;
             if (action == 1) ghostBaseBought += size;
             else ghostBaseSold += size;
-        } catch {
+            _countAgainstLimits(agent, notional);
+        } catch (bytes memory reason) {
+            bytes4 selector = bytes4(reason);
+            if (
+                selector == TradeLimits.VaultExposureExceeded.selector ||
+                selector == TradeLimits.AgentNotionalPerPeriodExceeded.selector ||
+                selector == TradeLimits.VaultNotionalPerPeriodExceeded.selector ||
+                selector == TradeLimits.AgentTradesPerPeriodExceeded.selector ||
+                selector == TradeLimits.VaultTradesPerPeriodExceeded.selector ||
+                selector == TradeLimits.TradesPerBlockExceeded.selector
+            ) limitRefusals++;
             // a rejected trade must leave the position and the vault's base balance untouched
-            assertEq(trader.positionOf(address(this)), position, "position moved on a rejected trade");
+            assertEq(trader.positionOf(agent), position, "position moved on a rejected trade");
             assertEq(base.balanceOf(address(trader)), baseBefore, "vault moved on a rejected trade");
         }
-        uint256 nonce = trader.nonceOf(address(this));
+        uint256 nonce = trader.nonceOf(address(this)) + trader.nonceOf(SECOND_AGENT);
         if (nonce < lastNonce) nonceEverDecreased = true;
         lastNonce = nonce;
     }
 
-    function buy(uint96 size) external {
-        _trade(1, bound(size, 1, 5e18));
+    /// The limits, recounted from executed trades alone.
+    function _countAgainstLimits(address agent, uint256 notional) internal {
+        TradeLimits.RiskLimits memory l = trader.riskLimits();
+        uint256 period = block.timestamp / l.period;
+        ghostNotionalInPeriod[period] += notional;
+        ghostAgentNotionalInPeriod[period][agent] += notional;
+        ghostTradesInPeriod[period] += 1;
+        ghostTradesInBlock[block.number] += 1;
+        if (
+            ghostNotionalInPeriod[period] > l.maxNotionalPerVaultPerPeriod ||
+            ghostAgentNotionalInPeriod[period][agent] > l.maxNotionalPerAgentPerPeriod ||
+            ghostTradesInPeriod[period] > l.maxTradesPerVaultPerPeriod ||
+            ghostTradesInBlock[block.number] > l.maxTradesPerBlock
+        ) lossLimitBreached = true;
     }
 
-    function sell(uint96 size) external {
-        _trade(2, bound(size, 1, 5e18));
+    /// Time and blocks pass, so periods and blocks turn over.
+    function advance(uint32 secondsLater, uint8 blocksLater) external {
+        vm.warp(block.timestamp + bound(secondsLater, 0, 2 days));
+        vm.roll(block.number + bound(blocksLater, 0, 3));
+        // the oracle must stay fresh for trades to be possible at all
+        (, int256 answer, , , ) = feed.latestRoundData();
+        feed.updateAnswer(answer);
+    }
+
+    function buy(uint96 size, bool second) external {
+        _trade(_agent(second), 1, bound(size, 1, 5e18));
+    }
+
+    function sell(uint96 size, bool second) external {
+        _trade(_agent(second), 2, bound(size, 1, 5e18));
     }
 
     /// A proof over a window that is not the feed's: a fabricated commitment, or the real window
@@ -128,10 +188,18 @@ contract TraderHandler is Test {
         windowAttacksTried++;
         uint256 position = trader.positionOf(address(this));
         uint8 action = buy ? 1 : 2;
+        // (the trade limits may refuse it first; either way it must not execute)
         size = uint96(bound(size, 1, buy ? 1e18 : (position == 0 ? 1 : position)));
         uint256 baseBefore = base.balanceOf(address(trader));
         IDecentralizedTrader.Groth16Proof memory proof;
-        try trader.executeTrade(proof, _signalsOver(roundId, commitment, action, size, position), block.timestamp) {
+        try
+            trader.executeTrade(
+                proof,
+                _signalsOver(address(this), roundId, commitment, action, size, position),
+                block.timestamp,
+                0
+            )
+        {
             executedTrades++;
             tradesOffTheFeedsWindow++;
         } catch {
@@ -141,13 +209,15 @@ contract TraderHandler is Test {
     }
 
     function hold() external {
-        _trade(0, 0);
+        _trade(address(this), 0, 0);
     }
 
     /// The owner may raise or lower the cap, never below the agent's current position.
     function setMaxPosition(uint96 maxPosition) external {
         IDecentralizedTrader.Policy memory p = trader.policy();
-        p.maxPosition = uint96(bound(maxPosition, trader.positionOf(address(this)) + 1, 10e18));
+        uint256 largest = trader.positionOf(address(this));
+        if (trader.positionOf(SECOND_AGENT) > largest) largest = trader.positionOf(SECOND_AGENT);
+        p.maxPosition = uint96(bound(maxPosition, largest + 1, 10e18));
         vm.prank(owner);
         trader.setPolicy(p);
     }
@@ -237,7 +307,7 @@ contract TraderInvariantsTest is Test {
                 sequencerUptimeFeed: AggregatorV3Interface(address(0)),
                 sequencerGracePeriod: 0,
                 modelRegistry: IModelRegistry(address(registry)),
-                verifier: IPolicyVerifier(address(new PublicRulesVerifier())),
+                verifier: IPolicyVerifier(address(new ForgedProofVerifier())),
                 windowLog: windowLog
             }),
             IDecentralizedTrader.Policy({
@@ -246,10 +316,21 @@ contract TraderInvariantsTest is Test {
                 maxSlippageBps: 100,
                 maxOracleAge: 365 days,
                 poolFee: 3000
+            }),
+            // The vault's exposure (3 ETH) binds before the two agents' caps (2 × 2 ETH) do.
+            TradeLimits.RiskLimits({
+                maxVaultPosition: 3e18,
+                maxNotionalPerAgentPerPeriod: 20_000e6,
+                maxNotionalPerVaultPerPeriod: 30_000e6,
+                period: 1 days,
+                maxTradesPerAgentPerPeriod: 8,
+                maxTradesPerVaultPerPeriod: 12,
+                maxTradesPerBlock: 3
             })
         );
         handler = new TraderHandler(trader, feed, base, quote, address(this), hasher);
         trader.setAgentAuthorization(address(handler), true);
+        trader.setAgentAuthorization(handler.SECOND_AGENT(), true);
         vm.deal(address(this), 1e24);
         base.deposit{value: 1e24}();
         base.transfer(address(router), 1e24);
@@ -263,10 +344,29 @@ contract TraderInvariantsTest is Test {
 
     /// The handler's proposals do execute (so the invariants below are not vacuous).
     function test_handlerExecutesBuysAndSells() public {
-        handler.buy(1e18);
-        handler.sell(4e17);
-        assertEq(handler.executedTrades(), 2);
+        handler.buy(1e18, false);
+        handler.sell(4e17, false);
+        handler.buy(1e18, true);
+        assertEq(handler.executedTrades(), 3);
         assertEq(trader.positionOf(address(handler)), 6e17);
+        assertEq(trader.totalPosition(), 16e17);
+    }
+
+    /// A forged proof past the cap, a short sale, and trades past the exposure and loss limits are
+    /// each refused (so the invariants below are not vacuous).
+    function test_forgedProofsPastEveryLimitAreRefused() public {
+        handler.buy(25e17, false); // past the agent's 2 ETH cap
+        handler.sell(1, false); // short: the position is 0
+        assertEq(handler.executedTrades(), 0);
+        handler.buy(2e18, false);
+        handler.buy(15e17, true); // 3.5 ETH > the vault's 3 ETH exposure
+        assertEq(handler.executedTrades(), 1);
+        assertEq(handler.limitRefusals(), 1);
+        handler.buy(1e18, true); // the second trade in this block
+        handler.sell(1e17, true); // the third
+        handler.sell(1e17, true); // the fourth: past 3 per block
+        assertEq(handler.limitRefusals(), 2);
+        assertFalse(handler.lossLimitBreached());
     }
 
     /// A fabricated window and a superseded round are each refused (so the invariant below is not vacuous).
@@ -281,12 +381,24 @@ contract TraderInvariantsTest is Test {
         assertEq(handler.tradesOffTheFeedsWindow(), 0);
     }
 
-    function invariant_positionNeverExceedsTheCap() public view {
-        assertLe(trader.positionOf(address(handler)), trader.policy().maxPosition);
+    function invariant_noAgentPositionExceedsTheCap() public view {
+        uint256 cap = trader.policy().maxPosition;
+        assertLe(trader.positionOf(address(handler)), cap);
+        assertLe(trader.positionOf(handler.SECOND_AGENT()), cap);
+    }
+
+    function invariant_vaultExposureNeverExceedsItsLimitAndIsTheSumOfPositions() public view {
+        uint256 total = trader.positionOf(address(handler)) + trader.positionOf(handler.SECOND_AGENT());
+        assertEq(trader.totalPosition(), total);
+        assertLe(total, trader.riskLimits().maxVaultPosition);
+    }
+
+    function invariant_lossLimitsHold() public view {
+        assertFalse(handler.lossLimitBreached());
     }
 
     function invariant_nonceCountsExecutedTradesAndNeverDecreases() public view {
-        assertEq(trader.nonceOf(address(handler)), handler.executedTrades());
+        assertEq(trader.nonceOf(address(handler)) + trader.nonceOf(handler.SECOND_AGENT()), handler.executedTrades());
         assertFalse(handler.nonceEverDecreased());
     }
 
@@ -299,6 +411,10 @@ contract TraderInvariantsTest is Test {
                 handler.ghostBaseWithdrawn() -
                 handler.ghostBaseSold()
         );
-        assertEq(trader.positionOf(address(handler)), handler.ghostBaseBought() - handler.ghostBaseSold());
+        // no short sale ever: what was sold never exceeds what was bought
+        assertEq(
+            trader.positionOf(address(handler)) + trader.positionOf(handler.SECOND_AGENT()),
+            handler.ghostBaseBought() - handler.ghostBaseSold()
+        );
     }
 }

@@ -20,6 +20,32 @@ export interface PolicyConfig {
   poolFee: bigint;
 }
 
+/** The owner's exposure and loss limits as the trader stores them (TradeLimits.RiskLimits). */
+export interface RiskLimitsConfig {
+  maxVaultPosition: bigint;
+  maxNotionalPerAgentPerPeriod: bigint;
+  maxNotionalPerVaultPerPeriod: bigint;
+  period: bigint;
+  maxTradesPerAgentPerPeriod: bigint;
+  maxTradesPerVaultPerPeriod: bigint;
+  maxTradesPerBlock: bigint;
+}
+
+/**
+ * Limits for a vault trading up to a few ETH: 4 ETH of exposure, 50 000 USDC of notional per agent
+ * and 100 000 per vault per day, 100 and 200 trades per day, 2 per block. With a 1 % slippage bound
+ * a lying proof can lose at most ~1 000 USDC a day. Owners set their own.
+ */
+export const DEFAULT_RISK_LIMITS: RiskLimitsConfig = {
+  maxVaultPosition: 4n * 10n ** 18n,
+  maxNotionalPerAgentPerPeriod: 50_000n * 10n ** 6n,
+  maxNotionalPerVaultPerPeriod: 100_000n * 10n ** 6n,
+  period: 86_400n,
+  maxTradesPerAgentPerPeriod: 100n,
+  maxTradesPerVaultPerPeriod: 200n,
+  maxTradesPerBlock: 2n,
+};
+
 /** The market a trader is wired to. */
 export interface MarketAddresses {
   weth: string;
@@ -40,7 +66,7 @@ export interface Zkagent {
 /**
  * Deploys the generated PolicyVerifier, a ModelRegistry governed by `governor`, the feed's
  * WindowLog (unless `windowLog` names one already serving that feed: one log per feed) and a
- * DecentralizedTrader owned by `owner`, wired to `market` with `policy`.
+ * DecentralizedTrader owned by `owner`, wired to `market` with `policy` and `limits`.
  */
 export async function deployZkagent(
   signer: Signer,
@@ -51,7 +77,14 @@ export async function deployZkagent(
     governor,
     sequencerGracePeriod = 3600n,
     windowLog: existingLog,
-  }: { owner: string; governor: string; sequencerGracePeriod?: bigint; windowLog?: WindowLog },
+    limits = DEFAULT_RISK_LIMITS,
+  }: {
+    owner: string;
+    governor: string;
+    sequencerGracePeriod?: bigint;
+    windowLog?: WindowLog;
+    limits?: RiskLimitsConfig;
+  },
 ): Promise<Zkagent> {
   const windowLog = existingLog ?? (await deployWindowLog(signer, market.priceFeed));
   const verifier = await (await new PolicyVerifier__factory(signer).deploy()).waitForDeployment();
@@ -71,6 +104,7 @@ export async function deployZkagent(
         windowLog: await windowLog.getAddress(),
       },
       policy,
+      limits,
     )
   ).waitForDeployment();
   return { verifier, registry, trader, windowLog };

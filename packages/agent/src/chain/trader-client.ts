@@ -108,11 +108,18 @@ export class TraderClient {
    * signed transaction is journaled (fsync'd) before it is broadcast; re-broadcasting the same
    * bytes is idempotent, so recovery never creates a second transaction for this nonce.
    */
-  async send(proof: PolicyProof, traderNonce: bigint, deadline: bigint, journal: Journal): Promise<string> {
+  async send(
+    proof: PolicyProof,
+    traderNonce: bigint,
+    deadline: bigint,
+    journal: Journal,
+    amountLimit = 0n,
+  ): Promise<string> {
     const data = this.trader.interface.encodeFunctionData("executeTrade", [
       proof.solidityProof,
       proof.publicSignals,
       deadline,
+      amountLimit,
     ]);
     const request = { to: this.traderAddress, data, from: this.wallet.address };
     let gas: bigint;

@@ -4,16 +4,22 @@ pragma solidity 0.8.28;
 import {ProofContext} from "../libraries/ProofContext.sol";
 
 /// @title AgentLedger
-/// @notice Per-agent state and the replay guard: authorisation, a sequential nonce and the
-/// agent's position, in one storage slot per agent.
+/// @notice Per-agent state and the replay guard: authorisation, a sequential nonce, the agent's
+/// position and its use of the loss limits in the current period, in one storage slot per agent.
 /// @dev Note: the nonce is consumed (incremented) before any external call of a trade, and the
 /// expected proof context is derived from the current nonce, so a proof verifies at most once.
 abstract contract AgentLedger {
-    /// @notice One agent's state (one slot: 1 + 64 + 96 bits).
+    /// @notice One agent's state (one slot: 8 + 32 + 96 + 32 + 16 + 64 bits).
     struct AgentState {
         bool authorized;
-        uint64 nonce;
+        uint32 nonce;
         uint96 position;
+        /// The loss-limit period these counters belong to (block.timestamp / period).
+        uint32 usagePeriod;
+        /// Trades executed in that period.
+        uint16 tradesInPeriod;
+        /// Oracle-valued notional traded in that period, in quote-token units.
+        uint64 notionalInPeriod;
     }
 
     mapping(address agent => AgentState) internal _agents;

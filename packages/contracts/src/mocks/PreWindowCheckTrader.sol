@@ -13,6 +13,7 @@ import {PublicValues} from "../libraries/PublicValues.sol";
 /// @notice Test only: a trader as trades were accepted before the on-chain window check, reduced to
 /// what the auditor reads (the proof, its binding, the TradeExecuted event; no swap). It accepts a
 /// proof over any round and any window, so the auditor's judgement of such trades can be tested.
+/// It keeps that trader's three-argument `executeTrade(proof, signals, deadline)`.
 contract PreWindowCheckTrader is AgentLedger {
     AggregatorV3Interface public immutable priceFeed;
     IModelRegistry public immutable modelRegistry;

@@ -33,7 +33,7 @@ contract ReentrantRouter {
         if (armed) {
             armed = false;
             (bool ok, bytes memory data) = msg.sender.call(
-                abi.encodeCall(IDecentralizedTraderCalls.executeTrade, (_proof, _signals, type(uint256).max))
+                abi.encodeCall(IDecentralizedTraderCalls.executeTrade, (_proof, _signals, type(uint256).max, 0))
             );
             reentrySucceeded = ok;
             reentryRevertData = data;
@@ -49,6 +49,7 @@ interface IDecentralizedTraderCalls {
     function executeTrade(
         IDecentralizedTrader.Groth16Proof calldata proof,
         uint256[5] calldata publicSignals,
-        uint256 deadline
+        uint256 deadline,
+        uint256 amountLimit
     ) external returns (uint256, uint256);
 }
