@@ -1,0 +1,32 @@
+import { expect } from "chai";
+
+import { assessCeremony, blake2bFile } from "../../scripts/deploy/ceremony-gate.ts";
+
+const PHASE1 = "circuits/ceremony/phase1.ptau";
+const two = [{ name: "a" }, { name: "b" }];
+
+describe("the ceremony gate of live deployments", () => {
+  it("refuses the committed ceremony: a locally generated phase 1 and one phase-2 contribution", async () => {
+    const { problems, phase1Public, phase2Contributions } = await assessCeremony(PHASE1, {
+      contributions: [{ name: "x" }],
+    });
+    expect(phase1Public).to.equal(false);
+    expect(phase2Contributions).to.equal(1);
+    expect(problems).to.have.length(2);
+    expect(problems[0]).to.match(/not a known public ceremony.*--ptau/);
+    expect(problems[1]).to.match(/1 contribution \(at least 2/);
+  });
+
+  it("refuses a missing phase-1 file, whose origin cannot be checked", async () => {
+    const { problems } = await assessCeremony("circuits/ceremony/absent.ptau", { contributions: two });
+    expect(problems).to.deep.equal([
+      "the phase-1 file circuits/ceremony/absent.ptau is missing, so its origin cannot be checked",
+    ]);
+  });
+
+  it("accepts a phase 1 whose hash is a known public ceremony's, with two phase-2 contributions", async () => {
+    const known = { 13: await blake2bFile(PHASE1) };
+    const assessment = await assessCeremony(PHASE1, { contributions: two }, known);
+    expect(assessment).to.deep.equal({ phase1Public: true, phase2Contributions: 2, problems: [] });
+  });
+});
