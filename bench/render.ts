@@ -119,7 +119,7 @@ First proof in a fresh process (load + prove): ${fmt(p.ours.cold)} ms. Off-chain
 
 ## The shipped circuit
 
-${fmt(r.circuit.constraints)} constraints, ${r.circuit.publicInputs} public inputs; it needs a Powers of Tau of 2^${r.circuit.ptauPower} (the committed phase-1 file is 2^13). Groth16 setup ${fmt(r.circuit.setupMs / 1000, 1)} s here.
+${fmt(r.circuit.constraints)} constraints, ${r.circuit.publicInputs} public inputs; it needs a Powers of Tau of 2^${r.circuit.ptauPower} (the committed phase-1 file is 2^14, shared with the proven-model circuit). Groth16 setup ${fmt(r.circuit.setupMs / 1000, 1)} s here.
 
 ## Gas (in-process chain, real Uniswap V3, L2 configuration with the sequencer feed)
 

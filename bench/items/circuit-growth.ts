@@ -18,9 +18,12 @@ export interface GrowthPoint {
   note?: string;
 }
 
+/** The committed phase-1 file's power (circuits/ceremony/phase1.ptau). */
+const COMMITTED_PHASE1_POWER = 14;
+
 /** Where a Powers of Tau file of `power` may be found: the committed one, or bench/tmp (generated, ignored). */
 function ptauFor(power: number, benchTmp: string): string | null {
-  if (power <= 13) return paths.ptau;
+  if (power <= COMMITTED_PHASE1_POWER) return paths.ptau;
   const cached = join(benchTmp, `pot${power}.ptau`);
   return existsSync(cached) ? cached : null;
 }

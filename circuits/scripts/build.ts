@@ -11,7 +11,7 @@ import { createRequire } from "node:module";
 import { basename, dirname, join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
 
-import { circuitsRoot, paths } from "./paths.ts";
+import { CIRCUIT_NAMES, circuitTargets, circuitsRoot, paths } from "./paths.ts";
 
 const require = createRequire(import.meta.url);
 
@@ -52,5 +52,6 @@ export function compileCircuit(mainCircuit = paths.mainCircuit, outDir = paths.b
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const { values } = parseArgs({ options: { main: { type: "string" }, out: { type: "string" } } });
-  compileCircuit(values.main ? resolve(values.main) : undefined, values.out ? resolve(values.out) : undefined);
+  if (values.main) compileCircuit(resolve(values.main), values.out ? resolve(values.out) : undefined);
+  else for (const name of CIRCUIT_NAMES) compileCircuit(circuitTargets[name].mainCircuit, circuitTargets[name].buildDir);
 }

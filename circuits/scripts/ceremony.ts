@@ -1,5 +1,5 @@
 /**
- * The Groth16 ceremony for policy v1.
+ * The Groth16 ceremony of one circuit (`--circuit policy|model`; they share the phase-1 file).
  *
  * Phase 1 (universal): generated locally (`--power`, with progress) or taken
  * from a public ceremony file (`--ptau <file>`, e.g. a Hermez / Perpetual
@@ -8,15 +8,15 @@
  * from the OS), then a public beacon. An outside party can add a contribution
  * with `contribute.ts` and hand the zkey back; finish with `--from <zkey>`.
  *
- *   tsx scripts/ceremony.ts [--power 13 | --ptau file] [--contributor name]... [--beacon hex] [--from zkey]
+ *   tsx scripts/ceremony.ts [--circuit policy|model] [--power 14 | --ptau file] [--contributor name]... [--beacon hex] [--from zkey]
  *
  * Writes circuits/ceremony/{phase1.ptau?, policy_final.zkey, verification_key.json,
  * manifest.json, TRANSCRIPT.md}, then exports the verifier.
  */
-import { copyFileSync, existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createHash, randomBytes } from "node:crypto";
 import { tmpdir } from "node:os";
-import { basename, join, relative } from "node:path";
+import { basename, join, relative, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 
@@ -27,7 +27,7 @@ import { exportVerifier } from "./export.ts";
 import { sha256File } from "./hashing.ts";
 import { writeManifest, type Manifest } from "./manifest.ts";
 import { generatePhase1 } from "./phase1.ts";
-import { paths, workspaceRoot } from "./paths.ts";
+import { circuitTarget, phase1Path, workspaceRoot } from "./paths.ts";
 import { progressLogger, terminateCurve } from "./snarkjs-support.ts";
 
 const { values } = parseArgs({
@@ -38,13 +38,15 @@ const { values } = parseArgs({
     contributor: { type: "string", multiple: true, default: ["zkagent maintainers"] },
     beacon: { type: "string" },
     from: { type: "string" },
+    circuit: { type: "string", default: "policy" },
   },
 });
+const target = circuitTarget(values.circuit);
 
 // A public, unpredictable-in-advance value should be used in production (e.g.
 // a future block hash announced before the ceremony). Recorded in the transcript.
 // This local ceremony's default is a fixed phrase's hash, recorded below.
-const beacon = values.beacon ?? createHash("sha256").update("zkagent policy v1 beacon").digest("hex");
+const beacon = values.beacon ?? createHash("sha256").update(`zkagent ${target.name} v1 beacon`).digest("hex");
 const transcript: string[] = [];
 const log = (line: string) => {
   console.log(line);
@@ -59,25 +61,26 @@ const timed = async <T>(label: string, run: () => Promise<T>): Promise<T> => {
 
 try {
   const work = mkdtempSync(join(tmpdir(), "zkagent-ceremony-"));
-  log(`# Ceremony transcript — policy v1\n\nStarted ${new Date().toISOString()} on Node ${process.version}.\n`);
+  log(`# Ceremony transcript — ${target.title}\n\nStarted ${new Date().toISOString()} on Node ${process.version}.\n`);
 
-  compileCircuit();
-  const r1csInfo = await snarkjs.r1cs.info(paths.r1cs);
+  mkdirSync(target.ceremonyDir, { recursive: true });
+  compileCircuit(target.mainCircuit, target.buildDir);
+  const r1csInfo = await snarkjs.r1cs.info(target.r1cs);
   log(`Circuit: ${r1csInfo.nConstraints} constraints, ${r1csInfo.nPubInputs} public inputs.\n`);
 
   log("## Phase 1 (Powers of Tau)");
   let ptauSource: string;
   if (values.ptau) {
     if (!existsSync(values.ptau)) throw new Error(`--ptau ${values.ptau}: no such file`);
-    copyFileSync(values.ptau, paths.ptau);
+    if (resolve(values.ptau) !== phase1Path) copyFileSync(values.ptau, phase1Path);
     ptauSource = values["ptau-source"] ?? `file ${basename(values.ptau)}`;
     log(`- taken from ${ptauSource}`);
   } else {
     const power = Number(values.power);
     ptauSource = `generated locally, power ${power} (one contribution with OS entropy, beacon ${"0".repeat(64)})`;
-    await timed(`generate power ${power}`, () => generatePhase1(power, paths.ptau, "0".repeat(64)));
+    await timed(`generate power ${power}`, () => generatePhase1(power, phase1Path, "0".repeat(64)));
   }
-  const ptauHash = await sha256File(paths.ptau);
+  const ptauHash = await sha256File(phase1Path);
   log(`- phase1.ptau sha256 ${ptauHash}\n`);
 
   log("## Phase 2 (circuit-specific)");
@@ -87,7 +90,7 @@ try {
     current = values.from;
     log(`- continuing from ${basename(values.from)} (sha256 ${await sha256File(values.from)})`);
   } else {
-    await timed("groth16 setup", () => snarkjs.zKey.newZKey(paths.r1cs, paths.ptau, current, logger));
+    await timed("groth16 setup", () => snarkjs.zKey.newZKey(target.r1cs, phase1Path, current, logger));
   }
   const contributions: Manifest["contributions"] = [];
   for (const [i, name] of (values.contributor ?? []).entries()) {
@@ -101,26 +104,26 @@ try {
     current = next;
   }
   const beaconHash = await timed("beacon", () =>
-    snarkjs.zKey.beacon(current, paths.zkey, "zkagent final beacon", beacon, 10, logger),
+    snarkjs.zKey.beacon(current, target.zkey, "zkagent final beacon", beacon, 10, logger),
   );
   log(`- beacon ${beacon} (2^10 iterations), hash ${Buffer.from(beaconHash as Uint8Array).toString("hex")}`);
   const ok = await timed("zkey verify against r1cs and phase 1", () =>
-    snarkjs.zKey.verifyFromR1cs(paths.r1cs, paths.ptau, paths.zkey, logger),
+    snarkjs.zKey.verifyFromR1cs(target.r1cs, phase1Path, target.zkey, logger),
   );
   if (!ok) throw new Error("the final zkey does not verify against the r1cs and phase-1 file");
 
-  await exportVerifier();
-  const manifest = await writeManifest({ ptauSource, contributions, beacon, constraints: r1csInfo.nConstraints });
+  await exportVerifier(target);
+  const manifest = await writeManifest(target, { ptauSource, contributions, beacon, constraints: r1csInfo.nConstraints });
   log(`\n## Files\n`);
   for (const [name, entry] of Object.entries(manifest.files)) {
     log(`- ${name}: ${entry.path} sha256 ${entry.sha256}${entry.bytes ? ` (${entry.bytes} bytes)` : ""}`);
   }
-  const ptauBytes = statSync(paths.ptau).size;
+  const ptauBytes = statSync(phase1Path).size;
   if (ptauBytes > 20 * 1024 * 1024) {
     log(`\nphase1.ptau is ${ptauBytes} bytes (> 20 MB): not committed; keep it beside the manifest hash.`);
   }
-  writeFileSync(paths.transcript, `${transcript.join("\n")}\n`);
-  console.log(`\nwrote ${relative(workspaceRoot, paths.transcript)}`);
+  writeFileSync(target.transcript, `${transcript.join("\n")}\n`);
+  console.log(`\nwrote ${relative(workspaceRoot, target.transcript)}`);
   rmSync(work, { recursive: true, force: true });
 } finally {
   await terminateCurve();

@@ -1,5 +1,5 @@
 /**
- * CI's guard on the ceremony: the circuit compiles to the r1cs and wasm the
+ * CI's guard on the ceremonies, for every circuit: it compiles to the r1cs and wasm its
  * ceremony was run on; the verifier and vkey regenerate byte-identically from
  * the committed zkey; the zkey verifies against the r1cs and phase-1 file.
  * Any mismatch fails with the command that fixes it.
@@ -15,7 +15,7 @@ import { compileCircuit } from "./build.ts";
 import { renderVerifier } from "./export.ts";
 import { sha256File } from "./hashing.ts";
 import { readManifest } from "./manifest.ts";
-import { paths } from "./paths.ts";
+import { CIRCUIT_NAMES, circuitTargets, phase1Path, type CircuitTarget } from "./paths.ts";
 import { terminateCurve } from "./snarkjs-support.ts";
 
 const { values } = parseArgs({ options: { fast: { type: "boolean", default: false } } });
@@ -26,24 +26,26 @@ const fail = (message: string) => {
   failures.push(message);
 };
 
-try {
-  const manifest = readManifest();
-  compileCircuit();
+async function checkCircuit(target: CircuitTarget): Promise<void> {
+  console.log(`${target.name}:`);
+  const manifest = readManifest(target);
+  compileCircuit(target.mainCircuit, target.buildDir);
+  const ceremony = `pnpm --filter @zkagent/circuits ceremony --circuit ${target.name}`;
 
   for (const [name, path] of [
-    ["r1cs", paths.r1cs],
-    ["wasm", paths.wasm],
+    ["r1cs", target.r1cs],
+    ["wasm", target.wasm],
   ] as const) {
     const actual = await sha256File(path);
     if (actual === manifest.files[name].sha256) pass(`${name} matches the ceremony's`);
     else
       fail(
-        `${name} differs from the ceremony's (${actual} vs ${manifest.files[name].sha256}): the circuit changed. Run \`pnpm --filter @zkagent/circuits ceremony\` (new zkey, vkey and verifier) and commit the results.`,
+        `${target.name} ${name} differs from the ceremony's (${actual} vs ${manifest.files[name].sha256}): the circuit changed. Run \`${ceremony}\` (new zkey, vkey and verifier) and commit the results.`,
       );
   }
   for (const [name, path] of [
-    ["zkey", paths.zkey],
-    ["phase1", paths.ptau],
+    ["zkey", target.zkey],
+    ["phase1", phase1Path],
   ] as const) {
     if (!existsSync(path)) {
       fail(`${path} is missing: restore it from git or rerun the ceremony`);
@@ -51,14 +53,15 @@ try {
     }
     const actual = await sha256File(path);
     if (actual === manifest.files[name].sha256) pass(`${name} hash matches the manifest`);
-    else fail(`${name} hash ${actual} is not the manifest's ${manifest.files[name].sha256}`);
+    else fail(`${target.name} ${name} hash ${actual} is not the manifest's ${manifest.files[name].sha256}`);
   }
 
-  const { solidity, vkeyJson } = await renderVerifier();
+  const { solidity, vkeyJson } = await renderVerifier(target);
   const regenerate = "Run `pnpm --filter @zkagent/circuits export` and commit; never edit generated files by hand.";
-  if (readFileSync(paths.verifierSol, "utf8") === solidity) pass("PolicyVerifier.sol regenerates byte-identically");
-  else fail(`PolicyVerifier.sol differs from what the zkey generates. ${regenerate}`);
-  for (const path of [paths.vkey, paths.vkeyForContracts]) {
+  const verifierName = `${target.verifierContract}.sol`;
+  if (readFileSync(target.verifierSol, "utf8") === solidity) pass(`${verifierName} regenerates byte-identically`);
+  else fail(`${verifierName} differs from what the zkey generates. ${regenerate}`);
+  for (const path of [target.vkey, target.vkeyForContracts]) {
     if (readFileSync(path, "utf8") === vkeyJson)
       pass(`${path.split("/").slice(-2).join("/")} regenerates byte-identically`);
     else fail(`${path} differs from the zkey's verification key. ${regenerate}`);
@@ -66,11 +69,15 @@ try {
 
   if (values.fast) {
     console.log("  skip zkey verification (--fast)");
-  } else if (await snarkjs.zKey.verifyFromR1cs(paths.r1cs, paths.ptau, paths.zkey)) {
+  } else if (await snarkjs.zKey.verifyFromR1cs(target.r1cs, phase1Path, target.zkey)) {
     pass("zkey verifies against the r1cs and the phase-1 file");
   } else {
-    fail("zkey does not verify against the r1cs and phase-1 file: rerun the ceremony");
+    fail(`${target.name} zkey does not verify against the r1cs and phase-1 file: rerun the ceremony`);
   }
+}
+
+try {
+  for (const name of CIRCUIT_NAMES) await checkCircuit(circuitTargets[name]);
 } finally {
   await terminateCurve();
 }

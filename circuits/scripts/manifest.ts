@@ -2,7 +2,7 @@ import { readFileSync, statSync, writeFileSync } from "node:fs";
 import { relative } from "node:path";
 
 import { sha256File } from "./hashing.ts";
-import { paths, workspaceRoot } from "./paths.ts";
+import { phase1Path, workspaceRoot, type CircuitTarget } from "./paths.ts";
 
 export interface ManifestFile {
   path: string;
@@ -25,32 +25,32 @@ async function describe(path: string): Promise<ManifestFile> {
   return { path: relative(workspaceRoot, path), sha256: await sha256File(path), bytes: statSync(path).size };
 }
 
-export async function writeManifest(input: {
+export async function writeManifest(target: CircuitTarget, input: {
   ptauSource: string;
   contributions: Manifest["contributions"];
   beacon: string;
   constraints: number;
 }): Promise<Manifest> {
   const manifest: Manifest = {
-    circuit: "zkagent policy v1 (circuits/src/circom/main.circom)",
-    windowSize: 30,
+    circuit: target.title,
+    windowSize: target.windowSize,
     constraints: input.constraints,
     phase1Source: input.ptauSource,
     contributions: input.contributions,
     beacon: input.beacon,
     files: {
-      r1cs: await describe(paths.r1cs),
-      wasm: await describe(paths.wasm),
-      phase1: await describe(paths.ptau),
-      zkey: await describe(paths.zkey),
-      vkey: await describe(paths.vkey),
-      verifier: await describe(paths.verifierSol),
+      r1cs: await describe(target.r1cs),
+      wasm: await describe(target.wasm),
+      phase1: await describe(phase1Path),
+      zkey: await describe(target.zkey),
+      vkey: await describe(target.vkey),
+      verifier: await describe(target.verifierSol),
     },
   };
-  writeFileSync(paths.manifest, `${JSON.stringify(manifest, null, 2)}\n`);
+  writeFileSync(target.manifest, `${JSON.stringify(manifest, null, 2)}\n`);
   return manifest;
 }
 
-export function readManifest(): Manifest {
-  return JSON.parse(readFileSync(paths.manifest, "utf8")) as Manifest;
+export function readManifest(target: CircuitTarget): Manifest {
+  return JSON.parse(readFileSync(target.manifest, "utf8")) as Manifest;
 }

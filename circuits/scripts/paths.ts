@@ -5,17 +5,79 @@ import { fileURLToPath } from "node:url";
 export const circuitsRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 export const workspaceRoot = resolve(circuitsRoot, "..");
 
-export const paths = {
-  mainCircuit: join(circuitsRoot, "src/circom/main.circom"),
-  buildDir: join(circuitsRoot, "build"),
-  r1cs: join(circuitsRoot, "build/main.r1cs"),
-  wasm: join(circuitsRoot, "build/main_js/main.wasm"),
-  ceremonyDir: join(circuitsRoot, "ceremony"),
-  ptau: join(circuitsRoot, "ceremony/phase1.ptau"),
-  zkey: join(circuitsRoot, "ceremony/policy_final.zkey"),
-  vkey: join(circuitsRoot, "ceremony/verification_key.json"),
-  manifest: join(circuitsRoot, "ceremony/manifest.json"),
-  transcript: join(circuitsRoot, "ceremony/TRANSCRIPT.md"),
-  verifierSol: join(workspaceRoot, "packages/contracts/src/generated/PolicyVerifier.sol"),
-  vkeyForContracts: join(workspaceRoot, "packages/contracts/src/generated/verification_key.json"),
+/** The circuits this project ships; they share one phase-1 (Powers of Tau) file. */
+export type CircuitName = "policy" | "model";
+export const CIRCUIT_NAMES: readonly CircuitName[] = ["policy", "model"];
+
+/** Everything one circuit's build, ceremony and export read and write. */
+export interface CircuitTarget {
+  name: CircuitName;
+  /** What the manifest and the generated verifier's header call it. */
+  title: string;
+  mainCircuit: string;
+  buildDir: string;
+  r1cs: string;
+  wasm: string;
+  ceremonyDir: string;
+  zkey: string;
+  vkey: string;
+  manifest: string;
+  transcript: string;
+  verifierSol: string;
+  vkeyForContracts: string;
+  /** The generated verifier's contract name. */
+  verifierContract: string;
+  windowSize: number;
+}
+
+const generated = join(workspaceRoot, "packages/contracts/src/generated");
+
+export const circuitTargets: Record<CircuitName, CircuitTarget> = {
+  policy: {
+    name: "policy",
+    title: "zkagent policy v1 (circuits/src/circom/main.circom)",
+    mainCircuit: join(circuitsRoot, "src/circom/main.circom"),
+    buildDir: join(circuitsRoot, "build"),
+    r1cs: join(circuitsRoot, "build/main.r1cs"),
+    wasm: join(circuitsRoot, "build/main_js/main.wasm"),
+    ceremonyDir: join(circuitsRoot, "ceremony"),
+    zkey: join(circuitsRoot, "ceremony/policy_final.zkey"),
+    vkey: join(circuitsRoot, "ceremony/verification_key.json"),
+    manifest: join(circuitsRoot, "ceremony/manifest.json"),
+    transcript: join(circuitsRoot, "ceremony/TRANSCRIPT.md"),
+    verifierSol: join(generated, "PolicyVerifier.sol"),
+    vkeyForContracts: join(generated, "verification_key.json"),
+    verifierContract: "PolicyVerifier",
+    windowSize: 30,
+  },
+  model: {
+    name: "model",
+    title: "zkagent proven model v1 (circuits/src/circom/main_model.circom)",
+    mainCircuit: join(circuitsRoot, "src/circom/main_model.circom"),
+    buildDir: join(circuitsRoot, "build/model"),
+    r1cs: join(circuitsRoot, "build/model/main_model.r1cs"),
+    wasm: join(circuitsRoot, "build/model/main_model_js/main_model.wasm"),
+    ceremonyDir: join(circuitsRoot, "ceremony/model"),
+    zkey: join(circuitsRoot, "ceremony/model/model_final.zkey"),
+    vkey: join(circuitsRoot, "ceremony/model/verification_key.json"),
+    manifest: join(circuitsRoot, "ceremony/model/manifest.json"),
+    transcript: join(circuitsRoot, "ceremony/model/TRANSCRIPT.md"),
+    verifierSol: join(generated, "ModelPolicyVerifier.sol"),
+    vkeyForContracts: join(generated, "model_verification_key.json"),
+    verifierContract: "ModelPolicyVerifier",
+    windowSize: 30,
+  },
 };
+
+/** The phase-1 file every circuit's phase 2 starts from. */
+export const phase1Path = join(circuitsRoot, "ceremony/phase1.ptau");
+
+/** The policy circuit's paths plus the shared phase-1 file (what most callers want). */
+export const paths = { ...circuitTargets.policy, ptau: phase1Path };
+
+/** Parses a `--circuit` value. */
+export function circuitTarget(name: string | undefined): CircuitTarget {
+  const target = circuitTargets[(name ?? "policy") as CircuitName];
+  if (!target) throw new Error(`--circuit ${name}: expected one of ${CIRCUIT_NAMES.join(", ")}`);
+  return target;
+}

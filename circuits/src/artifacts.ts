@@ -13,3 +13,12 @@ export const defaultArtifactPaths = {
 };
 
 export type ArtifactPaths = typeof defaultArtifactPaths;
+
+/** The proven-model circuit's artifacts (policy + model in one proof). */
+export const modelArtifactPaths: ArtifactPaths = {
+  wasm: join(circuitsRoot, "build/model/main_model_js/main_model.wasm"),
+  witnessCalculator: join(circuitsRoot, "build/model/main_model_js/witness_calculator.js"),
+  r1cs: join(circuitsRoot, "build/model/main_model.r1cs"),
+  zkey: join(circuitsRoot, "ceremony/model/model_final.zkey"),
+  vkey: join(circuitsRoot, "ceremony/model/verification_key.json"),
+};

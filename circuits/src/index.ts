@@ -10,5 +10,6 @@ export * from "./binding.ts";
 export * from "./evaluate-policy.ts";
 export * from "./witness-input.ts";
 export * from "./prover.ts";
-export { defaultArtifactPaths, type ArtifactPaths } from "./artifacts.ts";
+export { defaultArtifactPaths, modelArtifactPaths, type ArtifactPaths } from "./artifacts.ts";
 export { seededRandom } from "./seeded-random.ts";
+export * from "./model/index.ts";

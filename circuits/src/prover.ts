@@ -35,8 +35,8 @@ export interface PolicyProof {
   timings: { witnessMs: number; proveMs: number };
 }
 
-interface WitnessCalculator {
-  calculateWTNSBin(input: CircuitInput, sanityCheck: number): Promise<Uint8Array>;
+export interface WitnessCalculator {
+  calculateWTNSBin(input: Record<string, bigint | bigint[]>, sanityCheck: number): Promise<Uint8Array>;
 }
 type WitnessCalculatorBuilder = (wasm: Uint8Array) => Promise<WitnessCalculator>;
 
@@ -63,6 +63,64 @@ export function toSolidityProof(proof: Groth16Proof): SolidityProof {
   };
 }
 
+/** One circuit's proving material, loaded once. */
+export interface LoadedCircuit {
+  witnessCalculator: WitnessCalculator;
+  zkey: Uint8Array;
+  verificationKey: unknown;
+}
+
+/** Loads a circuit's witness calculator, zkey and verification key (typed errors for missing files). */
+export async function loadCircuit(p: ArtifactPaths): Promise<LoadedCircuit> {
+  const buildHint = "run `pnpm --filter @zkagent/circuits build` first";
+  const wasm = await readArtifact(p.wasm, buildHint);
+  const zkey = await readArtifact(p.zkey, "the committed zkey is missing: restore circuits/ceremony or run the ceremony");
+  const vkeyBytes = await readArtifact(p.vkey, "the committed verification key is missing");
+  let builder: WitnessCalculatorBuilder;
+  try {
+    builder = createRequire(import.meta.url)(p.witnessCalculator) as WitnessCalculatorBuilder;
+  } catch (error) {
+    throw new ProverArtifactError(p.witnessCalculator, `${buildHint} (${(error as Error).message})`);
+  }
+  return {
+    witnessCalculator: await builder(wasm),
+    zkey,
+    verificationKey: JSON.parse(new TextDecoder().decode(vkeyBytes)),
+  };
+}
+
+/**
+ * Computes the witness and the Groth16 proof for `input`, and checks the proof's public signals
+ * are exactly `publicSignals` (anything else is a bug in the caller's packing).
+ */
+export async function proveCircuitInput(
+  circuit: LoadedCircuit,
+  input: Record<string, bigint | bigint[]>,
+  publicSignals: readonly bigint[],
+): Promise<{ proof: Groth16Proof; solidityProof: SolidityProof; timings: { witnessMs: number; proveMs: number } }> {
+  const witnessStart = performance.now();
+  let witness: Uint8Array;
+  try {
+    witness = await circuit.witnessCalculator.calculateWTNSBin(input, 0);
+  } catch (error) {
+    throw new WitnessError(String((error as Error).message).trim(), { cause: error });
+  }
+  const proveStart = performance.now();
+  const { proof, publicSignals: provedSignals } = (await snarkjs.groth16.prove(
+    { type: "mem", data: circuit.zkey },
+    { type: "mem", data: witness },
+  )) as { proof: Groth16Proof; publicSignals: string[] };
+  const proveEnd = performance.now();
+  if (provedSignals.some((s, i) => BigInt(s) !== publicSignals[i])) {
+    throw new Error(`internal: proved public signals ${provedSignals.join(",")} differ from the packed values`);
+  }
+  return {
+    proof,
+    solidityProof: toSolidityProof(proof),
+    timings: { witnessMs: proveStart - witnessStart, proveMs: proveEnd - proveStart },
+  };
+}
+
 /**
  * Proves policy v1 statements. Loads the witness calculator, the zkey and the
  * verification key once; every `prove` after that is in memory (no file reads,
@@ -73,30 +131,18 @@ export class PolicyProver {
   private closed = false;
 
   private constructor(
-    private readonly witnessCalculator: WitnessCalculator,
-    private readonly zkey: Uint8Array,
-    readonly verificationKey: unknown,
+    private readonly circuit: LoadedCircuit,
     readonly windowSize: number,
   ) {}
 
+  /** The loaded verification key. */
+  get verificationKey(): unknown {
+    return this.circuit.verificationKey;
+  }
+
   /** Loads the artifacts (default: this package's build and ceremony folders). */
   static async load(paths: Partial<ArtifactPaths> = {}, windowSize = WINDOW_SIZE): Promise<PolicyProver> {
-    const p = { ...defaultArtifactPaths, ...paths };
-    const buildHint = "run `pnpm --filter @zkagent/circuits build` first";
-    const wasm = await readArtifact(p.wasm, buildHint);
-    const zkey = await readArtifact(
-      p.zkey,
-      "the committed zkey is missing: restore circuits/ceremony or run the ceremony",
-    );
-    const vkeyBytes = await readArtifact(p.vkey, "the committed verification key is missing");
-    let builder: WitnessCalculatorBuilder;
-    try {
-      builder = createRequire(import.meta.url)(p.witnessCalculator) as WitnessCalculatorBuilder;
-    } catch (error) {
-      throw new ProverArtifactError(p.witnessCalculator, `${buildHint} (${(error as Error).message})`);
-    }
-    const witnessCalculator = await builder(wasm);
-    return new PolicyProver(witnessCalculator, zkey, JSON.parse(new TextDecoder().decode(vkeyBytes)), windowSize);
+    return new PolicyProver(await loadCircuit({ ...defaultArtifactPaths, ...paths }), windowSize);
   }
 
   /**
@@ -114,32 +160,7 @@ export class PolicyProver {
   async proveUnchecked(request: ProofRequest): Promise<PolicyProof> {
     if (this.closed) throw new Error("PolicyProver is closed; load a new one");
     const { input, publicSignals, publicValues } = circuitInputOf(request, this.windowSize);
-
-    const witnessStart = performance.now();
-    let witness: Uint8Array;
-    try {
-      witness = await this.witnessCalculator.calculateWTNSBin(input, 0);
-    } catch (error) {
-      throw new WitnessError(String((error as Error).message).trim(), { cause: error });
-    }
-    const proveStart = performance.now();
-    const { proof, publicSignals: provedSignals } = (await snarkjs.groth16.prove(
-      { type: "mem", data: this.zkey },
-      { type: "mem", data: witness },
-    )) as { proof: Groth16Proof; publicSignals: string[] };
-    const proveEnd = performance.now();
-
-    // The witness's public signals must be exactly what we packed; anything else is a bug.
-    if (provedSignals.some((s, i) => BigInt(s) !== publicSignals[i])) {
-      throw new Error(`internal: proved public signals ${provedSignals.join(",")} differ from the packed values`);
-    }
-    return {
-      proof,
-      publicSignals,
-      publicValues,
-      solidityProof: toSolidityProof(proof),
-      timings: { witnessMs: proveStart - witnessStart, proveMs: proveEnd - proveStart },
-    };
+    return { publicSignals, publicValues, ...(await proveCircuitInput(this.circuit, input, publicSignals)) };
   }
 
   /** Verifies a proof off-chain against the loaded verification key. */

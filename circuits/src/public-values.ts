@@ -16,7 +16,8 @@ import {
  * mirrors policy.circom and packages/contracts/src/libraries/PublicValues.sol:
  *   0 pricesCommitment
  *   1 marketAndTrade     latestPrice (64) | roundId (80) | size (96) | action (2)
- *   2 policyAndPosition  maxPosition (96) | thresholdBps (16) | position (96)
+ *   2 policyAndPosition  maxPosition (96) | thresholdBps (16) | position (96) | advice + 128 (8; proven
+ *                        model only: 0 means no adviser, as in every policy v1 proof)
  *   3 modelHash
  *   4 context
  */
@@ -31,6 +32,8 @@ export interface PublicValues {
   size: bigint;
   modelHash: bigint;
   context: bigint;
+  /** The adviser's bias in [-100, 100] (proven-model proofs); absent in policy v1 proofs. */
+  advice?: bigint;
 }
 
 /** The five field elements a verifier sees. */
@@ -58,12 +61,28 @@ export function packMarketAndTrade(roundId: bigint, latestPrice: bigint, action:
   return latestPrice | (roundId << ROUND_SHIFT) | (size << SIZE_SHIFT) | (BigInt(action) << ACTION_SHIFT);
 }
 
-/** policyAndPosition = maxPosition | thresholdBps << 96 | position << 112 */
-export function packPolicyAndPosition(maxPosition: bigint, thresholdBps: bigint, position: bigint): bigint {
+const ADVICE_SHIFT = 2n * AMOUNT_BITS + THRESHOLD_BITS;
+
+/** policyAndPosition = maxPosition | thresholdBps << 96 | position << 112 | (advice + 128) << 208 */
+export function packPolicyAndPosition(
+  maxPosition: bigint,
+  thresholdBps: bigint,
+  position: bigint,
+  advice?: bigint,
+): bigint {
   assertBelow("maxPosition", maxPosition, MAX_AMOUNT_EXCLUSIVE);
   assertBelow("thresholdBps", thresholdBps, 1n << THRESHOLD_BITS);
   assertBelow("position", position, MAX_AMOUNT_EXCLUSIVE);
-  return maxPosition | (thresholdBps << AMOUNT_BITS) | (position << (AMOUNT_BITS + THRESHOLD_BITS));
+  if (advice !== undefined && (advice < -100n || advice > 100n)) {
+    throw new InvalidPolicyInputError("advice", `must be in [-100, 100], got ${advice}`);
+  }
+  const adviceField = advice === undefined ? 0n : advice + 128n;
+  return (
+    maxPosition |
+    (thresholdBps << AMOUNT_BITS) |
+    (position << (AMOUNT_BITS + THRESHOLD_BITS)) |
+    (adviceField << ADVICE_SHIFT)
+  );
 }
 
 const mask = (bits: bigint) => (1n << bits) - 1n;
@@ -76,7 +95,7 @@ export function packPublicValues(values: PublicValues): PublicSignals {
   return [
     values.pricesCommitment,
     packMarketAndTrade(values.roundId, values.latestPrice, values.action, values.size),
-    packPolicyAndPosition(values.maxPosition, values.thresholdBps, values.position),
+    packPolicyAndPosition(values.maxPosition, values.thresholdBps, values.position, values.advice),
     values.modelHash,
     values.context,
   ];
@@ -92,6 +111,10 @@ export function unpackPublicValues(signals: readonly bigint[]): PublicValues {
   if (actionBits > 2n) {
     throw new InvalidPolicyInputError("marketAndTrade", `action bits ${actionBits} are not an action`);
   }
+  const adviceField = policyAndPosition >> ADVICE_SHIFT;
+  if (adviceField > 255n) {
+    throw new InvalidPolicyInputError("policyAndPosition", `bits above 216 are set`);
+  }
   return {
     pricesCommitment,
     latestPrice: marketAndTrade & mask(PRICE_BITS),
@@ -100,8 +123,9 @@ export function unpackPublicValues(signals: readonly bigint[]): PublicValues {
     action: Number(actionBits) as Action,
     maxPosition: policyAndPosition & mask(AMOUNT_BITS),
     thresholdBps: (policyAndPosition >> AMOUNT_BITS) & mask(THRESHOLD_BITS),
-    position: policyAndPosition >> (AMOUNT_BITS + THRESHOLD_BITS),
+    position: (policyAndPosition >> (AMOUNT_BITS + THRESHOLD_BITS)) & mask(AMOUNT_BITS),
     modelHash,
     context,
+    ...(adviceField === 0n ? {} : { advice: adviceField - 128n }),
   };
 }

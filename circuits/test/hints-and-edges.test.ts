@@ -17,15 +17,15 @@ describe("hints are pinned by constraints", function () {
   const hints: [string, string, (v: bigint) => bigint][] = [
     [
       "MovingAverage.average (through its range-check bits)",
-      "main.movingAverage.averageRange.bits.out[0]",
+      "main.window.movingAverage.averageRange.bits.out[0]",
       (v) => 1n - v,
     ],
-    ["MovingAverage remainder's range-check bits", "main.movingAverage.remainderRange.bits.out[0]", (v) => 1n - v],
-    ["AssertNonZero.inverse", "main.priceNonZero[7].inverse", (v) => v + 1n],
-    ["Num2Bits bits of a price's range check", "main.priceRange[29].bits.out[3]", (v) => 1n - v],
+    ["MovingAverage remainder's range-check bits", "main.window.movingAverage.remainderRange.bits.out[0]", (v) => 1n - v],
+    ["AssertNonZero.inverse", "main.window.priceNonZero[7].inverse", (v) => v + 1n],
+    ["Num2Bits bits of a price's range check", "main.window.priceRange[29].bits.out[3]", (v) => 1n - v],
     ["Unpack's bits of the packed public values", "main.marketFields.bits.out[150]", (v) => 1n - v],
     ["IsZero.inv of the size", "main.sizeIsZero.inv", (v) => v + 1n],
-    ["LessThan's bits (band comparator)", "main.belowBand.n2b.out[0]", (v) => 1n - v],
+    ["LessThan's bits (band comparator)", "main.window.below.n2b.out[0]", (v) => 1n - v],
   ];
 
   it("accepts the honest witness (identity change), so the check is live", async () => {

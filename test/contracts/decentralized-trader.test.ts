@@ -64,6 +64,7 @@ describe("DecentralizedTrader", function () {
         amountOut: ONE_ETH,
         roundId: buy.publicValues.roundId,
         pricesCommitment: buy.publicValues.pricesCommitment,
+        modelKind: 0n, // attested: the proof covers the policy, the model is the agent's word
       });
       expect((await tw.world.weth.balanceOf(trader)) - wethBefore).to.equal(ONE_ETH);
       // 2 940 USD per ETH plus the 0.3 % fee, within the 1 % bound
@@ -86,6 +87,7 @@ describe("DecentralizedTrader", function () {
           (v: bigint) => v > 0n,
           sell.publicValues.roundId,
           sell.publicValues.pricesCommitment,
+          0n,
         );
       const received = (await tw.world.usdc.balanceOf(trader)) - usdcBeforeSell;
       // a quarter ETH at ~3 060 USD less the fee, above the 1 % floor

@@ -96,6 +96,7 @@ describe("DecentralizedTrader owner functions: refusals leave everything as it w
           sequencerGracePeriod: 0n,
           modelRegistry: await tw.registry.getAddress(),
           verifier: ZeroAddress,
+          modelVerifier: ZeroAddress,
           windowLog: await tw.windowLog.getAddress(),
         },
         TEST_POLICY,
@@ -187,7 +188,7 @@ describe("ModelRegistry: governance refusals leave the registry as it was", func
       .withArgs(OTHER, 0n);
     await expect(tw.registry.register(OTHER, "m", "1", "u"))
       .to.emit(tw.registry, "ModelRegistered")
-      .withArgs(OTHER, "m", "1", "u");
+      .withArgs(OTHER, "m", "1", "u", 0n); // attested
     expect(await tw.registry.isApproved(OTHER)).to.equal(false);
     await expect(tw.registry.approve(OTHER)).to.emit(tw.registry, "ModelApproved").withArgs(OTHER);
     await expect(tw.registry.approve(OTHER))

@@ -1,3 +1,4 @@
+import { ZeroAddress } from "ethers";
 import { expect } from "chai";
 import { network } from "hardhat";
 
@@ -183,6 +184,7 @@ describe("the window a proof is about is the feed's, checked on-chain before the
       sequencerGracePeriod: 0n,
       modelRegistry: await tw.registry.getAddress(),
       verifier: await tw.verifier.getAddress(),
+      modelVerifier: ZeroAddress,
       windowLog: await foreignLog.getAddress(),
     };
     await expect(factory.deploy(tw.owner.address, wiring, TEST_POLICY, TEST_LIMITS))

@@ -3,7 +3,7 @@ import type { HardhatEthers } from "@nomicfoundation/hardhat-ethers/types";
 import { Action, packMarketAndTrade, packPolicyAndPosition, pricesCommitment } from "@zkagent/circuits";
 import { marketOf, movePoolToPrice, pushPrice } from "@zkagent/contracts/world";
 import { DecentralizedTrader__factory, ForgedProofVerifier__factory } from "@zkagent/contracts/typechain";
-import { parseEther, parseUnits } from "ethers";
+import { ZeroAddress, parseEther, parseUnits } from "ethers";
 
 import { readWindow } from "./market.ts";
 import {
@@ -41,6 +41,7 @@ export async function forgedWorld(ethers: HardhatEthers, networkHelpers: Network
       sequencerGracePeriod: 0n,
       modelRegistry: await tw.registry.getAddress(),
       verifier: await (await new ForgedProofVerifier__factory(tw.owner).deploy()).getAddress(),
+      modelVerifier: ZeroAddress,
       windowLog: await tw.windowLog.getAddress(),
     },
     TEST_POLICY,

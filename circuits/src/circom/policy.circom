@@ -3,8 +3,7 @@ pragma circom 2.1.9;
 include "circomlib/circuits/comparators.circom";
 include "lib/range.circom";
 include "lib/unpack.circom";
-include "lib/moving-average.circom";
-include "lib/prices-commitment.circom";
+include "lib/window-band.circom";
 
 // ============================================================================
 // zkagent policy v1
@@ -42,7 +41,6 @@ template PolicyV1(N) {
     var ROUND_BITS = 80;
     var AMOUNT_BITS = 96;
     var THRESHOLD_BITS = 16;
-    var BPS = 10000;
 
     signal input prices[N];
 
@@ -72,47 +70,16 @@ template PolicyV1(N) {
     signal position <== policyFields.fields[2];
 
 
-    // --- Rule 1: ranges. Every price in (0, 2^64); thresholdBps < 10 000. ---
+    // --- Rules 1, 2, 3 and 7: ranges, the commitment, MA = ⌊sum / N⌋, the band (lib/window-band). ---
     // (size, position and maxPosition are < 2^96 by their unpacked widths.)
-    component priceRange[N];
-    component priceNonZero[N];
-    for (var i = 0; i < N; i++) {
-        priceRange[i] = AssertBits(PRICE_BITS);
-        priceRange[i].in <== prices[i];
-        priceNonZero[i] = AssertNonZero();
-        priceNonZero[i].in <== prices[i];
-    }
-    component thresholdBelowBps = LessThan(THRESHOLD_BITS);
-    thresholdBelowBps.in[0] <== thresholdBps;
-    thresholdBelowBps.in[1] <== BPS;
-    thresholdBelowBps.out === 1;
-
-    // --- Rule 7: the public commitment and latest price are these prices. ---
-    component commitment = PricesCommitment(N);
-    commitment.prices <== prices;
-    commitment.root === pricesCommitment;
+    component window = WindowBand(N);
+    window.prices <== prices;
+    window.thresholdBps <== thresholdBps;
+    window.root === pricesCommitment;
     prices[N - 1] === latestPrice;
-
-    // --- Rule 2: MA = floor(sum / N). ---
-    component movingAverage = MovingAverage(N, PRICE_BITS);
-    movingAverage.prices <== prices;
-    signal average <== movingAverage.average;
-
-    // --- Rule 3: the action agrees with the deviation from the MA. ---
-    // All sides are < 2^64 · 2·10^4 < 2^79, so 80-bit comparators are sound.
-    //   below band: latestPrice·10^4 < MA·(10^4 − thresholdBps)   (BUY allowed)
-    //   above band: latestPrice·10^4 > MA·(10^4 + thresholdBps)   (SELL allowed)
-    signal scaledPrice <== latestPrice * BPS;
-    signal lowerBand <== average * (BPS - thresholdBps);
-    signal upperBand <== average * (BPS + thresholdBps);
-    component belowBand = LessThan(80);
-    belowBand.in[0] <== scaledPrice;
-    belowBand.in[1] <== lowerBand;
-    component aboveBand = LessThan(80);
-    aboveBand.in[0] <== upperBand;
-    aboveBand.in[1] <== scaledPrice;
-    isBuy * (1 - belowBand.out) === 0;
-    isSell * (1 - aboveBand.out) === 0;
+    // Rule 3: BUY only below the band, SELL only above it.
+    isBuy * (1 - window.belowBand) === 0;
+    isSell * (1 - window.aboveBand) === 0;
 
     // --- Rule 4: HOLD if and only if size = 0. ---
     component sizeIsZero = IsZero();

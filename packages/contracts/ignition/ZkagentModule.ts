@@ -11,6 +11,7 @@ export default buildModule("Zkagent", (m) => {
   const governor = m.getParameter<string>("governor");
 
   const verifier = m.contract("PolicyVerifier");
+  const modelVerifier = m.contract("ModelPolicyVerifier");
   const registry = m.contract("ModelRegistry", [governor]);
   const windowLog = m.contract("WindowLog", [
     m.getParameter<string>("priceFeed"),
@@ -28,6 +29,7 @@ export default buildModule("Zkagent", (m) => {
       sequencerGracePeriod: m.getParameter<bigint>("sequencerGracePeriod"),
       modelRegistry: registry,
       verifier,
+      modelVerifier,
       windowLog,
     },
     {
@@ -47,5 +49,5 @@ export default buildModule("Zkagent", (m) => {
       maxTradesPerBlock: m.getParameter<bigint>("maxTradesPerBlock"),
     },
   ]);
-  return { verifier, registry, windowLog, trader };
+  return { verifier, modelVerifier, registry, windowLog, trader };
 });

@@ -49,10 +49,13 @@ contract DecentralizedTrader is IDecentralizedTrader, TradeLimits, Ownable2Step,
     uint256 public immutable sequencerGracePeriod;
     /// @notice The model registry consulted for every trade.
     IModelRegistry public immutable modelRegistry;
-    /// @notice The policy verifier (generated from the circuit's zkey). Immutable: a key rotation
-    /// is a new trader deployment, so every trade this contract ever executed was checked by
-    /// this one verifier, which an auditor can read off the contract.
+    /// @notice The policy verifier (generated from the policy circuit's zkey), for attested models.
+    /// Immutable: a key rotation is a new trader deployment, so every trade this contract ever
+    /// executed was checked by one of its two verifiers, which an auditor can read off the contract.
     IPolicyVerifier public immutable verifier;
+    /// @notice The proven-model verifier (policy + model in one proof), for proven models; zero if
+    /// this vault trades attested models only.
+    IPolicyVerifier public immutable modelVerifier;
     /// @notice The record of this feed's window commitments that every proof's window must match.
     IWindowLog public immutable windowLog;
     /// @notice 10^(baseDecimals + feedDecimals − quoteDecimals): converts base × price to quote.
@@ -85,6 +88,7 @@ contract DecentralizedTrader is IDecentralizedTrader, TradeLimits, Ownable2Step,
         uint256 sequencerGracePeriod;
         IModelRegistry modelRegistry;
         IPolicyVerifier verifier;
+        IPolicyVerifier modelVerifier;
         IWindowLog windowLog;
     }
 
@@ -118,6 +122,7 @@ contract DecentralizedTrader is IDecentralizedTrader, TradeLimits, Ownable2Step,
         sequencerGracePeriod = wiring.sequencerGracePeriod;
         modelRegistry = wiring.modelRegistry;
         verifier = wiring.verifier;
+        modelVerifier = wiring.modelVerifier;
         windowLog = wiring.windowLog;
         _quoteScale =
             10 **
@@ -167,7 +172,11 @@ contract DecentralizedTrader is IDecentralizedTrader, TradeLimits, Ownable2Step,
         if (v.action == PublicValues.HOLD) revert HoldNotExecutable();
         PolicyAndPause memory p = _state;
         if (p.paused) revert TradingPaused();
-        if (!modelRegistry.isApproved(v.modelHash)) revert ModelNotApproved(v.modelHash);
+        (bool approved, IModelRegistry.ModelKind kind) = modelRegistry.approval(v.modelHash);
+        if (!approved) revert ModelNotApproved(v.modelHash);
+        // A proven model's proof is checked by the circuit that carries its forward pass.
+        IPolicyVerifier proofVerifier = kind == IModelRegistry.ModelKind.Proven ? modelVerifier : verifier;
+        if (address(proofVerifier) == address(0)) revert ModelKindNotSupported(v.modelHash);
         if (v.maxPosition != p.maxPosition || v.thresholdBps != p.thresholdBps) {
             revert PolicyMismatch(v.maxPosition, v.thresholdBps, p.maxPosition, p.thresholdBps);
         }
@@ -198,7 +207,7 @@ contract DecentralizedTrader is IDecentralizedTrader, TradeLimits, Ownable2Step,
             p.maxTradesPerBlock
         );
 
-        if (!verifier.verifyProof(proof.a, proof.b, proof.c, publicSignals)) revert InvalidProof();
+        if (!proofVerifier.verifyProof(proof.a, proof.b, proof.c, publicSignals)) revert InvalidProof();
 
         // Effects before the swap (checks, effects, interactions): anything the swap calls into sees
         // this nonce already spent. A failed swap reverts the whole trade, nonce included.
@@ -220,7 +229,8 @@ contract DecentralizedTrader is IDecentralizedTrader, TradeLimits, Ownable2Step,
             amountIn,
             amountOut,
             v.roundId,
-            v.pricesCommitment
+            v.pricesCommitment,
+            uint8(kind)
         );
     }
 

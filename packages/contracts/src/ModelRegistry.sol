@@ -4,6 +4,7 @@ pragma solidity 0.8.28;
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 
 import {IModelRegistry} from "./interfaces/IModelRegistry.sol";
+import {SnarkField} from "./libraries/SnarkField.sol";
 
 /// @title ModelRegistry
 /// @notice Which models' signals may trade: register (with provenance), approve, revoke.
@@ -19,6 +20,7 @@ contract ModelRegistry is IModelRegistry, AccessControl {
     /// @notice Provenance recorded at registration.
     struct ModelInfo {
         ModelStatus status;
+        ModelKind kind;
         uint64 registeredAt;
         string name;
         string version;
@@ -33,7 +35,7 @@ contract ModelRegistry is IModelRegistry, AccessControl {
         _grantRole(GOVERNOR_ROLE, governor);
     }
 
-    /// @notice Registers a model by hash; it cannot trade until approved.
+    /// @notice Registers an attested model (a GGUF file) by hash; it cannot trade until approved.
     /// @param modelHash uint256(sha256(model file bytes)) >> 8.
     /// @param name A human-readable name.
     /// @param version The model's version.
@@ -45,9 +47,35 @@ contract ModelRegistry is IModelRegistry, AccessControl {
         string calldata uri
     ) external onlyRole(GOVERNOR_ROLE) {
         if (modelHash == 0 || modelHash >> 248 != 0) revert InvalidModelHash(modelHash);
+        _register(modelHash, ModelKind.Attested, name, version, uri);
+    }
+
+    /// @notice Registers a proven decision model by its weight commitment (`zkagent model commit`);
+    /// it cannot trade until approved. Proofs naming it carry its forward pass.
+    /// @param commitment Poseidon(architecture id, weight limbs), below the field modulus.
+    /// @param name A human-readable name.
+    /// @param version The model's version.
+    /// @param uri Where the training recipe and report are published.
+    function registerProven(
+        uint256 commitment,
+        string calldata name,
+        string calldata version,
+        string calldata uri
+    ) external onlyRole(GOVERNOR_ROLE) {
+        if (commitment == 0 || commitment >= SnarkField.MODULUS) revert InvalidModelHash(commitment);
+        _register(commitment, ModelKind.Proven, name, version, uri);
+    }
+
+    function _register(
+        uint256 modelHash,
+        ModelKind kind,
+        string calldata name,
+        string calldata version,
+        string calldata uri
+    ) private {
         if (_models[modelHash].status != ModelStatus.Unknown) revert ModelAlreadyRegistered(modelHash);
-        _models[modelHash] = ModelInfo(ModelStatus.Registered, uint64(block.timestamp), name, version, uri);
-        emit ModelRegistered(modelHash, name, version, uri);
+        _models[modelHash] = ModelInfo(ModelStatus.Registered, kind, uint64(block.timestamp), name, version, uri);
+        emit ModelRegistered(modelHash, name, version, uri, kind);
     }
 
     /// @notice Approves a registered model for trading.
@@ -83,6 +111,12 @@ contract ModelRegistry is IModelRegistry, AccessControl {
     /// @inheritdoc IModelRegistry
     function isApproved(uint256 modelHash) external view returns (bool) {
         return _models[modelHash].status == ModelStatus.Approved;
+    }
+
+    /// @inheritdoc IModelRegistry
+    function approval(uint256 modelHash) external view returns (bool approved, ModelKind kind) {
+        ModelInfo storage info = _models[modelHash];
+        return (info.status == ModelStatus.Approved, info.kind);
     }
 
     /// @inheritdoc IModelRegistry

@@ -89,10 +89,10 @@ contract PublicValuesTest is Test {
         harness.unpack(signals);
     }
 
-    function testFuzz_rejectsPolicyBitsAbove208(uint256 high) public {
-        high = bound(high, 1, (SnarkField.MODULUS >> 208) - 1);
+    function testFuzz_rejectsPolicyBitsAbove216(uint256 high) public {
+        high = bound(high, 1, (SnarkField.MODULUS >> 216) - 1);
         uint256[5] memory signals;
-        signals[2] = high << 208;
+        signals[2] = high << 216;
         vm.expectRevert(abi.encodeWithSelector(PublicValues.MalformedPackedSignal.selector, 2, signals[2]));
         harness.unpack(signals);
     }

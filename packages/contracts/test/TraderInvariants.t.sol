@@ -308,6 +308,7 @@ contract TraderInvariantsTest is Test {
                 sequencerGracePeriod: 0,
                 modelRegistry: IModelRegistry(address(registry)),
                 verifier: IPolicyVerifier(address(new ForgedProofVerifier())),
+                modelVerifier: IPolicyVerifier(address(0)),
                 windowLog: windowLog
             }),
             IDecentralizedTrader.Policy({

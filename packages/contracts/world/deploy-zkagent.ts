@@ -3,9 +3,11 @@ import type { Signer } from "ethers";
 import {
   DecentralizedTrader__factory,
   ModelRegistry__factory,
+  ModelPolicyVerifier__factory,
   PolicyVerifier__factory,
   type DecentralizedTrader,
   type ModelRegistry,
+  type ModelPolicyVerifier,
   type PolicyVerifier,
   type WindowLog,
 } from "../typechain/index.ts";
@@ -58,13 +60,14 @@ export interface MarketAddresses {
 
 export interface Zkagent {
   verifier: PolicyVerifier;
+  modelVerifier: ModelPolicyVerifier;
   registry: ModelRegistry;
   trader: DecentralizedTrader;
   windowLog: WindowLog;
 }
 
 /**
- * Deploys the generated PolicyVerifier, a ModelRegistry governed by `governor`, the feed's
+ * Deploys the generated PolicyVerifier and ModelPolicyVerifier, a ModelRegistry governed by `governor`, the feed's
  * WindowLog (unless `windowLog` names one already serving that feed: one log per feed) and a
  * DecentralizedTrader owned by `owner`, wired to `market` with `policy` and `limits`.
  */
@@ -88,6 +91,7 @@ export async function deployZkagent(
 ): Promise<Zkagent> {
   const windowLog = existingLog ?? (await deployWindowLog(signer, market.priceFeed));
   const verifier = await (await new PolicyVerifier__factory(signer).deploy()).waitForDeployment();
+  const modelVerifier = await (await new ModelPolicyVerifier__factory(signer).deploy()).waitForDeployment();
   const registry = await (await new ModelRegistry__factory(signer).deploy(governor)).waitForDeployment();
   const trader = await (
     await new DecentralizedTrader__factory(signer).deploy(
@@ -101,13 +105,14 @@ export async function deployZkagent(
         sequencerGracePeriod,
         modelRegistry: await registry.getAddress(),
         verifier: await verifier.getAddress(),
+        modelVerifier: await modelVerifier.getAddress(),
         windowLog: await windowLog.getAddress(),
       },
       policy,
       limits,
     )
   ).waitForDeployment();
-  return { verifier, registry, trader, windowLog };
+  return { verifier, modelVerifier, registry, trader, windowLog };
 }
 
 /** The market addresses of a locally deployed world. */

@@ -4,6 +4,7 @@ import {
   BPS,
   bandFigures,
   defaultArtifactPaths,
+  modelArtifactPaths,
   pricesCommitment,
   proofContext,
   unpackPublicValues,
@@ -12,7 +13,7 @@ import {
   type Groth16Proof,
 } from "@zkagent/circuits";
 import { DecentralizedTrader__factory, ModelRegistry__factory } from "@zkagent/contracts/typechain";
-import { Contract, keccak256, type Provider } from "ethers";
+import { Contract, Interface, keccak256, type Provider } from "ethers";
 
 import { chainlinkFeed } from "../market/feed-abi.ts";
 import { readFeedWindow } from "../market/read-window.ts";
@@ -34,6 +35,8 @@ export interface AuditedTrade {
   roundId: bigint;
   latestPrice: bigint;
   modelHash: bigint;
+  /** What the proof covered: the policy (attested model) or the model's forward pass too (proven). */
+  modelKind: "attested" | "proven";
   checks: Check[];
   flags: string[];
   verified: boolean;
@@ -56,6 +59,35 @@ export interface AuditOptions {
   /** The compiled PolicyVerifier's runtime bytecode, to compare with the deployed verifier's. */
   expectedVerifierCode?: string;
   vkeyPath?: string;
+  /** The proven-model circuit's verification key (default: the committed one). */
+  modelVkeyPath?: string;
+}
+
+/**
+ * The trader's ABI before the on-chain window check, loss limits and model kinds: executeTrade
+ * without an amount limit, TradeExecuted without the model's kind. Trades of such deployments are
+ * audited too (as attested-model trades).
+ */
+const LEGACY_TRADER = new Interface([
+  "event TradeExecuted(address indexed agent, uint256 indexed nonce, uint256 indexed modelHash, uint8 action, uint256 size, uint256 amountIn, uint256 amountOut, uint80 roundId, uint256 pricesCommitment)",
+  "function executeTrade((uint256[2] a, uint256[2][2] b, uint256[2] c) proof, uint256[5] publicSignals, uint256 deadline)",
+]);
+
+/** One TradeExecuted log, of either ABI. */
+interface TradeLog {
+  transactionHash: string;
+  blockNumber: number;
+  index: number;
+  args: {
+    agent: string;
+    nonce: bigint;
+    modelHash: bigint;
+    action: bigint;
+    size: bigint;
+    roundId: bigint;
+    pricesCommitment: bigint;
+    modelKind: bigint;
+  };
 }
 
 /** Converts the contract's proof argument back to snarkjs's shape (pB's pairs swapped back). */
@@ -84,6 +116,7 @@ export async function auditTrades(options: AuditOptions): Promise<AuditReport> {
   const trader = DecentralizedTrader__factory.connect(traderAddress, provider);
   const { chainId } = await provider.getNetwork();
   const vkey = JSON.parse(await readFile(options.vkeyPath ?? defaultArtifactPaths.vkey, "utf8")) as unknown;
+  const modelVkey = JSON.parse(await readFile(options.modelVkeyPath ?? modelArtifactPaths.vkey, "utf8")) as unknown;
   const registry = ModelRegistry__factory.connect(await trader.modelRegistry(), provider);
   const feedAddress = await trader.priceFeed();
   const feed = chainlinkFeed(feedAddress, provider);
@@ -101,7 +134,27 @@ export async function auditTrades(options: AuditOptions): Promise<AuditReport> {
 
   const approvals = await registry.queryFilter(registry.filters.ModelApproved(), 0);
   const revocations = await registry.queryFilter(registry.filters.ModelRevoked(), 0);
-  const logs = await trader.queryFilter(trader.filters.TradeExecuted(), options.fromBlock ?? 0);
+  const fromBlock = options.fromBlock ?? 0;
+  const current = await trader.queryFilter(trader.filters.TradeExecuted(), fromBlock);
+  const legacyEvent = LEGACY_TRADER.getEvent("TradeExecuted")!;
+  const legacy = await provider.getLogs({ address: traderAddress, topics: [legacyEvent.topicHash], fromBlock });
+  const logs: TradeLog[] = [
+    ...current.map((log) => ({
+      transactionHash: log.transactionHash,
+      blockNumber: log.blockNumber,
+      index: log.index,
+      args: log.args as unknown as TradeLog["args"],
+    })),
+    ...legacy.map((log) => {
+      const parsed = LEGACY_TRADER.parseLog(log)!;
+      return {
+        transactionHash: log.transactionHash,
+        blockNumber: log.blockNumber,
+        index: log.index,
+        args: { ...parsed.args.toObject(), modelKind: 0n } as TradeLog["args"],
+      };
+    }),
+  ].sort((a, b) => a.blockNumber - b.blockNumber || a.index - b.index);
   const trades: AuditedTrade[] = [];
 
   for (const log of logs) {
@@ -120,13 +173,16 @@ export async function auditTrades(options: AuditOptions): Promise<AuditReport> {
       roundId,
       latestPrice,
       modelHash,
+      modelKind: log.args.modelKind === 1n ? "proven" : "attested",
       checks,
       flags,
       verified: checks.every((c) => c.status !== "fail"),
     });
 
     const tx = await provider.getTransaction(log.transactionHash);
-    const call = tx ? trader.interface.parseTransaction({ data: tx.data }) : null;
+    const call = tx
+      ? (trader.interface.parseTransaction({ data: tx.data }) ?? LEGACY_TRADER.parseTransaction({ data: tx.data }))
+      : null;
     if (!tx || !call || call.name !== "executeTrade") {
       check("calldata", false, "the transaction is not a direct executeTrade call (not auditable from calldata)");
       trades.push(record(0n));
@@ -142,7 +198,9 @@ export async function auditTrades(options: AuditOptions): Promise<AuditReport> {
       [...proofArg.b].map((p) => [...p]),
       [...proofArg.c],
     );
-    check("proof verifies off-chain", await verifyPolicyProof(vkey, proof, signals));
+    // A proven model's proof is checked against the proven-model circuit's key.
+    const proofKey = log.args.modelKind === 1n ? modelVkey : vkey;
+    check("proof verifies off-chain", await verifyPolicyProof(proofKey, proof, signals));
     // 2. The event says what the proof says.
     check(
       "event matches calldata",

@@ -51,6 +51,8 @@ interface IDecentralizedTrader {
     error ShortSaleRefused(uint256 size, uint256 position);
     /// @notice Thrown by renounceOwnership: a vault without an owner could never withdraw or pause.
     error OwnershipCannotBeRenounced();
+    /// @notice Thrown when a proof names a proven model but this vault has no proven-model verifier.
+    error ModelKindNotSupported(uint256 modelHash);
     /// @notice Thrown when the verifier rejects the proof.
     error InvalidProof();
     /// @notice Thrown when the transaction is included after the agent's deadline.
@@ -69,13 +71,15 @@ interface IDecentralizedTrader {
     /// public signals: latest price, policy, position) it is all an auditor needs.
     /// @param agent The agent that proved and submitted it.
     /// @param nonce The nonce the proof was bound to (consumed by this trade).
-    /// @param modelHash The model the agent attested produced the signal.
+    /// @param modelHash The model the proof names (see modelKind for what that means).
     /// @param action 1 BUY, 2 SELL.
     /// @param size Base-token amount bought or sold.
     /// @param amountIn Tokens paid to the pool (quote for BUY, base for SELL).
     /// @param amountOut Tokens received (base for BUY, quote for SELL).
     /// @param roundId The oracle round the proof committed to.
     /// @param pricesCommitment Poseidon commitment to the 30-round window (the WindowLog's for roundId).
+    /// @param modelKind 0 attested (the proof covers the policy; the model is the agent's word),
+    /// 1 proven (the proof carries the committed model's forward pass).
     event TradeExecuted(
         address indexed agent,
         uint256 indexed nonce,
@@ -85,7 +89,8 @@ interface IDecentralizedTrader {
         uint256 amountIn,
         uint256 amountOut,
         uint80 roundId,
-        uint256 pricesCommitment
+        uint256 pricesCommitment,
+        uint8 modelKind
     );
     /// @notice Emitted when the owner changes the policy.
     /// @param policy The new policy.

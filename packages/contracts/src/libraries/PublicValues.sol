@@ -7,7 +7,8 @@ import {SnarkField} from "./SnarkField.sol";
 /// @notice Unpacks the five public signals of policy v1 (circuits/src/circom/policy.circom):
 ///   0 pricesCommitment
 ///   1 marketAndTrade     latestPrice (64 bits) | roundId (80) | size (96) | action (2)
-///   2 policyAndPosition  maxPosition (96) | thresholdBps (16) | position (96)
+///   2 policyAndPosition  maxPosition (96) | thresholdBps (16) | position (96) | advice (8, proven
+///                        models' adviser bias + 128; 0 in policy v1 proofs, whose circuit forces it)
 ///   3 modelHash
 ///   4 context
 /// @dev Note: fields are packed low bits first. Bits above a packed value's width, values at or
@@ -48,7 +49,7 @@ library PublicValues {
         // above bit 240 only the action may be set, and action 3 (both flag bits) is not an action
         if (marketAndTrade >> 240 > SELL) revert MalformedPackedSignal(1, marketAndTrade);
         uint256 policyAndPosition = signals[2];
-        if (policyAndPosition >> 208 != 0) revert MalformedPackedSignal(2, policyAndPosition);
+        if (policyAndPosition >> 216 != 0) revert MalformedPackedSignal(2, policyAndPosition);
 
         v.pricesCommitment = signals[0];
         v.latestPrice = uint64(marketAndTrade);

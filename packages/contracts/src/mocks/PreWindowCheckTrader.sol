@@ -13,7 +13,8 @@ import {PublicValues} from "../libraries/PublicValues.sol";
 /// @notice Test only: a trader as trades were accepted before the on-chain window check, reduced to
 /// what the auditor reads (the proof, its binding, the TradeExecuted event; no swap). It accepts a
 /// proof over any round and any window, so the auditor's judgement of such trades can be tested.
-/// It keeps that trader's three-argument `executeTrade(proof, signals, deadline)`.
+/// It keeps that trader's ABI: a three-argument `executeTrade(proof, signals, deadline)` and a
+/// TradeExecuted event without the model's kind.
 contract PreWindowCheckTrader is AgentLedger {
     AggregatorV3Interface public immutable priceFeed;
     IModelRegistry public immutable modelRegistry;
@@ -21,6 +22,19 @@ contract PreWindowCheckTrader is AgentLedger {
 
     /// @notice Thrown when the proof is for another context or does not verify.
     error Refused();
+
+    /// @notice The trade event as traders emitted it then (without the model's kind).
+    event TradeExecuted(
+        address indexed agent,
+        uint256 indexed nonce,
+        uint256 indexed modelHash,
+        uint8 action,
+        uint256 size,
+        uint256 amountIn,
+        uint256 amountOut,
+        uint80 roundId,
+        uint256 pricesCommitment
+    );
 
     constructor(AggregatorV3Interface priceFeed_, IModelRegistry modelRegistry_, IPolicyVerifier verifier_) {
         (priceFeed, modelRegistry, verifier) = (priceFeed_, modelRegistry_, verifier_);
@@ -37,7 +51,7 @@ contract PreWindowCheckTrader is AgentLedger {
         if (v.context != expectedContext(msg.sender)) revert Refused();
         if (!verifier.verifyProof(proof.a, proof.b, proof.c, publicSignals)) revert Refused();
         _agents[msg.sender].nonce = agent.nonce + 1;
-        emit IDecentralizedTrader.TradeExecuted(
+        emit TradeExecuted(
             msg.sender,
             agent.nonce,
             v.modelHash,
