@@ -164,7 +164,8 @@ const summary = await runAgent(agent, {
 });
 await pushed;
 const elapsedS = (Date.now() - started) / 1000;
-const books = await booksOf(aw, agent.journal.records());
+const books = await booksOf(aw, agent.journal);
+const journalRecords = agent.journal.summary().events; // read before close()
 const unmet = proxy.armed;
 await agent.close();
 provider.destroy();
@@ -193,7 +194,7 @@ const report = {
   // Warm-up opens the prover's worker ports; growth is counted from the first warm sample.
   handles: { start: samples[0]!.handles, warm: warm[0]?.handles, end: samples.at(-1)!.handles },
   handleGrowthAfterWarmUp: handleCount(samples.at(-1)!) - handleCount(warm[0] ?? samples[0]!),
-  journalRecords: agent.journal.records().length,
+  journalRecords,
   books,
   samples,
 };

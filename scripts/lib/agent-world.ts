@@ -7,15 +7,17 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-import { ensureTinyModel, ledgerOf, modelHashOf, type JournalRecord } from "@zkagent/agent";
+import { ensureTinyModel, modelHashOf, type JournalView } from "@zkagent/agent";
 import type { DecentralizedTrader, ModelRegistry } from "@zkagent/contracts/typechain";
 import {
+  DEFAULT_RISK_LIMITS,
   deployWorld,
   deployZkagent,
   hardhatWallet,
   marketOf,
   pushPrices,
   type PolicyConfig,
+  type RiskLimitsConfig,
   type World,
 } from "@zkagent/contracts/world";
 import { JsonRpcProvider, parseEther, parseUnits, type Wallet } from "ethers";
@@ -42,6 +44,23 @@ export interface AgentWorldOptions {
   vaultUsdc: string;
   /** The feed's first rounds (at least 29, so one more completes a 30-round window). */
   prices: readonly bigint[];
+  /** The vault's risk limits; default: none that bind before the policy's cap (see `unbindingLimits`). */
+  limits?: RiskLimitsConfig;
+}
+
+/**
+ * Risk limits that never bind before the policy's own cap: these worlds exercise the agent's
+ * fault handling over hundreds of trades, not the vault's limits (test/contracts covers those).
+ */
+export function unbindingLimits(policy: PolicyConfig): RiskLimitsConfig {
+  return {
+    ...DEFAULT_RISK_LIMITS,
+    maxVaultPosition: policy.maxPosition,
+    maxNotionalPerAgentPerPeriod: 2n ** 64n - 1n, // the widest the trader stores (uint64, uint16)
+    maxNotionalPerVaultPerPeriod: 2n ** 64n - 1n,
+    maxTradesPerAgentPerPeriod: 2n ** 16n - 1n,
+    maxTradesPerVaultPerPeriod: 2n ** 16n - 1n,
+  };
 }
 
 export async function deployAgentWorld(nodeUrl: string, options: AgentWorldOptions): Promise<AgentWorld> {
@@ -53,6 +72,7 @@ export async function deployAgentWorld(nodeUrl: string, options: AgentWorldOptio
   const { registry, trader } = await deployZkagent(owner, await marketOf(world), options.policy, {
     owner: owner.address,
     governor: owner.address,
+    limits: options.limits ?? unbindingLimits(options.policy),
   });
   const traderAddress = await trader.getAddress();
   const dataDir = mkdtempSync(join(tmpdir(), "zkagent-world-"));
@@ -83,8 +103,8 @@ export interface Books {
   consistent: boolean;
 }
 
-export async function booksOf(aw: AgentWorld, records: readonly JournalRecord[]): Promise<Books> {
-  const executed = ledgerOf(records).executed;
+export async function booksOf(aw: AgentWorld, journal: JournalView): Promise<Books> {
+  const executed = journal.ledger().executed;
   const events = await aw.trader.queryFilter(aw.trader.filters.TradeExecuted(aw.agentAddress));
   const nonceAdvances = Number(await aw.trader.nonceOf(aw.agentAddress));
   const onChainHashes = new Set(events.map((e) => e.transactionHash));

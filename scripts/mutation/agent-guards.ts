@@ -20,6 +20,7 @@ const FAULTS = src("chain/fault-reporter.ts");
 const RETRY = src("chain/retry.ts");
 const PROVIDER = src("chain/rpc-provider.ts");
 const LEDGER = src("journal/ledger.ts");
+const LIFECYCLE = src("journal/trade-lifecycle.ts");
 const WINDOW = src("market/read-window.ts");
 const MODEL_FILE = src("model/model-file.ts");
 const LOOP = src("run-loop.ts");
@@ -64,14 +65,24 @@ const mutations: Mutation[] = [
     replace: "return e?.error;",
   },
   drop("only a revert is a missing round", WINDOW, "      if (!isRevert(error)) throw error;\n"),
-  drop("a reorg reopens the signed transaction", LEDGER, "        if (signed) openSends.set(r.txHash, signed);\n"),
   {
-    // the old rule: any outcome for the nonce, even of an earlier transaction, settles every send of it
-    name: "outcomes matched by hash (not nonce)",
+    name: "a reorg reopens the signed transaction",
     file: LEDGER,
-    find: "openSends: [...openSends.values()],",
-    replace:
-      'openSends: [...openSends.values()].filter((s) => !records.some((o) => (o.kind === "confirmed" || o.kind === "abandoned") && o.traderNonce === s.traderNonce)),',
+    find: "FROM trades WHERE state IN ('proved', 'signed', 'reorged') ORDER BY trader_nonce, id",
+    replace: "FROM trades WHERE state IN ('proved', 'signed') ORDER BY trader_nonce, id",
+  },
+  {
+    name: "the lifecycle refuses an illegal move",
+    file: LIFECYCLE,
+    find: "if (!TRADE_TRANSITIONS[row.state].includes(to)) throw new IllegalTransitionError(describe(row), row.state, to);",
+    replace: "",
+  },
+  {
+    // the old hazard: a second transaction for a nonce while the first is open
+    name: "no second proof while a trade for the nonce is open",
+    file: LIFECYCLE,
+    find: 'if (open) throw new IllegalTransitionError(describe(open), open.state, "proved (a second proof for the nonce)");',
+    replace: "",
   },
   {
     name: "hostile GGUF counts",

@@ -199,6 +199,10 @@ describe("fault injection: the agent over a faulty JSON-RPC endpoint", function 
     expect(outcome).to.have.length(1);
     expect(outcome[0]).to.include({ status: "reverted" });
     expect(agent.journal.records().at(-1)).to.include({ kind: "confirmed", status: "reverted" });
+    // The mined revert keeps its receipt: the gas it cost and its block, as the chain has them.
+    const receipt = (await aw.provider.getTransactionReceipt(report.txHash!))!;
+    expect(outcome[0]).to.include({ gasUsed: receipt.gasUsed.toString(), blockNumber: receipt.blockNumber });
+    expect(receipt.blockNumber).to.be.greaterThan(0);
   });
 
   it("a node that refuses the transaction as reverting: journaled abandoned by hash, no retry, the next cycle proves afresh", async () => {
@@ -351,7 +355,7 @@ describe("fault injection: the agent over a faulty JSON-RPC endpoint", function 
   });
 
   it("afterwards the books agree: trades on chain = journaled = nonce advances, never two open transactions for a nonce", async () => {
-    const books = await booksOf(aw, agent.journal.records());
+    const books = await booksOf(aw, agent.journal);
     expect(books).to.include({ consistent: true, noNonceExecutedTwice: true });
     expect(books.tradesOnChain).to.be.at.least(12);
     // A nonce is signed again only after its previous transaction settled (reverted or refused).

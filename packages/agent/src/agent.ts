@@ -13,12 +13,15 @@ import { chainlinkFeed, type AggregatorV3Interface } from "./market/feed-abi.ts"
 import { ensureTinyModel } from "./model/bundled-model.ts";
 import { modelHashOf } from "./model/model-file.ts";
 import { SignalModel } from "./model/signal-model.ts";
-import { ledgerOf } from "./journal/ledger.ts";
 import { detectReorg, reconcile } from "./reconcile.ts";
 
-/** One journal per chain, trader and agent: a journal never meets another deployment's chain. */
+/**
+ * One journal per chain, trader and agent (a journal never meets another deployment's chain):
+ * `journal-<chain>-<trader>-<agent>.sqlite`, beside its `.lock` and, from earlier versions, the
+ * `.jsonl` journal it imports on first start.
+ */
 export function journalPath(dataDir: string, chainId: bigint, trader: string, agent: string): string {
-  return join(dataDir, `journal-${chainId}-${trader.toLowerCase()}-${agent.toLowerCase()}.jsonl`);
+  return join(dataDir, `journal-${chainId}-${trader.toLowerCase()}-${agent.toLowerCase()}.sqlite`);
 }
 
 export interface AgentOptions {
@@ -82,39 +85,55 @@ export class Agent {
       options.receiptPollMs,
     );
     const { priceFeed } = await step("preflight", () => client.preflight(options.chainId, modelHash));
+    // Refused here, before anything heavy loads, if another agent process holds this journal.
     const journal = Journal.open(
       journalPath(options.dataDir, options.chainId, options.traderAddress, options.wallet.address),
     );
-    if (journal.repairedTornLine) options.log.warn("journal: dropped a partial last line left by a crash");
-    const model = await step("model load", () =>
-      SignalModel.load({
+    try {
+      if (journal.imported) {
+        const { from, records, renamedTo, tornLastLine } = journal.imported;
+        options.log.warn(
+          `journal: imported ${records} records from ${from}${tornLastLine ? " (a partial last line left by a crash was dropped)" : ""}; the old file is kept as ${renamedTo}`,
+        );
+      }
+      if (journal.previousUncleanRun) {
+        const { pid, host, startedAt } = journal.previousUncleanRun;
+        options.log.warn(
+          `journal: the previous run (pid ${pid} on ${host}, started ${startedAt}) stopped without closing it; recovering`,
+        );
+      }
+      const model = await step("model load", () =>
+        SignalModel.load({
+          modelPath,
+          ...(options.threads ? { threads: options.threads } : {}),
+          gpu: options.gpu ?? false,
+        }),
+      );
+      const prover = await step("prover load", () => PolicyProver.load());
+      const agent = new Agent(
+        client,
+        journal,
+        model,
+        prover,
+        chainlinkFeed(priceFeed, options.wallet, retry),
+        modelHash,
         modelPath,
-        ...(options.threads ? { threads: options.threads } : {}),
-        gpu: options.gpu ?? false,
-      }),
-    );
-    const prover = await step("prover load", () => PolicyProver.load());
-    const agent = new Agent(
-      client,
-      journal,
-      model,
-      prover,
-      chainlinkFeed(priceFeed, options.wallet, retry),
-      modelHash,
-      modelPath,
-      faults,
-      options,
-    );
-    await step("recovery", () => agent.recover());
-    return agent;
+        faults,
+        options,
+      );
+      await step("recovery", () => agent.recover());
+      return agent;
+    } catch (error) {
+      journal.close(); // a failed start leaves the journal free for the next
+      throw error;
+    }
   }
 
   /** Undoes what a reorganisation removed, then settles every open send; returns how many are still pending. */
   private async recover(): Promise<number> {
     await detectReorg(this.journal, this.client, this.options.log);
-    const ledger = ledgerOf(this.journal.records());
-    if (ledger.openSends.length === 0 && ledger.openProofs.length === 0) return 0;
-    return reconcile(this.journal, this.client, this.options.log, this.reportedPending, ledger);
+    if (!this.journal.hasOpenTrades()) return 0;
+    return reconcile(this.journal, this.client, this.options.log, this.reportedPending);
   }
 
   /** One cycle. Never proves a new trade while a sent one has no outcome. */

@@ -8,7 +8,7 @@ import { TraderClient } from "./chain/trader-client.ts";
 import { loadConfig, type AgentConfig } from "./config.ts";
 import { wholeNumberArgument } from "./cli-arguments.ts";
 import { AgentError } from "./errors.ts";
-import { Journal } from "./journal/journal.ts";
+import { JournalView } from "./journal/journal.ts";
 import { createLogger, type Logger } from "./log.ts";
 import { runAgent, type TickResult } from "./run-loop.ts";
 import { rpcProvider } from "./chain/rpc-provider.ts";
@@ -110,38 +110,57 @@ withCommon(program.command("run").description("run a cycle on every new oracle r
     }
   });
 
-withCommon(program.command("status").description("position, nonce and the last trades from the journal")).action(
-  async (flags: CommonFlags) => {
+withCommon(
+  program
+    .command("status")
+    .description("position, nonce, the last trades, and the journal and its lock (read-only)"),
+)
+  .action(async (flags: CommonFlags) => {
     const log = createLogger(Boolean(flags.json));
     const config = await loadConfig(flags.config, { rpcUrl: flags.rpcUrl });
     const provider = rpcProvider(config.rpcUrl, config.chainId);
     await assertChainId(provider, BigInt(config.chainId)); // or it reads another chain's trader and journal
     const wallet = await loadWallet(config.key, provider);
+    const agent = wallet.address;
     const state = await new TraderClient(config.traderAddress, wallet).state();
-    const journal = Journal.open(
-      journalPath(config.dataDir, BigInt(config.chainId), config.traderAddress, wallet.address),
-    );
-    const records = journal.records();
-    const cycles = records.filter((r) => r.kind === "cycle");
-    const refused = cycles.filter((r) => r.kind === "cycle" && r.verdict === "refused").length;
-    const trades = records.filter((r) => r.kind === "confirmed").slice(-10);
-    journal.close();
-    const status = {
-      agent: wallet.address,
-      nonce: state.nonce,
-      position: state.position,
-      maxPosition: state.maxPosition,
-      cycles: cycles.length,
-      refusedByPolicy: refused,
-      outages: records.filter((r) => r.kind === "fault").length,
-      reorgedTrades: records.filter((r) => r.kind === "reorged").length,
-      lastTrades: trades,
-    };
+    const path = journalPath(config.dataDir, BigInt(config.chainId), config.traderAddress, agent);
+    // Read-only in SQLite itself: status can run beside the agent and never write or truncate its journal.
+    const journal = JournalView.openReadOnly(path);
+    let status: Record<string, unknown>;
+    try {
+      const summary = journal?.summary();
+      const importedFrom = journal?.importedFrom();
+      status = {
+        agent,
+        nonce: state.nonce,
+        position: state.position,
+        maxPosition: state.maxPosition,
+        cycles: summary?.cycles ?? 0,
+        refusedByPolicy: summary?.refusedByPolicy ?? 0,
+        outages: summary?.outages ?? 0,
+        reorgedTrades: summary?.reorgedTrades ?? 0,
+        lastTrades: summary?.lastTrades ?? [],
+        journal: summary
+          ? {
+              path,
+              events: summary.events,
+              openProofs: summary.openProofs,
+              openSends: summary.openSends,
+              executedTrades: summary.executedTrades,
+              ...(journal?.pendingImport ? { pendingImport: journal.files.legacy } : {}),
+              ...(importedFrom ? { importedFrom } : {}),
+            }
+          : { path, exists: false },
+        ...(journal ? { lock: journal.lockInfo() } : {}),
+      };
+    } finally {
+      journal?.close();
+      provider.destroy();
+    }
     if (flags.json)
       process.stdout.write(`${JSON.stringify(status, (_, v) => (typeof v === "bigint" ? v.toString() : v))}\n`);
     else log.info("status", status);
-  },
-);
+  });
 
 program
   .command("audit")

@@ -214,11 +214,7 @@ export async function runCycle(deps: CycleDeps, tick: number): Promise<CycleRepo
   });
   report.timingsMs.witness = proof.timings.witnessMs;
   report.timingsMs.prove = proof.timings.proveMs;
-  journal.append({
-    kind: "proved",
-    traderNonce: state.nonce.toString(),
-    publicSignals: proof.publicSignals.map(String),
-  });
+  journal.trades.proved(state.nonce, proof.publicSignals);
 
   const t4 = performance.now();
   const deadline = await client.deadlineIn(deps.deadlineSeconds);
@@ -233,14 +229,7 @@ export async function runCycle(deps: CycleDeps, tick: number): Promise<CycleRepo
     if (outcome.status === "executed") {
       report.gasUsed = outcome.receipt.gasUsed;
       report.positionAfter = trade.action === Action.BUY ? state.position + trade.size : state.position - trade.size;
-      journal.append({
-        kind: "confirmed",
-        traderNonce: state.nonce.toString(),
-        txHash: outcome.txHash,
-        status: "executed",
-        gasUsed: outcome.receipt.gasUsed.toString(),
-        blockNumber: outcome.receipt.blockNumber,
-      });
+      journal.trades.executed(outcome.txHash, outcome.receipt);
       log.info(`tick ${tick}: ${report.action} ${trade.size} executed`, {
         tx: outcome.txHash,
         gas: outcome.receipt.gasUsed,
@@ -260,33 +249,19 @@ export async function runCycle(deps: CycleDeps, tick: number): Promise<CycleRepo
       // The race between proving and inclusion: not a fault. Nothing was sent; prove again over
       // the new round on the next tick.
       report.outcome = "superseded";
-      journal.append({
-        kind: "abandoned",
-        traderNonce: state.nonce.toString(),
-        reason: `superseded: ${error.reason}; re-proving on the next round`,
-      });
+      journal.trades.superseded(state.nonce, `${error.reason}; re-proving on the next round`);
       log.info(`tick ${tick}: a newer oracle round landed after the proof (${error.reason}): re-proving next tick`);
       return report;
     }
     report.outcome = "reverted";
     if (error.journaled) {
       // send() already journaled it
+    } else if (error.receipt && error.txHash) {
+      journal.trades.reverted(error.txHash, error.receipt, error.reason); // mined: its gas and block are kept
     } else if (error.txHash) {
-      journal.append({
-        kind: "confirmed",
-        traderNonce: state.nonce.toString(),
-        txHash: error.txHash,
-        status: "reverted",
-        gasUsed: "0",
-        blockNumber: 0,
-        reason: error.reason,
-      });
+      // sent, outcome unknown: the send stays open and the next tick's recovery reads its receipt
     } else {
-      journal.append({
-        kind: "abandoned",
-        traderNonce: state.nonce.toString(),
-        reason: `simulation reverted: ${error.reason}`,
-      });
+      journal.trades.abandoned({ traderNonce: state.nonce }, `simulation reverted: ${error.reason}`);
     }
     log.warn(`tick ${tick}: ${report.action} not executed: ${error.reason}`);
   }

@@ -53,6 +53,8 @@ export class TradeRevertedError extends AgentError {
     readonly txHash?: string,
     /** The outcome is already in the journal. */
     readonly journaled = false,
+    /** The receipt of a revert that was mined (it cost gas in that block). */
+    readonly receipt?: { gasUsed: bigint; blockNumber: number },
   ) {
     super(`executeTrade reverted: ${reason}${txHash ? ` (tx ${txHash})` : ""}`);
   }
@@ -61,4 +63,48 @@ export class TradeRevertedError extends AgentError {
 /** The RPC endpoint failed after every retry. */
 export class RpcUnavailableError extends AgentError {
   override readonly name = "RpcUnavailableError";
+}
+
+/** The journal cannot be opened or read as it is (corrupt, from a newer zkagent, an import that fails its checks). */
+export class JournalError extends AgentError {
+  override readonly name: string = "JournalError";
+}
+
+/** The process holding a journal's lock, as it wrote itself down when it took the lock. */
+export interface JournalHolder {
+  pid: number;
+  host: string;
+  startedAt: string;
+}
+
+/** Another process holds the journal: two agents on one journal would both trade on the same nonces. */
+export class JournalLockedError extends JournalError {
+  override readonly name = "JournalLockedError";
+  constructor(
+    readonly path: string,
+    readonly holder: JournalHolder | undefined,
+  ) {
+    super(
+      `journal ${path} is in use by another zkagent process (${
+        holder ? `pid ${holder.pid} on ${holder.host}, started ${holder.startedAt}` : "it has not written its name yet"
+      }): stop that agent first, or give this one its own dataDir`,
+    );
+  }
+}
+
+/**
+ * A trade was asked to move to a state its lifecycle does not allow (signing a proof twice,
+ * settling a transaction that was never signed, a second proof while a send is open). It is a bug
+ * in the agent, never a market condition: nothing was written, and the run loop stops on it.
+ */
+export class IllegalTransitionError extends AgentError {
+  override readonly name = "IllegalTransitionError";
+  constructor(
+    /** The trade, as the operator can find it in the journal. */
+    readonly trade: string,
+    readonly from: string,
+    readonly to: string,
+  ) {
+    super(`journal: ${trade} cannot go from ${from} to ${to}; nothing was written (this is a bug in the agent)`);
+  }
 }

@@ -5,6 +5,7 @@ export * from "./config.ts";
 export * from "./log.ts";
 export * from "./journal/journal.ts";
 export * from "./journal/ledger.ts";
+export * from "./journal/trade-lifecycle.ts";
 export * from "./run-loop.ts";
 export * from "./chain/fault-reporter.ts";
 export * from "./chain/rpc-provider.ts";

@@ -1,7 +1,6 @@
 import type { TraderClient } from "./chain/trader-client.ts";
 import { TradeRevertedError } from "./errors.ts";
 import type { Journal } from "./journal/journal.ts";
-import { ledgerOf, type Ledger } from "./journal/ledger.ts";
 import type { Logger } from "./log.ts";
 
 /**
@@ -11,13 +10,13 @@ import type { Logger } from "./log.ts";
  * again, so `reconcile` re-sends the same bytes. No new transaction is created for that nonce.
  */
 export async function detectReorg(journal: Journal, client: TraderClient, log: Logger): Promise<number> {
-  const { executed } = ledgerOf(journal.records());
-  if (executed.size === 0) return 0;
+  if (journal.lastExecutedNonce() === undefined) return 0;
   const chainNonce = await client.traderNonce();
   let undone = 0;
-  for (const [traderNonce, trade] of executed) {
-    if (BigInt(traderNonce) < chainNonce || (await client.receipt(trade.txHash))) continue;
-    journal.append({ kind: "reorged", traderNonce, txHash: trade.txHash });
+  // Only trades at or above the chain's nonce can have been undone: an index read, not the whole journal.
+  for (const [traderNonce, trade] of journal.executedFrom(chainNonce)) {
+    if (await client.receipt(trade.txHash)) continue;
+    journal.trades.reorged(trade.txHash);
     log.warn(
       `chain reorganisation: the trade for nonce ${traderNonce} (block ${trade.blockNumber}) is no longer on chain; its signed transaction is sent again`,
       { tx: trade.txHash },
@@ -40,29 +39,26 @@ export async function reconcile(
   client: TraderClient,
   log: Logger,
   reported: Set<string> = new Set(),
-  ledger: Ledger = ledgerOf(journal.records()),
 ): Promise<number> {
-  for (const proof of ledger.openProofs) {
-    journal.append({
-      kind: "abandoned",
-      traderNonce: proof.traderNonce,
-      reason: "proved but never signed before a stop; a new proof replaces it",
-    });
+  const { openProofs, openSends } = journal.openTrades();
+  for (const proof of openProofs) {
+    journal.trades.abandoned(
+      { traderNonce: proof.traderNonce },
+      "proved but never signed before a stop; a new proof replaces it",
+    );
     log.warn(`recovery: the proof for nonce ${proof.traderNonce} was never sent; it is dropped`);
   }
 
   let pending = 0;
-  for (const send of ledger.openSends) {
+  for (const send of openSends) {
     try {
       let receipt = await client.receipt(send.txHash);
       if (!receipt && (await client.minedAccountNonce()) > send.accountNonce) {
         // Another transaction took this account nonce: ours can never be mined.
-        journal.append({
-          kind: "abandoned",
-          traderNonce: send.traderNonce,
-          txHash: send.txHash,
-          reason: `account nonce ${send.accountNonce} was used by another transaction`,
-        });
+        journal.trades.abandoned(
+          { txHash: send.txHash },
+          `account nonce ${send.accountNonce} was used by another transaction`,
+        );
         log.warn(`recovery: the transaction for nonce ${send.traderNonce} was replaced; nothing executed for it`, {
           tx: send.txHash,
         });
@@ -88,28 +84,16 @@ export async function reconcile(
         receipt = outcome.receipt;
       }
       const executed = receipt.status === 1;
-      journal.append({
-        kind: "confirmed",
-        traderNonce: send.traderNonce,
-        txHash: send.txHash,
-        status: executed ? "executed" : "reverted",
-        gasUsed: receipt.gasUsed.toString(),
-        blockNumber: receipt.blockNumber,
-      });
+      if (executed) journal.trades.executed(send.txHash, receipt);
+      else journal.trades.reverted(send.txHash, receipt);
       log.info(`recovery: nonce ${send.traderNonce} ${executed ? "executed" : "reverted"} on chain`, {
         tx: send.txHash,
       });
     } catch (error) {
       if (!(error instanceof TradeRevertedError)) throw error;
-      journal.append({
-        kind: "confirmed",
-        traderNonce: send.traderNonce,
-        txHash: send.txHash,
-        status: "reverted",
-        gasUsed: "0",
-        blockNumber: 0,
-        reason: error.reason,
-      });
+      // A mined revert (confirm read its receipt): kept with its gas and block. Without a receipt
+      // nothing is known yet; the send stays open and the next tick reads the receipt.
+      if (error.receipt) journal.trades.reverted(send.txHash, error.receipt, error.reason);
       log.warn(`recovery: nonce ${send.traderNonce} reverted: ${error.reason}`);
     }
   }

@@ -1,6 +1,6 @@
 import type { Agent } from "./agent.ts";
 import type { CycleReport } from "./cycle.ts";
-import { AgentError } from "./errors.ts";
+import { AgentError, IllegalTransitionError } from "./errors.ts";
 import type { Logger } from "./log.ts";
 
 export type TickResult = CycleReport | { tick: number; skipped: string };
@@ -28,7 +28,8 @@ export interface RunSummary {
  * AgentError (the RPC still down after every retry, unusable market data, a revert) fails alone:
  * the loop goes on and the same round is tried again at the next interval. A failure is reported
  * and journaled once per episode — consecutive ticks failing the same way stay quiet — and the
- * first tick that succeeds again says how many failed. Anything else is a bug and stops the loop.
+ * first tick that succeeds again says how many failed. Anything else is a bug and stops the loop,
+ * an IllegalTransitionError (the journal refusing a trade step) included.
  */
 export async function runAgent(agent: Agent, options: RunOptions): Promise<RunSummary> {
   const { log } = options;
@@ -59,7 +60,7 @@ export async function runAgent(agent: Agent, options: RunOptions): Promise<RunSu
         options.onTick?.(result);
       }
     } catch (error) {
-      if (!(error instanceof AgentError)) throw error;
+      if (!(error instanceof AgentError) || error instanceof IllegalTransitionError) throw error;
       if (!ticked) summary.ticks++; // polling the feed failed: that counts as a failed tick
       summary.failedTicks++;
       if (failing?.name === error.name) {

@@ -135,7 +135,7 @@ export class TraderClient {
     );
     const rawTx = await this.wallet.signTransaction(populated);
     const txHash = Transaction.from(rawTx).hash!;
-    journal.append({ kind: "signed", traderNonce: traderNonce.toString(), txHash, rawTx, accountNonce });
+    journal.trades.signed({ traderNonce, txHash, rawTx, accountNonce });
     if ((await this.submit({ traderNonce: traderNonce.toString(), txHash, rawTx }, journal)) === "refused") {
       throw new TradeRevertedError(
         "the node refused the transaction at submission: it reverts (the state changed after the simulation)",
@@ -165,12 +165,7 @@ export class TraderClient {
       const revertedAtSubmission = e.error?.code === 3 || /revert/i.test(String(e.error?.message ?? ""));
       if (!revertedAtSubmission) throw error;
       if (await this.receipt(send.txHash)) return "sent";
-      journal.append({
-        kind: "abandoned",
-        traderNonce: send.traderNonce,
-        txHash: send.txHash,
-        reason: "the node refused the transaction at submission: it reverts",
-      });
+      journal.trades.abandoned({ txHash: send.txHash }, "the node refused the transaction at submission: it reverts");
       return "refused";
     }
   }
@@ -189,6 +184,8 @@ export class TraderClient {
           throw new TradeRevertedError(
             "reverted on-chain after passing simulation (the state changed in between)",
             txHash,
+            false,
+            receipt,
           );
         return { status: "executed", txHash, receipt };
       }

@@ -1,124 +1,347 @@
+import { existsSync, mkdirSync, readFileSync, renameSync } from "node:fs";
 import { createHash } from "node:crypto";
-import { closeSync, existsSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, writeSync } from "node:fs";
+import { hostname } from "node:os";
 import { dirname } from "node:path";
 
-import { AgentError } from "../errors.ts";
+import { JournalError, type JournalHolder } from "../errors.ts";
+import { insertEvent, unsealedEvents, type ActivityEntry, type JournalRecord } from "./events.ts";
+import { JournalLock, lockHeld } from "./journal-lock.ts";
+import { readLegacyJournal } from "./legacy-jsonl.ts";
+import {
+  executedOf,
+  hasOpenTrades,
+  lastExecutedNonce,
+  openTradesOf,
+  summaryOf,
+  type Ledger,
+  type JournalSummary,
+} from "./ledger.ts";
+import { assertKnownVersion, createSchema, prepareWritable, userVersion } from "./schema.ts";
+import { inTransaction, sqlite, type DatabaseSync } from "./sqlite.ts";
+import { TradeLifecycle } from "./trade-lifecycle.ts";
 
-/** What one cycle left behind, step by step; the chain stays the source of truth. */
-export type JournalEntry =
-  | {
-      kind: "cycle";
-      tick: number;
-      roundId: string;
-      latestPrice: string;
-      movingAverage: string;
-      signal: string;
-      verdict: "hold" | "compliant" | "refused" | "malformed" | "unavailable";
-      rule?: string;
-      reason?: string;
-      timingsMs: Record<string, number>;
-    }
-  | { kind: "proved"; traderNonce: string; publicSignals: string[] }
-  | { kind: "signed"; traderNonce: string; txHash: string; rawTx: string; accountNonce: number }
-  | {
-      kind: "confirmed";
-      traderNonce: string;
-      txHash: string;
-      status: "executed" | "reverted";
-      gasUsed: string;
-      blockNumber: number;
-      reason?: string;
-    }
-  /** A proof or signed transaction that can never execute (`txHash` when one was signed). */
-  | { kind: "abandoned"; traderNonce: string; reason: string; txHash?: string }
-  /** An executed trade that a chain reorganisation removed; its signed bytes are sent again. */
-  | { kind: "reorged"; traderNonce: string; txHash: string }
-  | { kind: "fault"; message: string };
+export type { ActivityEntry, JournalEntry, JournalRecord, TradeEntry } from "./events.ts";
 
-export type JournalRecord = JournalEntry & { seq: number; at: string };
+/** The files of one journal, all named after the store: `<name>.sqlite`, `<name>.lock`, `<name>.jsonl`. */
+export interface JournalFiles {
+  /** The SQLite database (with its `-wal` and `-shm` companions while in use). */
+  store: string;
+  /** Held exclusively by the one process that may write the store. */
+  lock: string;
+  /** The JSON-lines journal of earlier versions: imported on first start, then renamed `.imported`. */
+  legacy: string;
+}
 
-const seal = (body: string) => createHash("sha256").update(body).digest("hex").slice(0, 16);
+export function journalFiles(store: string): JournalFiles {
+  if (!store.endsWith(".sqlite")) throw new JournalError(`journal ${store}: the store's name must end in .sqlite`);
+  const base = store.slice(0, -".sqlite".length);
+  return { store, lock: `${base}.lock`, legacy: `${base}.jsonl` };
+}
+
+/** One start of an agent on this journal. */
+export interface JournalRun extends JournalHolder {
+  /** When it closed the journal; undefined for the running one, or one that was killed. */
+  stoppedAt?: string;
+}
+
+/** What a first start did with a JSON-lines journal it found. */
+export interface LegacyImport {
+  from: string;
+  renamedTo: string;
+  records: number;
+  tornLastLine: boolean;
+}
+
+/** Who holds the lock now, for `zkagent status`. */
+export interface LockInfo {
+  path: string;
+  held: boolean | undefined;
+  lastRun?: JournalRun;
+  /** Earlier starts that never closed the journal (killed, crashed, power cut). */
+  uncleanStops: number;
+}
 
 /**
- * An append-only, fsync'd JSON-lines log. Each line carries a hash of itself; a torn last line
- * (a crash mid-write) fails its hash and is cut off on open. A bad line anywhere else means the
- * file was edited or the disk lied: that is an error, not something to guess around.
+ * A journal opened for reading: `zkagent status`, audits, tests. Read-only in SQLite itself
+ * (and query_only), so it can never write to or truncate the store, and WAL mode lets it read
+ * while the runner writes, seeing only committed transactions.
  */
-export class Journal {
-  private constructor(
-    private readonly fd: number,
-    readonly path: string,
-    private readonly loaded: JournalRecord[],
-    private size: number,
-    readonly repairedTornLine: boolean,
+export class JournalView {
+  protected constructor(
+    readonly files: JournalFiles,
+    protected readonly db: DatabaseSync,
+    /** Shown from a JSON-lines journal that the agent's next start will import (nothing on disk changed). */
+    readonly pendingImport = false,
   ) {}
 
-  static open(path: string): Journal {
-    mkdirSync(dirname(path), { recursive: true });
-    const records: JournalRecord[] = [];
-    let validBytes = 0;
-    let torn = false;
-    if (existsSync(path)) {
-      const text = readFileSync(path, "utf8");
-      const lines = text.split("\n");
-      for (let i = 0; i < lines.length; i++) {
-        const line = lines[i]!;
-        const isLast = i === lines.length - 1;
-        if (line === "") {
-          if (!isLast) throw new AgentError(`journal ${path}: empty line ${i + 1}; the file was edited or is corrupt`);
-          continue;
-        }
-        const record = parseLine(line);
-        if (!record || (isLast && !text.endsWith("\n"))) {
-          if (isLast) {
-            torn = true; // a crash mid-append: drop the partial line
-            break;
-          }
-          throw new AgentError(`journal ${path}: line ${i + 1} fails its checksum; the file was edited or is corrupt`);
-        }
-        records.push(record);
-        validBytes += Buffer.byteLength(line) + 1;
+  get path(): string {
+    return this.files.store;
+  }
+
+  /**
+   * Opens the journal at `store` read-only; undefined if there is none. A JSON-lines journal not
+   * yet imported is read (checked) into memory and shown as the store would hold it; the file is
+   * not touched.
+   */
+  static openReadOnly(store: string): JournalView | undefined {
+    const files = journalFiles(store);
+    const { DatabaseSync } = sqlite();
+    if (existsSync(files.store)) {
+      const db = new DatabaseSync(files.store, { readOnly: true, timeout: 5_000 });
+      db.exec("PRAGMA query_only = ON");
+      const version = userVersion(db);
+      if (version > 0) {
+        assertKnownVersion(version, files.store);
+        return new JournalView(files, db);
       }
+      db.close(); // created by a start that has not written its layout yet: nothing to show
     }
-    const fd = openSync(path, existsSync(path) ? "r+" : "w+");
-    if (torn) {
-      ftruncateSync(fd, validBytes);
-      fsyncSync(fd);
-    }
-    return new Journal(fd, path, records, validBytes, torn);
+    if (!existsSync(files.legacy)) return undefined;
+    const db = new DatabaseSync(":memory:");
+    createSchema(db);
+    importLegacy(db, files.legacy);
+    db.exec("PRAGMA query_only = ON");
+    return new JournalView(files, db, true);
   }
 
-  /** Every record on disk, oldest first (including those appended since open). */
-  records(): readonly JournalRecord[] {
-    return this.loaded;
+  /** The whole audit trail, oldest first. For tools and tests: the agent's tick never loads it. */
+  records(): JournalRecord[] {
+    return this.db
+      .prepare("SELECT body FROM events ORDER BY seq")
+      .all()
+      .map((row) => JSON.parse(String(row.body)) as JournalRecord);
   }
 
-  /** Appends one record and fsyncs before returning: after this, a crash cannot lose it. */
-  append(entry: JournalEntry): JournalRecord {
-    const record = { ...entry, seq: this.loaded.length, at: new Date().toISOString() } as JournalRecord;
-    const body = JSON.stringify(record);
-    const line = `${JSON.stringify({ ...record, sha: seal(body) })}\n`;
-    const bytes = Buffer.from(line);
-    let written = 0;
-    while (written < bytes.length) {
-      written += writeSync(this.fd, bytes, written, bytes.length - written, this.size + written);
-    }
-    fsyncSync(this.fd);
-    this.size += bytes.length;
-    this.loaded.push(record);
-    return record;
+  /** Open proofs, open sends and every executed trade. */
+  ledger(): Ledger {
+    return { ...openTradesOf(this.db), executed: executedOf(this.db) };
+  }
+
+  /** Open proofs and sends only: what recovery works through on every tick. */
+  openTrades(): Pick<Ledger, "openProofs" | "openSends"> {
+    return openTradesOf(this.db);
+  }
+
+  hasOpenTrades(): boolean {
+    return hasOpenTrades(this.db);
+  }
+
+  /** Executed trades at `fromNonce` or above: those a reorganisation could have undone. */
+  executedFrom(fromNonce: bigint): Ledger["executed"] {
+    return executedOf(this.db, fromNonce);
+  }
+
+  lastExecutedNonce(): bigint | undefined {
+    return lastExecutedNonce(this.db);
+  }
+
+  summary(): JournalSummary {
+    return summaryOf(this.db);
+  }
+
+  /** The JSON-lines journal this store was started from, if any. */
+  importedFrom(): { from: string; records: number; at: string } | undefined {
+    const row = this.db.prepare("SELECT value FROM meta WHERE key = 'legacy_import'").get();
+    if (!row) return undefined;
+    const { records, at } = JSON.parse(String(row.value)) as { records: number; at: string };
+    return { from: this.files.legacy, records, at };
+  }
+
+  /** Every start on this journal, oldest first. */
+  runs(): JournalRun[] {
+    return this.db
+      .prepare("SELECT pid, host, started_at, stopped_at FROM runs ORDER BY id")
+      .all()
+      .map((row) => ({
+        pid: Number(row.pid),
+        host: String(row.host),
+        startedAt: String(row.started_at),
+        ...(row.stopped_at === null ? {} : { stoppedAt: String(row.stopped_at) }),
+      }));
+  }
+
+  /** The lock as seen from outside: held or not (asked of the operating system), and by whom. */
+  lockInfo(): LockInfo {
+    const runs = this.runs();
+    const held = lockHeld(this.files.lock);
+    const lastRun = runs.at(-1);
+    const unclean = runs.filter((run) => run.stoppedAt === undefined).length;
+    return {
+      path: this.files.lock,
+      held,
+      ...(lastRun ? { lastRun } : {}),
+      uncleanStops: unclean - (held && lastRun?.stoppedAt === undefined ? 1 : 0),
+    };
+  }
+
+  /** How this connection commits: "wal" and "full" for the runner (see schema.ts for why). */
+  durability(): { journalMode: string; synchronous: string } {
+    const journalMode = String(this.db.prepare("PRAGMA journal_mode").get()?.journal_mode);
+    const level = Number(this.db.prepare("PRAGMA synchronous").get()?.synchronous);
+    return { journalMode, synchronous: ["off", "normal", "full", "extra"][level] ?? String(level) };
+  }
+
+  /** The seq of every event whose checksum or place does not match its JSON (none for a sound trail). */
+  unsealedEvents(): number[] {
+    return unsealedEvents(this.db);
   }
 
   close(): void {
-    closeSync(this.fd);
+    if (this.db.isOpen) this.db.close();
   }
 }
 
-function parseLine(line: string): JournalRecord | null {
-  try {
-    const { sha, ...record } = JSON.parse(line) as JournalRecord & { sha?: string };
-    return sha === seal(JSON.stringify(record)) ? (record as JournalRecord) : null;
-  } catch {
-    return null;
+/**
+ * The agent's journal: one SQLite database per (chain, trader, agent) in the data directory, the
+ * durable record of every cycle and of each trade's lifecycle. Exactly one process may hold it
+ * (JournalLock); a second start is refused with JournalLockedError naming the first.
+ *
+ * Trade steps are written through `trades` (trade-lifecycle.ts, which validates each move);
+ * `append` takes only what is not a trade step (a cycle's verdict, a fault).
+ */
+export class Journal extends JournalView {
+  readonly trades: TradeLifecycle;
+
+  private constructor(
+    files: JournalFiles,
+    db: DatabaseSync,
+    private readonly lock: JournalLock,
+    private readonly runId: number,
+    /** The JSON-lines journal this start imported, if it found one. */
+    readonly imported: LegacyImport | undefined,
+    /** The previous start, if it never closed the journal (killed, crashed): its lock died with it. */
+    readonly previousUncleanRun: JournalRun | undefined,
+  ) {
+    super(files, db);
+    this.trades = new TradeLifecycle(db);
   }
+
+  /** Takes the lock, opens (or creates) the store, and imports a JSON-lines journal found beside it. */
+  static open(store: string): Journal {
+    const files = journalFiles(store);
+    mkdirSync(dirname(store), { recursive: true });
+    const lock = JournalLock.acquire(files.lock, () => currentHolder(files.store), files.store);
+    let db: DatabaseSync | undefined;
+    try {
+      const { DatabaseSync } = sqlite();
+      db = new DatabaseSync(files.store, { timeout: 5_000 });
+      prepareWritable(db, files.store);
+      const imported = finishLegacyImport(db, files);
+      const writable = db;
+      const { previous, runId } = inTransaction(writable, () => {
+        const row = writable
+          .prepare("SELECT pid, host, started_at FROM runs WHERE stopped_at IS NULL ORDER BY id DESC LIMIT 1")
+          .get();
+        const started = writable
+          .prepare("INSERT INTO runs (pid, host, started_at) VALUES (?, ?, ?)")
+          .run(process.pid, hostname(), new Date().toISOString());
+        return {
+          previous: row && { pid: Number(row.pid), host: String(row.host), startedAt: String(row.started_at) },
+          runId: Number(started.lastInsertRowid),
+        };
+      });
+      return new Journal(files, db, lock, runId, imported, previous);
+    } catch (error) {
+      db?.close();
+      lock.release();
+      throw error;
+    }
+  }
+
+  /** Appends a cycle's verdict or a fault; committed (fsync'd) before it returns. */
+  append(entry: ActivityEntry): JournalRecord {
+    if (entry.kind !== "cycle" && entry.kind !== "fault") {
+      throw new JournalError(
+        `journal: a ${(entry as { kind: string }).kind} record is a trade step: use journal.trades`,
+      );
+    }
+    return inTransaction(this.db, () => insertEvent(this.db, entry, null));
+  }
+
+  /** Marks this run stopped, closes the store and releases the lock. */
+  override close(): void {
+    if (!this.db.isOpen) return;
+    try {
+      this.db.prepare("UPDATE runs SET stopped_at = ? WHERE id = ?").run(new Date().toISOString(), this.runId);
+    } finally {
+      super.close();
+      this.lock.release();
+    }
+  }
+}
+
+/** The newest start that has not closed the journal: the holder, while the lock is held. */
+function currentHolder(store: string): JournalHolder | undefined {
+  if (!existsSync(store)) return undefined;
+  try {
+    const view = JournalView.openReadOnly(store);
+    try {
+      const run = view?.runs().at(-1);
+      return run && run.stoppedAt === undefined
+        ? { pid: run.pid, host: run.host, startedAt: run.startedAt }
+        : undefined;
+    } finally {
+      view?.close();
+    }
+  } catch {
+    return undefined; // the holder is still writing its first transaction
+  }
+}
+
+/** Replays a JSON-lines journal into `db` (the caller's transaction): activity as is, trade steps through the lifecycle. */
+function importLegacy(
+  db: DatabaseSync,
+  legacyPath: string,
+): { records: number; tornLastLine: boolean; fileHash: string } {
+  const legacy = readLegacyJournal(legacyPath);
+  const trades = new TradeLifecycle(db);
+  const run = () => {
+    for (const { record, sha } of legacy.records) {
+      const stamp = { seq: record.seq, at: record.at, sha };
+      if (record.kind === "cycle" || record.kind === "fault") insertEvent(db, record, null, stamp);
+      else trades.apply(record, stamp);
+    }
+  };
+  if (db.isTransaction) run();
+  else inTransaction(db, run);
+  return { records: legacy.records.length, tornLastLine: legacy.tornLastLine, fileHash: legacy.fileHash };
+}
+
+/**
+ * On a start, a JSON-lines journal beside the store is imported once, in one transaction with its
+ * checksums verified (an edited line refuses the import and leaves everything as it was), then
+ * renamed `.imported` so an operator loses nothing. A crash between the commit and the rename is
+ * finished on the next start, for the same file only: a JSON-lines journal that differs from the
+ * one imported (an older zkagent ran again) is refused, not silently set aside.
+ */
+function finishLegacyImport(db: DatabaseSync, files: JournalFiles): LegacyImport | undefined {
+  if (!existsSync(files.legacy)) return undefined;
+  const done = db.prepare("SELECT value FROM meta WHERE key = 'legacy_import'").get();
+  let summary: { records: number; tornLastLine: boolean; fileHash: string };
+  if (done) {
+    summary = JSON.parse(String(done.value)) as typeof summary;
+    const fileHash = createHash("sha256").update(readFileSync(files.legacy)).digest("hex");
+    if (fileHash !== summary.fileHash) {
+      throw new JournalError(
+        `journal ${files.legacy} differs from the JSON-lines journal already imported into ${files.store} (was an older zkagent run on this dataDir?): move it aside and import it by hand, or remove it if it holds nothing`,
+      );
+    }
+  } else {
+    if (db.prepare("SELECT 1 FROM events LIMIT 1").get()) {
+      throw new JournalError(
+        `journal ${files.legacy} was never imported, but ${files.store} already has records: move one of them aside`,
+      );
+    }
+    summary = inTransaction(db, () => {
+      const result = importLegacy(db, files.legacy);
+      db.prepare("INSERT INTO meta (key, value) VALUES ('legacy_import', ?)").run(
+        JSON.stringify({ ...result, at: new Date().toISOString() }),
+      );
+      return result;
+    });
+  }
+  let renamedTo = `${files.legacy}.imported`;
+  for (let n = 2; existsSync(renamedTo); n++) renamedTo = `${files.legacy}.imported-${n}`;
+  renameSync(files.legacy, renamedTo);
+  return { from: files.legacy, renamedTo, records: summary.records, tornLastLine: summary.tornLastLine };
 }

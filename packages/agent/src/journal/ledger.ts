@@ -1,53 +1,113 @@
-import type { JournalRecord } from "./journal.ts";
+import type { JournalRecord } from "./events.ts";
+import type { DatabaseSync } from "./sqlite.ts";
 
-export type SignedRecord = Extract<JournalRecord, { kind: "signed" }>;
-export type ProvedRecord = Extract<JournalRecord, { kind: "proved" }>;
+/** A proof with no signed transaction and no outcome (a stop between proving and signing). */
+export interface OpenProof {
+  trade: number;
+  traderNonce: string;
+}
 
-/** What the journal says about the agent's trades, read in order. */
+/** A signed transaction with no outcome yet, or whose execution a reorganisation undid. */
+export interface OpenSend {
+  trade: number;
+  traderNonce: string;
+  txHash: string;
+  rawTx: string;
+  accountNonce: number;
+  state: "signed" | "reorged";
+}
+
+/** What the journal says about the agent's trades. */
 export interface Ledger {
-  /** Proofs with no signed transaction and no outcome after them (a stop between proving and signing). */
-  openProofs: ProvedRecord[];
-  /** Signed transactions with no outcome yet, or whose execution a reorganisation undid. */
-  openSends: SignedRecord[];
+  openProofs: OpenProof[];
+  openSends: OpenSend[];
   /** Trader nonce → the transaction that executed it, as far as the journal knows. */
   executed: Map<string, { txHash: string; blockNumber: number }>;
 }
 
+/** Counts and the last trades, for `zkagent status`: index reads, nothing loaded whole. */
+export interface JournalSummary {
+  events: number;
+  cycles: number;
+  refusedByPolicy: number;
+  outages: number;
+  reorgedTrades: number;
+  openProofs: number;
+  openSends: number;
+  executedTrades: number;
+  lastTrades: JournalRecord[];
+}
+
 /**
- * Folds the journal into its open items and executed trades. Outcomes are matched by transaction
- * hash, not by trader nonce: a nonce whose first transaction reverted is proved and signed again,
- * and that second transaction must not be mistaken for settled.
+ * The ledger is read from the trades table, which trade-lifecycle.ts keeps in step with the trail
+ * in the same transaction as each event: a few indexed rows per tick, however long the trail.
  */
-export function ledgerOf(records: readonly JournalRecord[]): Ledger {
-  const openProofs = new Map<string, ProvedRecord>();
-  const openSends = new Map<string, SignedRecord>();
-  const signedByHash = new Map<string, SignedRecord>();
-  const executed = new Map<string, { txHash: string; blockNumber: number }>();
-  for (const r of records) {
-    switch (r.kind) {
-      case "proved":
-        openProofs.set(r.traderNonce, r);
-        break;
-      case "signed":
-        openProofs.delete(r.traderNonce);
-        openSends.set(r.txHash, r);
-        signedByHash.set(r.txHash, r);
-        break;
-      case "confirmed":
-        openSends.delete(r.txHash);
-        if (r.status === "executed") executed.set(r.traderNonce, { txHash: r.txHash, blockNumber: r.blockNumber });
-        break;
-      case "abandoned":
-        if (r.txHash) openSends.delete(r.txHash);
-        else openProofs.delete(r.traderNonce);
-        break;
-      case "reorged": {
-        executed.delete(r.traderNonce);
-        const signed = signedByHash.get(r.txHash);
-        if (signed) openSends.set(r.txHash, signed);
-        break;
-      }
-    }
+export function openTradesOf(db: DatabaseSync): Pick<Ledger, "openProofs" | "openSends"> {
+  const openProofs: OpenProof[] = [];
+  const openSends: OpenSend[] = [];
+  const rows = db
+    .prepare(
+      "SELECT id, trader_nonce, state, tx_hash, raw_tx, account_nonce FROM trades WHERE state IN ('proved', 'signed', 'reorged') ORDER BY trader_nonce, id",
+    )
+    .all();
+  for (const row of rows) {
+    const traderNonce = String(row.trader_nonce);
+    if (row.state === "proved") openProofs.push({ trade: Number(row.id), traderNonce });
+    else
+      openSends.push({
+        trade: Number(row.id),
+        traderNonce,
+        txHash: String(row.tx_hash),
+        rawTx: String(row.raw_tx),
+        accountNonce: Number(row.account_nonce),
+        state: row.state as OpenSend["state"],
+      });
   }
-  return { openProofs: [...openProofs.values()], openSends: [...openSends.values()], executed };
+  return { openProofs, openSends };
+}
+
+export function hasOpenTrades(db: DatabaseSync): boolean {
+  return db.prepare("SELECT 1 FROM trades WHERE state IN ('proved', 'signed', 'reorged') LIMIT 1").get() !== undefined;
+}
+
+/** Executed trades at trader nonce `fromNonce` or above (all of them by default), by nonce. */
+export function executedOf(db: DatabaseSync, fromNonce = 0n): Ledger["executed"] {
+  const executed: Ledger["executed"] = new Map();
+  const rows = db
+    .prepare(
+      "SELECT trader_nonce, tx_hash, block_number FROM trades WHERE state = 'executed' AND trader_nonce >= ? ORDER BY trader_nonce",
+    )
+    .all(fromNonce > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(fromNonce));
+  for (const row of rows) {
+    executed.set(String(row.trader_nonce), { txHash: String(row.tx_hash), blockNumber: Number(row.block_number) });
+  }
+  return executed;
+}
+
+/** The highest trader nonce the journal holds as executed, if any. */
+export function lastExecutedNonce(db: DatabaseSync): bigint | undefined {
+  const row = db.prepare("SELECT max(trader_nonce) AS nonce FROM trades WHERE state = 'executed'").get();
+  return row?.nonce === null || row?.nonce === undefined ? undefined : BigInt(Number(row.nonce));
+}
+
+export function summaryOf(db: DatabaseSync, lastTrades = 10): JournalSummary {
+  const count = (sql: string, ...args: string[]) => Number(db.prepare(sql).get(...args)!.n);
+  const byKind = (kind: string) => count("SELECT count(*) AS n FROM events WHERE kind = ?", kind);
+  const inState = (...states: string[]) =>
+    count(`SELECT count(*) AS n FROM trades WHERE state IN (${states.map(() => "?").join(", ")})`, ...states);
+  return {
+    events: count("SELECT count(*) AS n FROM events"),
+    cycles: byKind("cycle"),
+    refusedByPolicy: count("SELECT count(*) AS n FROM events WHERE kind = 'cycle' AND verdict = 'refused'"),
+    outages: byKind("fault"),
+    reorgedTrades: byKind("reorged"),
+    openProofs: inState("proved"),
+    openSends: inState("signed", "reorged"),
+    executedTrades: inState("executed"),
+    lastTrades: db
+      .prepare("SELECT body FROM events WHERE kind = 'confirmed' ORDER BY seq DESC LIMIT ?")
+      .all(lastTrades)
+      .map((row) => JSON.parse(String(row.body)) as JournalRecord)
+      .reverse(),
+  };
 }

@@ -1,0 +1,94 @@
+import { createHash } from "node:crypto";
+
+import type { DatabaseSync } from "./sqlite.ts";
+
+/** What a cycle did, whatever happened to a trade: the audit trail's other half. */
+export type ActivityEntry =
+  | {
+      kind: "cycle";
+      tick: number;
+      roundId: string;
+      latestPrice: string;
+      movingAverage: string;
+      signal: string;
+      verdict: "hold" | "compliant" | "refused" | "malformed" | "unavailable";
+      rule?: string;
+      reason?: string;
+      timingsMs: Record<string, number>;
+    }
+  | { kind: "fault"; message: string };
+
+/** One step of a trade's lifecycle (see trade-lifecycle.ts, the only writer of these). */
+export type TradeEntry =
+  | { kind: "proved"; traderNonce: string; publicSignals: string[] }
+  | { kind: "signed"; traderNonce: string; txHash: string; rawTx: string; accountNonce: number }
+  | {
+      kind: "confirmed";
+      traderNonce: string;
+      txHash: string;
+      status: "executed" | "reverted";
+      gasUsed: string;
+      blockNumber: number;
+      reason?: string;
+    }
+  /** A proof or signed transaction that can never execute (`txHash` when one was signed). */
+  | { kind: "abandoned"; traderNonce: string; reason: string; txHash?: string }
+  /** A newer oracle round landed between proving and inclusion; the next round is proved afresh. */
+  | { kind: "superseded"; traderNonce: string; reason: string }
+  /** An executed trade that a chain reorganisation removed; its signed bytes are sent again. */
+  | { kind: "reorged"; traderNonce: string; txHash: string };
+
+/** What one cycle left behind, step by step; the chain stays the source of truth. */
+export type JournalEntry = ActivityEntry | TradeEntry;
+
+/** An entry as stored: its place in the trail (from 0) and when it was written. */
+export type JournalRecord = JournalEntry & { seq: number; at: string };
+
+/**
+ * The checksum of one record's JSON, as the JSON-lines journal sealed each line: an imported line
+ * keeps its checksum, and every row can be re-checked the same way.
+ */
+export const sealOf = (body: string): string => createHash("sha256").update(body).digest("hex").slice(0, 16);
+
+/** A record that already has its place and checksum (an imported JSON line). */
+export interface Stamp {
+  seq: number;
+  at: string;
+  sha: string;
+}
+
+/**
+ * Appends one event to the trail (the caller holds the write transaction); `trade` is the trade it
+ * moves, "new" for the proof that opens one (a trade's id is the seq of its proof). The trail is
+ * append-only: the schema's triggers refuse any UPDATE or DELETE of an event.
+ */
+export function insertEvent(
+  db: DatabaseSync,
+  entry: JournalEntry,
+  trade: number | "new" | null,
+  stamp?: Stamp,
+): JournalRecord {
+  const seq = stamp?.seq ?? Number(db.prepare("SELECT coalesce(max(seq), -1) + 1 AS next FROM events").get()!.next);
+  const record = { ...entry, seq, at: stamp?.at ?? new Date().toISOString() } as JournalRecord;
+  const body = JSON.stringify(record);
+  db.prepare("INSERT INTO events (seq, at, kind, trade, verdict, body, sha) VALUES (?, ?, ?, ?, ?, ?, ?)").run(
+    seq,
+    record.at,
+    entry.kind,
+    trade === "new" ? seq : trade,
+    entry.kind === "cycle" ? entry.verdict : null,
+    body,
+    stamp?.sha ?? sealOf(body),
+  );
+  return record;
+}
+
+/** Every row whose checksum or place does not match its JSON (empty for a sound trail). */
+export function unsealedEvents(db: DatabaseSync): number[] {
+  const bad: number[] = [];
+  for (const row of db.prepare("SELECT seq, body, sha FROM events ORDER BY seq").iterate()) {
+    const body = String(row.body);
+    if (row.sha !== sealOf(body) || (JSON.parse(body) as { seq?: unknown }).seq !== row.seq) bad.push(Number(row.seq));
+  }
+  return bad;
+}

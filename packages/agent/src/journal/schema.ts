@@ -1,0 +1,103 @@
+import { JournalError } from "../errors.ts";
+import { inTransaction, type DatabaseSync } from "./sqlite.ts";
+
+/** The layout below; a journal written by a newer zkagent (a higher version) is refused, not guessed at. */
+export const SCHEMA_VERSION = 1;
+
+/**
+ * events: the audit trail, every record ever written with its time, append-only (triggers refuse
+ *   UPDATE and DELETE); `body` is the record's JSON and `sha` its checksum, as the JSON-lines
+ *   journal sealed each line.
+ * trades: one row per trade (per proof), its current lifecycle state, kept in step with the
+ *   events by trade-lifecycle.ts in the same transaction: the ledger is read from here by index,
+ *   never re-folded from the trail. The partial unique indexes make "one open trade per nonce"
+ *   and "one execution per nonce" hold in the database itself.
+ * runs: one row per agent start (pid, host, time; `stopped_at` when it closed cleanly), which
+ *   names the holder of the lock to a second process and to `zkagent status`.
+ * meta: facts about the journal itself (the JSON-lines import).
+ */
+const DDL = `
+CREATE TABLE events (
+  seq INTEGER PRIMARY KEY,
+  at TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  trade INTEGER,
+  verdict TEXT,
+  body TEXT NOT NULL,
+  sha TEXT NOT NULL
+) STRICT;
+CREATE INDEX events_by_kind ON events (kind, verdict);
+CREATE INDEX events_by_trade ON events (trade) WHERE trade IS NOT NULL;
+CREATE TRIGGER events_keep_updates BEFORE UPDATE ON events
+  BEGIN SELECT RAISE(ABORT, 'the journal''s events are append-only'); END;
+CREATE TRIGGER events_keep_deletes BEFORE DELETE ON events
+  BEGIN SELECT RAISE(ABORT, 'the journal''s events are append-only'); END;
+
+CREATE TABLE trades (
+  id INTEGER PRIMARY KEY,
+  trader_nonce INTEGER NOT NULL,
+  state TEXT NOT NULL
+    CHECK (state IN ('proved', 'signed', 'executed', 'reverted', 'abandoned', 'superseded', 'reorged')),
+  tx_hash TEXT UNIQUE,
+  raw_tx TEXT,
+  account_nonce INTEGER,
+  gas_used TEXT,
+  block_number INTEGER,
+  reason TEXT,
+  updated INTEGER NOT NULL
+) STRICT;
+CREATE INDEX trades_by_state ON trades (state, trader_nonce);
+CREATE UNIQUE INDEX trades_one_open_per_nonce ON trades (trader_nonce)
+  WHERE state IN ('proved', 'signed', 'reorged');
+CREATE UNIQUE INDEX trades_one_execution_per_nonce ON trades (trader_nonce) WHERE state = 'executed';
+
+CREATE TABLE runs (
+  id INTEGER PRIMARY KEY,
+  pid INTEGER NOT NULL,
+  host TEXT NOT NULL,
+  started_at TEXT NOT NULL,
+  stopped_at TEXT
+) STRICT;
+
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;
+`;
+
+/**
+ * The runner's connection. WAL: readers (`zkagent status`, audits) never block the writer and
+ * never see a half-written transaction. synchronous=FULL: every commit is fsync'd to the WAL
+ * before it returns, so the signed transaction is on disk before it is broadcast, power loss
+ * included (NORMAL would only survive a process crash: a power cut could roll back the last
+ * commits, i.e. forget a transaction that was already broadcast).
+ */
+export function prepareWritable(db: DatabaseSync, path: string): void {
+  const mode = db.prepare("PRAGMA journal_mode = WAL").get()?.journal_mode;
+  if (mode !== "wal") throw new JournalError(`journal ${path}: cannot switch to WAL mode (got ${String(mode)})`);
+  db.exec("PRAGMA synchronous = FULL");
+  const version = userVersion(db);
+  if (version === 0) {
+    inTransaction(db, () => {
+      db.exec(DDL);
+      db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
+    });
+  } else {
+    assertKnownVersion(version, path);
+  }
+}
+
+/** Creates the schema in a scratch database (an in-memory view of a JSON-lines journal). */
+export function createSchema(db: DatabaseSync): void {
+  db.exec(DDL);
+  db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
+}
+
+export function userVersion(db: DatabaseSync): number {
+  return Number(db.prepare("PRAGMA user_version").get()?.user_version ?? 0);
+}
+
+export function assertKnownVersion(version: number, path: string): void {
+  if (version > SCHEMA_VERSION) {
+    throw new JournalError(
+      `journal ${path} has layout ${version}, newer than this zkagent's (${SCHEMA_VERSION}): run the zkagent that wrote it`,
+    );
+  }
+}
