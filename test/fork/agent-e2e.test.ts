@@ -35,10 +35,10 @@ const POLICY = {
 const PRICE = 3_000n * 10n ** 8n;
 const BELOW = (PRICE * 98n) / 100n;
 
-function cli(args: string[]): { status: number; stdout: string; stderr: string } {
+function cli(args: string[], env: Record<string, string> = {}): { status: number; stdout: string; stderr: string } {
   const result = spawnSync(process.execPath, [CLI, ...args], {
     encoding: "utf8",
-    env: { ...process.env, ZKAGENT_PRIVATE_KEY: AGENT_KEY },
+    env: { ...process.env, ZKAGENT_PRIVATE_KEY: AGENT_KEY, ...env },
     timeout: 120_000,
   });
   return { status: result.status ?? 1, stdout: result.stdout, stderr: result.stderr };
@@ -140,13 +140,22 @@ describe(`end to end on a fork: the agent CLI as a child process, then the audit
     expect(await trader.nonceOf(agent)).to.equal(1n);
   });
 
-  it("shows position, nonce and the refusal in `zkagent status`", () => {
-    const result = cli(["status", "--config", configPath, "--json"]);
+  it("shows position, nonce, the refusal, the journal and its lock in `zkagent status`, with no key", () => {
+    const agent = hardhatWallet(1, provider).address;
+    const result = cli(["status", "--config", configPath, "--agent", agent, "--json"], { ZKAGENT_PRIVATE_KEY: "" });
     expect(result.status, result.stderr).to.equal(0);
-    const status = JSON.parse(result.stdout) as { nonce: string; refusedByPolicy: number; lastTrades: unknown[] };
+    const status = JSON.parse(result.stdout) as {
+      nonce: string;
+      refusedByPolicy: number;
+      lastTrades: unknown[];
+      journal: { executedTrades: number; openSends: number };
+      lock: { held: boolean };
+    };
     expect(status.nonce).to.equal("1");
     expect(status.refusedByPolicy).to.equal(1);
     expect(status.lastTrades).to.have.length(1);
+    expect(status.journal).to.include({ executedTrades: 1, openSends: 0 });
+    expect(status.lock).to.include({ held: false });
   });
 
   it("audits the chain: every executed trade verifies, and only executed trades appear", () => {

@@ -1,10 +1,10 @@
 import { join } from "node:path";
 
 import { PolicyProver, WINDOW_SIZE } from "@zkagent/circuits";
-import type { Wallet } from "ethers";
 
 import { FaultReporter } from "./chain/fault-reporter.ts";
 import { DEFAULT_RETRY, type RetryOptions } from "./chain/retry.ts";
+import type { AgentSigner } from "./chain/signer.ts";
 import { TraderClient } from "./chain/trader-client.ts";
 import { runCycle, type CycleReport } from "./cycle.ts";
 import { Journal } from "./journal/journal.ts";
@@ -25,7 +25,8 @@ export function journalPath(dataDir: string, chainId: bigint, trader: string, ag
 }
 
 export interface AgentOptions {
-  wallet: Wallet;
+  /** What the agent signs through: an ethers Wallet (see loadSigner) or an external signer. */
+  wallet: AgentSigner;
   traderAddress: string;
   chainId: bigint;
   dataDir: string;

@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from "commander";
+import { getAddress, isAddress } from "ethers";
 
 /**
  * A commander parser for a whole-number option in [min, max]. `Number` alone would hand "abc"
@@ -17,4 +18,10 @@ export function wholeNumberArgument(min: number, max = Number.MAX_SAFE_INTEGER):
     }
     return parsed;
   };
+}
+
+/** A commander parser for an address option: the checksummed address, or commander's usage error. */
+export function addressArgument(value: string): string {
+  if (!isAddress(value)) throw new InvalidArgumentError("Expected a 0x-prefixed 20-byte address.");
+  return getAddress(value);
 }

@@ -1,13 +1,15 @@
-import { JsonRpcProvider } from "ethers";
+import { text } from "node:stream/consumers";
+
+import { JsonRpcProvider, VoidSigner, Wallet } from "ethers";
 import { Command, Option } from "commander";
 
 import { Agent, journalPath } from "./agent.ts";
 import { assertChainId } from "./chain/assert-chain-id.ts";
-import { loadWallet } from "./chain/keys.ts";
+import { keystoreAddress, loadSigner, writeKeystore, type KeySource } from "./chain/keys.ts";
 import { TraderClient } from "./chain/trader-client.ts";
 import { loadConfig, type AgentConfig } from "./config.ts";
-import { wholeNumberArgument } from "./cli-arguments.ts";
-import { AgentError } from "./errors.ts";
+import { addressArgument, wholeNumberArgument } from "./cli-arguments.ts";
+import { AgentError, ConfigError } from "./errors.ts";
 import { JournalView } from "./journal/journal.ts";
 import { createLogger, type Logger } from "./log.ts";
 import { runAgent, type TickResult } from "./run-loop.ts";
@@ -29,7 +31,7 @@ interface CommonFlags {
 async function startAgent(flags: CommonFlags, log: Logger): Promise<{ agent: Agent; config: AgentConfig }> {
   const config = await loadConfig(flags.config, { modelPath: flags.model, rpcUrl: flags.rpcUrl });
   const provider = rpcProvider(config.rpcUrl, config.chainId, { timeoutMs: config.rpcTimeoutSeconds * 1000 });
-  const wallet = await loadWallet(config.key, provider);
+  const wallet = await loadSigner(config.key, provider);
   log.info(`agent ${wallet.address} → trader ${config.traderAddress} on chain ${config.chainId}`);
   const agent = await Agent.start({
     wallet,
@@ -110,19 +112,30 @@ withCommon(program.command("run").description("run a cycle on every new oracle r
     }
   });
 
+/** The agent whose journal `status` reads: --agent, else the keystore's public address. The key is never loaded. */
+async function statusAgent(flag: string | undefined, key: KeySource): Promise<string> {
+  if (flag) return flag;
+  if ("keystorePath" in key) return keystoreAddress(key.keystorePath);
+  throw new ConfigError("status needs the agent's address: pass --agent <address> (status never loads the key)");
+}
+
 withCommon(
   program
     .command("status")
-    .description("position, nonce, the last trades, and the journal and its lock (read-only)"),
+    .description("position, nonce, the last trades, and the journal and its lock (read-only; no key needed)"),
 )
-  .action(async (flags: CommonFlags) => {
+  .addOption(
+    new Option("--agent <address>", "the agent (default: the address in the config's keystore)").argParser(
+      addressArgument,
+    ),
+  )
+  .action(async (flags: CommonFlags & { agent?: string }) => {
     const log = createLogger(Boolean(flags.json));
     const config = await loadConfig(flags.config, { rpcUrl: flags.rpcUrl });
     const provider = rpcProvider(config.rpcUrl, config.chainId);
     await assertChainId(provider, BigInt(config.chainId)); // or it reads another chain's trader and journal
-    const wallet = await loadWallet(config.key, provider);
-    const agent = wallet.address;
-    const state = await new TraderClient(config.traderAddress, wallet).state();
+    const agent = await statusAgent(flags.agent, config.key);
+    const state = await new TraderClient(config.traderAddress, new VoidSigner(agent, provider)).state();
     const path = journalPath(config.dataDir, BigInt(config.chainId), config.traderAddress, agent);
     // Read-only in SQLite itself: status can run beside the agent and never write or truncate its journal.
     const journal = JournalView.openReadOnly(path);
@@ -194,6 +207,44 @@ program
       process.exitCode = report.failures > 0 ? 1 : 0;
     },
   );
+
+const key = program.command("key").description("the agent's key, kept in an encrypted keystore");
+const passwordEnvOption = () =>
+  new Option("--password-env <name>", "the environment variable holding the keystore's password").default(
+    "ZKAGENT_KEYSTORE_PASSWORD",
+  );
+key
+  .command("new")
+  .description("create a new agent key in an encrypted keystore (the password comes from the environment)")
+  .requiredOption("--out <file>", "the keystore to write (never overwritten)")
+  .addOption(passwordEnvOption())
+  .action(async (flags: { out: string; passwordEnv: string }) => {
+    const wallet = new Wallet(Wallet.createRandom().privateKey);
+    await writeKeystore(wallet, flags.out, flags.passwordEnv);
+    process.stdout.write(`${flags.out}\naddress ${wallet.address}\n`);
+  });
+key
+  .command("import")
+  .description("encrypt an existing private key read from standard input (never from the command line)")
+  .requiredOption("--out <file>", "the keystore to write (never overwritten)")
+  .addOption(passwordEnvOption())
+  .action(async (flags: { out: string; passwordEnv: string }) => {
+    const secret = (await text(process.stdin)).trim();
+    let wallet: Wallet;
+    try {
+      wallet = new Wallet(secret);
+    } catch {
+      throw new ConfigError("key import: standard input is not a private key (expected 0x + 64 hex digits)");
+    }
+    await writeKeystore(wallet, flags.out, flags.passwordEnv);
+    process.stdout.write(`${flags.out}\naddress ${wallet.address}\n`);
+  });
+key
+  .command("address <keystore>")
+  .description("print the address a keystore holds (read from its public part: no password)")
+  .action(async (file: string) => {
+    process.stdout.write(`${await keystoreAddress(file)}\n`);
+  });
 
 const model = program.command("model").description("the model file an agent runs");
 model

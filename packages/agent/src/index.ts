@@ -13,6 +13,7 @@ export * from "./chain/assert-chain-id.ts";
 export * from "./reconcile.ts";
 export * from "./chain/trader-client.ts";
 export * from "./chain/keys.ts";
+export * from "./chain/signer.ts";
 export * from "./chain/retry.ts";
 export * from "./chain/decode-error.ts";
 export * from "./market/read-window.ts";

@@ -1,9 +1,12 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 import { expect } from "chai";
+import { JsonRpcProvider } from "ethers";
+
+import { loadSigner } from "../src/index.ts";
 
 const CLI = join(import.meta.dirname, "../bin/zkagent.js");
 const RPC = "http://127.0.0.1:9"; // never contacted: every case here fails before any request
@@ -13,10 +16,18 @@ const cwd = mkdtempSync(join(tmpdir(), "zkagent-cli-"));
 
 /** Runs the CLI as an operator does: a child process, no terminal, no colours. */
 function zkagent(...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  return zkagentWith({}, ...args);
+}
+
+function zkagentWith(
+  options: { env?: Record<string, string>; input?: string },
+  ...args: string[]
+): { status: number | null; stdout: string; stderr: string } {
   const result = spawnSync(process.execPath, [CLI, ...args], {
     cwd,
     encoding: "utf8",
-    env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0" },
+    env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0", ...options.env },
+    input: options.input ?? "",
     timeout: 60_000,
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
@@ -49,7 +60,20 @@ describe("zkagent CLI: help and usage errors (the CLI as a child process)", func
       for (const name of commandsListedIn(stdout)) visit([...path, name]);
     };
     visit([]);
-    expect(seen).to.include.members(["", "once", "run", "status", "audit", "model", "model create-tiny", "model hash"]);
+    expect(seen).to.include.members([
+      "",
+      "once",
+      "run",
+      "status",
+      "audit",
+      "key",
+      "key new",
+      "key import",
+      "key address",
+      "model",
+      "model create-tiny",
+      "model hash",
+    ]);
   });
 
   it("shows the audit options with their defaults, and `help audit` prints the same page", () => {
@@ -79,6 +103,8 @@ describe("zkagent CLI: help and usage errors (the CLI as a child process)", func
       { args: ["run", "--ticks", "many"], error: /option '--ticks <n>' argument 'many' is invalid/ },
       { args: ["model", "create-tiny", "--seed", "1.5"], error: /option '--seed <n>' argument '1.5' is invalid/ },
       { args: ["once", "--no-such-flag"], error: /unknown option '--no-such-flag'/ },
+      { args: ["status", "--agent", "0x1234"], error: /option '--agent <address>' argument '0x1234' is invalid/ },
+      { args: ["key", "new"], error: /required option '--out <file>' not specified/ },
     ];
     for (const { args, error } of cases) {
       it(`zkagent ${args.join(" ")}`, () => {
@@ -90,5 +116,47 @@ describe("zkagent CLI: help and usage errors (the CLI as a child process)", func
         expect(stderr).to.match(new RegExp(`^Usage: zkagent ${args[0]}`, "m"));
       });
     }
+  });
+});
+
+describe("zkagent key: the agent's key in an encrypted keystore, never on the command line", function () {
+  this.timeout(120_000);
+  const PASSWORD = { ZKAGENT_KEYSTORE_PASSWORD: "correct horse battery staple" };
+  const HARDHAT_KEY_1 = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
+
+  it("imports a key from standard input into a keystore only its owner can read; `key address` reads it without the password", async () => {
+    const out = join(mkdtempSync(join(tmpdir(), "zkagent-key-")), "agent-keystore.json");
+    const imported = zkagentWith({ env: PASSWORD, input: `${HARDHAT_KEY_1}\n` }, "key", "import", "--out", out);
+    expect(imported.status, imported.stderr).to.equal(0);
+    expect(imported.stdout).to.equal(`${out}\naddress 0x70997970C51812dc3A010C7d01b50e0d17dc79C8\n`);
+    expect(statSync(out).mode & 0o777).to.equal(0o600);
+    const address = zkagentWith({ env: { ZKAGENT_KEYSTORE_PASSWORD: "" } }, "key", "address", out);
+    expect(address.stdout).to.equal("0x70997970C51812dc3A010C7d01b50e0d17dc79C8\n");
+    // The agent's default signer decrypts it to the same account.
+    process.env.ZKAGENT_TEST_KEYSTORE_PASSWORD = PASSWORD.ZKAGENT_KEYSTORE_PASSWORD;
+    const provider = new JsonRpcProvider("http://127.0.0.1:9", 31337, { staticNetwork: true });
+    try {
+      const signer = await loadSigner({ keystorePath: out, passwordEnv: "ZKAGENT_TEST_KEYSTORE_PASSWORD" }, provider);
+      expect(signer.address).to.equal("0x70997970C51812dc3A010C7d01b50e0d17dc79C8");
+    } finally {
+      delete process.env.ZKAGENT_TEST_KEYSTORE_PASSWORD;
+      provider.destroy();
+    }
+    // Never overwritten.
+    const again = zkagentWith({ env: PASSWORD, input: HARDHAT_KEY_1 }, "key", "import", "--out", out);
+    expect(again.status).to.equal(2);
+    expect(again.stderr).to.match(/^ConfigError: key: .* exists; choose another file/);
+  });
+
+  it("refuses a missing or short password, and input that is not a key, writing nothing", () => {
+    const out = join(mkdtempSync(join(tmpdir(), "zkagent-key-")), "agent-keystore.json");
+    const short = zkagentWith({ env: { ZKAGENT_KEYSTORE_PASSWORD: "short" } }, "key", "new", "--out", out);
+    expect(short.status).to.equal(2);
+    expect(short.stderr).to.equal(
+      "ConfigError: key: set ZKAGENT_KEYSTORE_PASSWORD to the keystore's password (at least 12 characters)\n",
+    );
+    const notAKey = zkagentWith({ env: PASSWORD, input: "hello\n" }, "key", "import", "--out", out);
+    expect(notAKey.stderr).to.match(/^ConfigError: key import: standard input is not a private key/);
+    expect(() => statSync(out)).to.throw(/ENOENT/);
   });
 });

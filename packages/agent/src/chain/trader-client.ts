@@ -1,4 +1,4 @@
-import { Contract, Interface, Transaction, type Provider, type TransactionReceipt, type Wallet } from "ethers";
+import { Contract, Interface, Transaction, type Provider, type TransactionReceipt } from "ethers";
 
 import type { PolicyProof } from "@zkagent/circuits";
 import {
@@ -12,6 +12,7 @@ import type { Journal } from "../journal/journal.ts";
 import { assertChainId } from "./assert-chain-id.ts";
 import { decodeRevert } from "./decode-error.ts";
 import { DEFAULT_RETRY, withRetry, type RetryOptions } from "./retry.ts";
+import type { AgentSigner } from "./signer.ts";
 
 /** Every error a trade can revert with: the trader's, its libraries', and the window log's. */
 const TRADE_ERRORS = new Interface([
@@ -42,7 +43,7 @@ export class TraderClient {
 
   constructor(
     readonly traderAddress: string,
-    readonly wallet: Wallet,
+    readonly wallet: AgentSigner,
     readonly retry: RetryOptions = DEFAULT_RETRY,
     readonly confirmTimeoutMs = 120_000,
     readonly receiptPollMs = 1_000,
