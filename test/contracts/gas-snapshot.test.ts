@@ -3,12 +3,14 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { expect } from "chai";
 import { network } from "hardhat";
 
-import { Action } from "@zkagent/circuits";
+import { Action, ModelProver, modelCommitment } from "@zkagent/circuits";
 import { movePoolToPrice, pushPrice, transmitPrices } from "@zkagent/contracts/world";
 
 import { closeSharedProver, proveTrade } from "../helpers/prove-trade.ts";
 import { deployRealShapedTrader } from "../helpers/real-shaped-trader.ts";
-import { PRICE_3000, deployTraderWorld } from "../helpers/trader-fixture.ts";
+import { readWindow } from "../helpers/market.ts";
+import { meanReversionModel } from "../helpers/models.ts";
+import { PRICE_3000, TEST_POLICY, deployTraderWorld } from "../helpers/trader-fixture.ts";
 
 /**
  * Gas of the hot paths, pinned in packages/contracts/gas-snapshot.json so a regression shows in
@@ -29,6 +31,7 @@ const BUDGET = {
   recordNextRound: 300_000,
   recordAfterQuietPeriod: 650_000,
   executeTradeBuyRecordingItsRound: 680_000,
+  executeTradeProvenModelBuy: 420_000,
 };
 type Measured = Record<keyof typeof BUDGET, number>;
 
@@ -64,7 +67,9 @@ describe("gas snapshot", function () {
     const INTRINSIC_GAS = 21_000;
     measured.verifyProof =
       Number(await rs.verifier.verifyProof.estimateGas(p.a, p.b, p.c, buy.publicSignals)) - INTRINSIC_GAS;
-    measured.executeTradeBuy = await gasOf(rs.trader.connect(tw.agent).executeTrade(p, buy.publicSignals, 2n ** 64n, 0n));
+    measured.executeTradeBuy = await gasOf(
+      rs.trader.connect(tw.agent).executeTrade(p, buy.publicSignals, 2n ** 64n, 0n),
+    );
 
     const above = (PRICE_3000 * 102n) / 100n;
     await transmitPrices(rs.feed, [above]);
@@ -83,6 +88,29 @@ describe("gas snapshot", function () {
       rs.trader.connect(tw.agent).executeTrade(first.solidityProof, first.publicSignals, 2n ** 64n, 0n),
     );
     await pushPrice(tw.world.priceFeed, below); // keep the mock world's feed moving like the pool
+
+    // A proven model's trade: the same path, checked by the proven-model verifier.
+    const model = meanReversionModel();
+    await rs.registry.registerProven(modelCommitment(model), "mean reversion (hand-made)", "1", "test://model");
+    await rs.registry.approve(modelCommitment(model));
+    await transmitPrices(rs.feed, [below]);
+    await rs.windowLog.record();
+    const { prices, roundId } = await readWindow(rs.feed.proxy);
+    const modelProver = await ModelProver.load();
+    const proven = await modelProver.prove({
+      prices,
+      roundId,
+      maxPosition: TEST_POLICY.maxPosition,
+      thresholdBps: TEST_POLICY.thresholdBps,
+      position: await rs.trader.positionOf(tw.agent.address),
+      advice: 0n,
+      model,
+      context: await rs.trader.expectedContext(tw.agent.address),
+    });
+    measured.executeTradeProvenModelBuy = await gasOf(
+      rs.trader.connect(tw.agent).executeTrade(proven.solidityProof, proven.publicSignals, 2n ** 64n, 0n),
+    );
+    await modelProver.close();
 
     console.log(`      gas: ${JSON.stringify(measured)}`);
     if (process.env.UPDATE_GAS_SNAPSHOT) {

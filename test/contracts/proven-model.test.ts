@@ -4,8 +4,6 @@ import { network } from "hardhat";
 import { auditTrades } from "@zkagent/agent";
 import {
   Action,
-  MODEL_FEATURES,
-  MODEL_HIDDEN,
   ModelProver,
   SNARK_SCALAR_FIELD,
   modelCommitment,
@@ -18,23 +16,11 @@ import { movePoolToPrice, pushPrice } from "@zkagent/contracts/world";
 import { readWindow } from "../helpers/market.ts";
 import { closeSharedProver, proveTrade } from "../helpers/prove-trade.ts";
 import { PRICE_3000, TEST_POLICY, deployTraderWorld, type TraderWorld } from "../helpers/trader-fixture.ts";
+import { meanReversionModel } from "../helpers/models.ts";
 import { expectUnchanged } from "../helpers/vault-state.ts";
 
 const { ethers, networkHelpers } = await network.create();
 const BELOW = (PRICE_3000 * 98n) / 100n;
-
-/**
- * A hand-made model: hidden unit 0 reads the deviation from the MA inverted (−16 × feature 0),
- * the direction output follows it (BUY when the price is under the average), and the size output
- * is a constant 50 % of the room. Every other weight is zero.
- */
-function meanReversionModel(): QuantizedModel {
-  const w1 = Array.from({ length: MODEL_HIDDEN }, () => Array<bigint>(MODEL_FEATURES).fill(0n));
-  w1[0]![0] = -16n;
-  const w2 = [Array<bigint>(MODEL_HIDDEN).fill(0n), Array<bigint>(MODEL_HIDDEN).fill(0n)];
-  w2[0]![0] = 16n;
-  return { w1, b1: Array<bigint>(MODEL_HIDDEN).fill(0n), w2, b2: [0n, 50n] };
-}
 
 let prover: Promise<ModelProver> | undefined;
 const modelProver = () => (prover ??= ModelProver.load());
