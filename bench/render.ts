@@ -148,6 +148,16 @@ Measured in this run on a real-shaped feed (Chainlink's aggregator proxy over an
 | Poseidon hash chain the circuit opens (one public input, the head) | one slot read | every round folded (~21k Poseidon + read + store), or a 30-round catch-up | + ~7.3k constraints (30 × Poseidon(2)): proof time ~2.5× | proof time over the 2× target |
 | **WindowLog (shipped)**: per-feed record of the commitment to the 30 rounds ending at each round, computed on-chain from the feed | **≈ ${fmt(g.window.checkInTrade + 2_600)}** (one cold \`commitmentOf\` call: the standalone estimate ${fmt(g.window.checkInTrade)} plus the 2 600 cold-account access that a transaction's own target is spared) | ${fmt(g.window.recordNextRound)} per recorded round, once for every vault and agent on the feed; at most 30 rounds read after a quiet period; the first trade on a round records it if no keeper did | + 423 constraints (the commitment becomes a tree of 5-limb Poseidon leaves the chain can afford) | **chosen** |
 
+## The proven-model circuit (policy + an 8-16-2 int8 model in one proof)
+
+Warm in-process proofs of the shipped circuits, alternating in one run: proven model ${fmt(r.modelCircuit.shipped.model.median)} ms median (p90 ${fmt(r.modelCircuit.shipped.model.p90)}), policy v1 ${fmt(r.modelCircuit.shipped.policy.median)} ms: **${fmt(r.modelCircuit.shipped.ratio, 2)}×** the policy-only proof. The proven model's trade costs the same verifier gas (five public inputs either way; see the gas snapshot).
+
+| N | hidden units | constraints | Powers of Tau | compile | setup | prove median (ms, fullProve) |
+| ---: | ---: | ---: | --- | ---: | ---: | ---: |
+${r.modelCircuit.growth.map((g) => `| ${g.windowSize} | ${g.hidden} | ${fmt(g.constraints)} | 2^${g.ptauPowerNeeded} | ${fmt(g.compileMs / 1000, 1)} s | ${g.setupMs === null ? "—" : `${fmt(g.setupMs / 1000, 1)} s`} | ${g.proveMedianMs === null ? "—" : fmt(g.proveMedianMs)} |${g.note ? ` ${g.note}` : ""}`).join("\n")}
+
+![constraints against hidden width](plots/model-constraints.svg) ![prove time against hidden width](plots/model-prove.svg)
+
 ## Cost per trade on Arbitrum One
 
 At stated prices (L2 base fee ${DEFAULT_ARBITRUM_PRICES.l2GasPriceGwei} gwei, Arbitrum One's floor; ${DEFAULT_ARBITRUM_PRICES.l1PricePerUnitGwei} gwei per L1 calldata unit; ETH at $${fmt(DEFAULT_ARBITRUM_PRICES.ethUsd)}): ${arbitrumFormula(DEFAULT_ARBITRUM_PRICES)}. Re-run with today's prices: \`tsx bench/arbitrum-cost.ts --l2-gwei … --l1-gwei-per-unit … --eth-usd …\`.

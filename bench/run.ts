@@ -18,6 +18,7 @@ import type { AgentCycleFigures } from "./items/agent-cycle.ts";
 import { benchGrowth, type GrowthPoint } from "./items/circuit-growth.ts";
 import { benchGas, type GasFigures } from "./items/gas.ts";
 import { benchInference, type InferenceFigures } from "./items/inference.ts";
+import { benchModelCircuit, type ModelCircuitFigures } from "./items/model-circuit.ts";
 import { benchProofLatency, type ProofLatency } from "./items/proof-latency.ts";
 import { latencyChart, lineChart, renderMarkdown } from "./render.ts";
 
@@ -29,6 +30,7 @@ export interface BenchResults {
   gas: GasFigures;
   agentCycle: AgentCycleFigures;
   growth: GrowthPoint[];
+  modelCircuit: ModelCircuitFigures;
   growthSlope: number;
   windowAtPower: Record<number, number>;
   inference: InferenceFigures[];
@@ -54,7 +56,7 @@ await snarkjs.zKey.newZKey(paths.r1cs, paths.ptau, join(tmp, "setup.zkey"));
 const circuit = {
   constraints: info.nConstraints,
   publicInputs: info.nPubInputs,
-  ptauPower: 13,
+  ptauPower: Math.ceil(Math.log2(info.nConstraints + info.nPubInputs + 1)),
   setupMs: Math.round(performance.now() - setupStart),
 };
 await terminateSnarkjs();
@@ -90,6 +92,20 @@ const windowAtPower = Object.fromEntries(
   [13, 14, 15].map((power) => [power, Math.floor((2 ** power - 6 - intercept) / slope)]),
 );
 
+const modelConfigs = quick
+  ? [{ n: 30, hidden: 16 }]
+  : [
+      { n: 30, hidden: 8 },
+      { n: 30, hidden: 16 },
+      { n: 30, hidden: 32 },
+      { n: 60, hidden: 16 },
+    ];
+step(`proven-model circuit (shipped vs policy, then ${modelConfigs.length} shapes)`);
+const modelCircuit = await benchModelCircuit(modelConfigs, quick ? 0 : 3, quick ? 1 : 10);
+console.log(
+  `model ${modelCircuit.shipped.model.median} ms vs policy ${modelCircuit.shipped.policy.median} ms (${modelCircuit.shipped.ratio}×)`,
+);
+
 step("inference");
 const tiny = ensureTinyModel(tmp);
 const inference = await benchInference(tiny, "tiny stand-in", [1, 2], quick ? 1 : 20);
@@ -110,6 +126,7 @@ const results: BenchResults = {
   gas,
   agentCycle,
   growth,
+  modelCircuit,
   growthSlope: slope,
   windowAtPower,
   inference,
@@ -141,6 +158,25 @@ if (!quick) {
       "Prove time against window size",
       growth.map((g) => ({ x: g.windowSize, y: g.proveMedianMs })),
       "window N",
+      "median prove ms",
+    ),
+  );
+  const byHidden = modelCircuit.growth.filter((g) => g.windowSize === 30);
+  writeFileSync(
+    join(here, "plots/model-constraints.svg"),
+    lineChart(
+      "Proven-model circuit: constraints against hidden width (N = 30)",
+      byHidden.map((g) => ({ x: g.hidden, y: g.constraints })),
+      "hidden units",
+      "constraints",
+    ),
+  );
+  writeFileSync(
+    join(here, "plots/model-prove.svg"),
+    lineChart(
+      "Proven-model circuit: prove time against hidden width (N = 30)",
+      byHidden.map((g) => ({ x: g.hidden, y: g.proveMedianMs })),
+      "hidden units",
       "median prove ms",
     ),
   );

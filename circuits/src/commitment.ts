@@ -15,6 +15,11 @@ function poseidonOf(arity: number): PoseidonFn {
   return fn;
 }
 
+/** circomlib's Poseidon over 1..16 inputs (the circuits' hash). */
+export function poseidonHash(inputs: readonly bigint[]): bigint {
+  return poseidonOf(inputs.length)([...inputs]);
+}
+
 /**
  * The window commitment of lib/prices-commitment.circom and WindowLog.sol: prices packed three to
  * a field element (low price first), Poseidon over each run of five limbs, then Poseidon over those
