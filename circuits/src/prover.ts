@@ -74,7 +74,10 @@ export interface LoadedCircuit {
 export async function loadCircuit(p: ArtifactPaths): Promise<LoadedCircuit> {
   const buildHint = "run `pnpm --filter @zkagent/circuits build` first";
   const wasm = await readArtifact(p.wasm, buildHint);
-  const zkey = await readArtifact(p.zkey, "the committed zkey is missing: restore circuits/ceremony or run the ceremony");
+  const zkey = await readArtifact(
+    p.zkey,
+    "the committed zkey is missing: restore circuits/ceremony or run the ceremony",
+  );
   const vkeyBytes = await readArtifact(p.vkey, "the committed verification key is missing");
   let builder: WitnessCalculatorBuilder;
   try {
