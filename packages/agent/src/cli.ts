@@ -17,6 +17,10 @@ import { rpcProvider } from "./chain/rpc-provider.ts";
 import { writeTinyModel } from "./model/bundled-model.ts";
 import { modelHashOf } from "./model/model-file.ts";
 import { TINY_MODEL_SEED } from "./model/tiny-model.ts";
+import { loadProvenModelFile } from "./model/proven/model-file.ts";
+import { renderInspection, renderSummary } from "./model/proven/render-proven-model.ts";
+import { loadTrainingConfig, trainProvenModel, writeProvenModel } from "./model/proven/train-proven-model.ts";
+import { DEFAULT_TRAINING_CONFIG } from "./model/proven/training-config.ts";
 import { auditTrades } from "./audit/audit-trades.ts";
 import { compiledVerifierCode, renderAudit } from "./audit/render-audit.ts";
 import { terminateSnarkjs } from "@zkagent/circuits";
@@ -265,6 +269,34 @@ model
   .description("print a model's modelHash = uint256(sha256(file)) >> 8, as registered on-chain")
   .action(async (file: string) => {
     process.stdout.write(`0x${(await modelHashOf(file)).toString(16).padStart(62, "0")}\n`);
+  });
+model
+  .command("train")
+  .description("train the proven decision model (same config, same bytes) and write it with its held-out report")
+  .option("--out <file>", "the model file to write; the report goes beside it (.report.json)", "decision-model.json")
+  .option("--config <file>", "a training config, or a model file to retrain (default: the shipped model's config)")
+  .action(async (flags: { out: string; config?: string }) => {
+    const config = flags.config ? await loadTrainingConfig(flags.config) : DEFAULT_TRAINING_CONFIG;
+    const trained = trainProvenModel(config);
+    const { modelPath, reportPath } = await writeProvenModel(trained, flags.out);
+    const seconds = Object.values(trained.timingsMs).reduce((a, b) => a + b, 0) / 1000;
+    process.stdout.write(
+      `${modelPath}\n${reportPath}\ncommitment ${trained.file.commitment.decimal}\n` +
+        `           ${trained.file.commitment.hex}\ntrained in ${seconds.toFixed(1)} s\n${renderSummary(trained.file.report)}`,
+    );
+  });
+model
+  .command("commit <file>")
+  .description("print a proven model's commitment, as the governor registers it (ModelRegistry.registerProven)")
+  .action(async (file: string) => {
+    const { commitment } = await loadProvenModelFile(file);
+    process.stdout.write(`decimal ${commitment}\nhex 0x${commitment.toString(16).padStart(64, "0")}\n`);
+  });
+model
+  .command("inspect <file>")
+  .description("a proven model's architecture, features, weight statistics, commitment and report summary")
+  .action(async (file: string) => {
+    process.stdout.write(renderInspection(await loadProvenModelFile(file)));
   });
 
 try {
