@@ -1,17 +1,20 @@
 import { join } from "node:path";
 
-import { PolicyProver, WINDOW_SIZE } from "@zkagent/circuits";
+import { fileURLToPath } from "node:url";
+
+import { ModelProver, PolicyProver, WINDOW_SIZE, modelCommitment, type QuantizedModel } from "@zkagent/circuits";
 
 import { FaultReporter } from "./chain/fault-reporter.ts";
 import { DEFAULT_RETRY, type RetryOptions } from "./chain/retry.ts";
 import type { AgentSigner } from "./chain/signer.ts";
 import { TraderClient } from "./chain/trader-client.ts";
-import { runCycle, type CycleReport } from "./cycle.ts";
+import { runCycle, type CycleReport, type DecisionMode, type ProvenDecider } from "./cycle.ts";
 import { Journal } from "./journal/journal.ts";
 import type { Logger } from "./log.ts";
 import { chainlinkFeed, type AggregatorV3Interface } from "./market/feed-abi.ts";
 import { ensureTinyModel } from "./model/bundled-model.ts";
 import { modelHashOf } from "./model/model-file.ts";
+import { loadProvenModelFile } from "./model/proven/model-file.ts";
 import { SignalModel } from "./model/signal-model.ts";
 import { detectReorg, reconcile } from "./reconcile.ts";
 
@@ -24,7 +27,18 @@ export function journalPath(dataDir: string, chainId: bigint, trader: string, ag
   return join(dataDir, `journal-${chainId}-${trader.toLowerCase()}-${agent.toLowerCase()}.sqlite`);
 }
 
+/** The proven decision model shipped with the agent (`zkagent model train` reproduces it). */
+export const SHIPPED_DECISION_MODEL = fileURLToPath(new URL("../models/decision-model-v1.json", import.meta.url));
+
 export interface AgentOptions {
+  /** How the agent decides (see DecisionMode); default "llm". */
+  mode?: DecisionMode;
+  /** The proven model's file (modes "model", "llm+model"); default the shipped one. */
+  decisionModelPath?: string;
+  /** The proven model itself, instead of a file (embedding and tests). */
+  decisionModel?: QuantizedModel;
+  /** A text file of notes or headlines the adviser reads (mode "llm+model"). */
+  notesPath?: string;
   /** What the agent signs through: an ethers Wallet (see loadSigner) or an external signer. */
   wallet: AgentSigner;
   traderAddress: string;
@@ -58,8 +72,12 @@ export class Agent {
   private constructor(
     readonly client: TraderClient,
     readonly journal: Journal,
-    readonly model: SignalModel,
-    readonly prover: PolicyProver,
+    /** The LLM (modes "llm" and "llm+model"). */
+    readonly model: SignalModel | undefined,
+    /** The policy prover (mode "llm"). */
+    readonly prover: PolicyProver | undefined,
+    /** The proven model and its prover (modes "model" and "llm+model"). */
+    readonly proven: ProvenDecider | undefined,
     readonly feed: AggregatorV3Interface,
     readonly modelHash: bigint,
     readonly modelPath: string,
@@ -74,8 +92,16 @@ export class Agent {
       options.onProgress?.(name, performance.now() - started);
       return result;
     };
+    const mode = options.mode ?? "llm";
     const modelPath = options.modelPath ?? ensureTinyModel(options.dataDir);
-    const modelHash = await step("model hash", () => modelHashOf(modelPath));
+    // The model the proofs name: the GGUF's hash (attested), or the proven model's commitment.
+    const provenFile =
+      mode === "llm"
+        ? undefined
+        : options.decisionModel
+          ? { model: options.decisionModel, commitment: modelCommitment(options.decisionModel) }
+          : await step("proven model", () => loadProvenModelFile(options.decisionModelPath ?? SHIPPED_DECISION_MODEL));
+    const modelHash = provenFile ? provenFile.commitment : await step("model hash", () => modelHashOf(modelPath));
     const faults = options.retry?.faults ?? new FaultReporter(options.log);
     const retry: RetryOptions = { ...(options.retry ?? DEFAULT_RETRY), faults };
     const client = new TraderClient(
@@ -103,19 +129,26 @@ export class Agent {
           `journal: the previous run (pid ${pid} on ${host}, started ${startedAt}) stopped without closing it; recovering`,
         );
       }
-      const model = await step("model load", () =>
-        SignalModel.load({
-          modelPath,
-          ...(options.threads ? { threads: options.threads } : {}),
-          gpu: options.gpu ?? false,
-        }),
-      );
-      const prover = await step("prover load", () => PolicyProver.load());
+      const model =
+        mode === "model"
+          ? undefined
+          : await step("model load", () =>
+              SignalModel.load({
+                modelPath,
+                ...(options.threads ? { threads: options.threads } : {}),
+                gpu: options.gpu ?? false,
+              }),
+            );
+      const prover = mode === "llm" ? await step("prover load", () => PolicyProver.load()) : undefined;
+      const proven = provenFile
+        ? { model: provenFile.model, prover: await step("prover load", () => ModelProver.load()) }
+        : undefined;
       const agent = new Agent(
         client,
         journal,
         model,
         prover,
+        proven,
         chainlinkFeed(priceFeed, options.wallet, retry),
         modelHash,
         modelPath,
@@ -145,9 +178,12 @@ export class Agent {
       {
         client: this.client,
         feed: this.feed,
-        model: this.model,
+        mode: this.options.mode ?? "llm",
+        ...(this.model ? { model: this.model } : {}),
+        ...(this.proven ? { proven: this.proven } : {}),
+        ...(this.options.notesPath ? { notesPath: this.options.notesPath } : {}),
         modelHash: this.modelHash,
-        prover: this.prover,
+        ...(this.prover ? { prover: this.prover } : {}),
         journal: this.journal,
         log: this.options.log,
         chainId: this.options.chainId,
@@ -164,8 +200,9 @@ export class Agent {
 
   /** Releases the model, the prover's worker threads and the journal. */
   async close(): Promise<void> {
-    await this.model.dispose();
-    await this.prover.close();
+    await this.model?.dispose();
+    await this.prover?.close();
+    await this.proven?.prover.close();
     this.journal.close();
   }
 }

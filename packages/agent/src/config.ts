@@ -22,6 +22,16 @@ export const configSchema = z
     traderAddress: z.string().refine(isAddress, "must be a 0x-prefixed 20-byte address"),
     /** A GGUF file; default: the bundled tiny model in dataDir (written on first use). */
     modelPath: z.string().min(1).optional(),
+    /**
+     * How the agent decides: "llm" (the LLM proposes; the policy is proven, the model attested),
+     * "model" (the registered proven model decides; its forward pass is proven), "llm+model" (the
+     * LLM advises, the proven model decides).
+     */
+    mode: z.enum(["llm", "model", "llm+model"]).default("llm"),
+    /** The proven model's file (modes "model", "llm+model"); default: the shipped decision model. */
+    decisionModelPath: z.string().min(1).optional(),
+    /** A text file of notes or headlines the adviser reads (mode "llm+model"). */
+    notesPath: z.string().min(1).optional(),
     dataDir: z.string().min(1).default(".zkagent"),
     key: keySchema.default({ privateKeyEnv: "ZKAGENT_PRIVATE_KEY" }),
     threads: z.number().int().min(1).max(256).optional(),
@@ -50,6 +60,7 @@ const ENV_FIELDS: Record<string, [keyof AgentConfig, "string" | "number"]> = {
   ZKAGENT_CHAIN_ID: ["chainId", "number"],
   ZKAGENT_TRADER_ADDRESS: ["traderAddress", "string"],
   ZKAGENT_MODEL_PATH: ["modelPath", "string"],
+  ZKAGENT_MODE: ["mode", "string"],
   ZKAGENT_DATA_DIR: ["dataDir", "string"],
   ZKAGENT_THREADS: ["threads", "number"],
 };
@@ -97,6 +108,8 @@ export async function loadConfig(
   const absolute = (p: string) => (isAbsolute(p) ? p : join(base, p));
   config.dataDir = absolute(config.dataDir);
   if (config.modelPath) config.modelPath = absolute(config.modelPath);
+  if (config.decisionModelPath) config.decisionModelPath = absolute(config.decisionModelPath);
+  if (config.notesPath) config.notesPath = absolute(config.notesPath);
   if ("keystorePath" in config.key) config.key.keystorePath = absolute(config.key.keystorePath);
   return config;
 }

@@ -1,6 +1,15 @@
 import { performance } from "node:perf_hooks";
 
-import { Action, ACTION_NAMES, evaluatePolicy, proofContext, type PolicyProver } from "@zkagent/circuits";
+import {
+  Action,
+  ACTION_NAMES,
+  evaluatePolicy,
+  proofContext,
+  type ModelProver,
+  type PolicyProof,
+  type PolicyProver,
+  type QuantizedModel,
+} from "@zkagent/circuits";
 
 import type { TraderClient } from "./chain/trader-client.ts";
 import { MalformedSignalError, TradeRevertedError, WindowUnavailableError } from "./errors.ts";
@@ -12,13 +21,32 @@ import type { SignalModel } from "./model/signal-model.ts";
 import { parseSignal, type Signal } from "./signal/parse-signal.ts";
 import { buildPrompt } from "./signal/prompt.ts";
 import { tradeOf } from "./signal/to-trade.ts";
+import { runProvenCycle } from "./proven-cycle.ts";
+
+/**
+ * How the agent decides:
+ * - "llm": the LLM proposes the trade; the proof covers the policy, the model is attested;
+ * - "model": the registered proven model decides; the proof carries its forward pass;
+ * - "llm+model": the LLM advises (a bias in −100..100) and the proven model decides with it.
+ */
+export type DecisionMode = "llm" | "model" | "llm+model";
+
+/** The proven model and its prover (modes "model" and "llm+model"). */
+export interface ProvenDecider {
+  model: QuantizedModel;
+  prover: ModelProver;
+}
 
 export interface CycleDeps {
   client: TraderClient;
   feed: AggregatorV3Interface;
-  model: SignalModel;
+  mode: DecisionMode;
+  /** The LLM (absent in mode "model"). */
+  model?: SignalModel;
+  proven?: ProvenDecider;
+  /** The attested model's hash and the policy prover (mode "llm"). */
   modelHash: bigint;
-  prover: PolicyProver;
+  prover?: PolicyProver;
   journal: Journal;
   log: Logger;
   chainId: bigint;
@@ -27,6 +55,8 @@ export interface CycleDeps {
   /** Sampling seed for this tick (used when temperature > 0). */
   seed?: number;
   deadlineSeconds: number;
+  /** A text file of the operator's notes or headlines the adviser reads (mode "llm+model"). */
+  notesPath?: string;
 }
 
 /** "unavailable": the feed has no window the chain would accept (see readFeedWindow); nothing to do. */
@@ -42,6 +72,10 @@ export interface CycleReport {
   upperBand: bigint;
   position: bigint;
   signal?: Signal;
+  /** The adviser's bias the proven model weighed (modes "model" and "llm+model"). */
+  advice?: bigint;
+  /** What the proof covered: the policy only (attested model) or the model's forward pass (proven). */
+  proven?: boolean;
   action?: "HOLD" | "BUY" | "SELL";
   size?: bigint;
   verdict: Verdict;
@@ -125,12 +159,15 @@ export async function runCycle(deps: CycleDeps, tick: number): Promise<CycleRepo
     timingsMs: { data: t1 - t0, inference: 0, precheck: 0 },
   };
 
+  if (deps.mode !== "llm") return runProvenCycle(deps, tick, window, state, report, t1);
+
   const prompt = buildPrompt({
     prices: window.prices,
     position: state.position,
     maxPosition: state.maxPosition,
     thresholdBps: state.thresholdBps,
   });
+  if (!deps.model) throw new Error("mode llm needs the LLM");
   const { text } = await deps.model.generate(prompt, {
     temperature: deps.temperature,
     ...(deps.seed === undefined ? {} : { seed: deps.seed }),
@@ -197,6 +234,7 @@ export async function runCycle(deps: CycleDeps, tick: number): Promise<CycleRepo
   report.verdict = "compliant";
   record();
 
+  if (!deps.prover) throw new Error("mode llm needs the policy prover");
   const proof = await deps.prover.prove({
     prices: window.prices,
     roundId: window.roundId,
@@ -212,6 +250,23 @@ export async function runCycle(deps: CycleDeps, tick: number): Promise<CycleRepo
       nonce: state.nonce,
     }),
   });
+  return submitProof(deps, tick, report, proof, state, trade);
+}
+
+/**
+ * Journals the proof, then simulates, signs, sends and confirms it, and journals the outcome (the
+ * trade lifecycle: proved → signed → executed | reverted | abandoned | superseded). Shared by
+ * every decision mode.
+ */
+export async function submitProof(
+  deps: CycleDeps,
+  tick: number,
+  report: CycleReport,
+  proof: PolicyProof,
+  state: { nonce: bigint; position: bigint },
+  trade: { action: Action; size: bigint },
+): Promise<CycleReport> {
+  const { client, journal, log } = deps;
   report.timingsMs.witness = proof.timings.witnessMs;
   report.timingsMs.prove = proof.timings.proveMs;
   journal.trades.proved(state.nonce, proof.publicSignals);
