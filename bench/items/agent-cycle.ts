@@ -17,12 +17,17 @@ export interface AgentCycleFigures {
   peakRssMb: number;
 }
 
-/** The demo's session (tiny model, in-process chain), `cycles` ticks, timed per step. */
+/**
+ * The demo's session (tiny model, in-process chain), `cycles` ticks, timed per step. Mode "llm"
+ * (the tiny model proposes, the policy proof), so the figures compare with earlier runs; the
+ * proven-model circuit's proving time is its own bench item.
+ */
 export async function benchAgentCycle(cycles: number): Promise<AgentCycleFigures> {
   const { reports } = await runSession({
     ticks: cycles,
     seed: 11,
     temperature: 1,
+    mode: "llm",
     dataDir: mkdtempSync(join(tmpdir(), "zkagent-bench-agent-")),
   });
   const steps: Record<string, number[]> = {};

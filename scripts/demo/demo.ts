@@ -2,12 +2,13 @@
  * README command 1's demo (see session.ts for what runs). Prints a per-tick table and a summary;
  * writes a self-contained HTML report and the figures as JSON.
  *
- *   pnpm demo [--ticks 60] [--seed 7] [--model file.gguf] [--temperature 1] [--threads n] [--out demo-output]
+ *   pnpm demo [--ticks 60] [--seed 7] [--mode llm+model|model|llm] [--model file.gguf] [--temperature 1] [--threads n] [--out demo-output]
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 
+import type { DecisionMode } from "@zkagent/agent";
 import { terminateSnarkjs } from "@zkagent/circuits";
 import { formatEther, formatUnits } from "ethers";
 
@@ -21,6 +22,7 @@ const { values } = parseArgs({
     model: { type: "string" },
     temperature: { type: "string", default: "1" },
     threads: { type: "string" },
+    mode: { type: "string", default: "llm+model" },
     out: { type: "string", default: "demo-output" },
   },
 });
@@ -30,6 +32,8 @@ const temperature = Number(values.temperature);
 if (!Number.isInteger(ticks) || ticks < 1 || ticks > 10_000) throw new Error("--ticks must be an integer in 1..10000");
 if (!Number.isInteger(seed) || seed < 0) throw new Error("--seed must be a non-negative integer");
 if (!(temperature >= 0 && temperature <= 2)) throw new Error("--temperature must be in 0..2");
+const mode = values.mode as DecisionMode;
+if (!["llm", "model", "llm+model"].includes(mode)) throw new Error("--mode must be llm, model or llm+model");
 
 const started = performance.now();
 const out = resolve(values.out);
@@ -49,15 +53,18 @@ const session = await runSession({
   dataDir: join(out, "agent"),
   ...(values.model ? { modelPath: resolve(values.model) } : {}),
   ...(values.threads ? { threads: Number(values.threads) } : {}),
+  mode,
   onTick: (r) => {
     if (!printedHeader) {
       console.log(`\n${row(header)}\n${"-".repeat(row(header).length)}`);
       printedHeader = true;
     }
     const verdict = r.verdict === "refused" ? `refused ${r.rule}` : r.outcome === "reverted" ? "reverted" : r.verdict;
-    const signal = r.action
-      ? `${r.action}${r.signal && r.action !== "HOLD" ? ` ${r.signal.sizePct}%` : ""}`
-      : "malformed";
+    const signal = r.proven
+      ? `${r.action} a${r.advice}`
+      : r.action
+        ? `${r.action}${r.signal && r.action !== "HOLD" ? ` ${r.signal.sizePct}%` : ""}`
+        : "malformed";
     console.log(
       row([
         String(r.tick),
@@ -82,6 +89,8 @@ const rows: TickRow[] = session.reports.map((r) => ({
   upper: usd(r.upperBand),
   action: r.action ?? "—",
   verdict: r.verdict,
+  proofCovers: r.proven ? "policy + model (proven); adviser attested" : "policy (proven); model attested",
+  ...(r.advice === undefined ? {} : { advice: Number(r.advice) }),
   ...(r.rule ? { rule: r.rule } : {}),
   ...(r.outcome ? { outcome: r.outcome } : {}),
   positionEth: Number(formatEther(r.positionAfter ?? r.position)),
@@ -100,7 +109,13 @@ const holdings = (weth: bigint, usdc: bigint, price: number) =>
 const summary: DemoSummary = {
   ticks,
   seed,
-  model: values.model ? session.modelPath : "bundled tiny stand-in (seeded weights)",
+  mode,
+  model:
+    mode === "llm"
+      ? values.model
+        ? session.modelPath
+        : "bundled tiny stand-in (seeded weights)"
+      : `proven decision model v1 (packages/agent/models)${mode === "llm+model" ? `, advised by ${values.model ? session.modelPath : "the bundled tiny stand-in"}` : ""}`,
   modelHash: `0x${session.modelHash.toString(16)}`,
   executed: {
     buy: executed.filter((r) => r.action === "BUY").length,

@@ -5,7 +5,16 @@
  */
 import { mkdirSync, rmSync } from "node:fs";
 
-import { Agent, ensureTinyModel, memoryLogger, modelHashOf, type CycleReport } from "@zkagent/agent";
+import {
+  Agent,
+  SHIPPED_DECISION_MODEL,
+  ensureTinyModel,
+  loadProvenModelFile,
+  memoryLogger,
+  modelHashOf,
+  type CycleReport,
+  type DecisionMode,
+} from "@zkagent/agent";
 import {
   deployWorld,
   deployZkagent,
@@ -38,6 +47,8 @@ export interface SessionOptions {
   dataDir: string;
   modelPath?: string;
   threads?: number;
+  /** How the agent decides (default "llm+model": the LLM advises, the proven model decides). */
+  mode?: DecisionMode;
   /** Called after each tick with its report (the demo prints a row). */
   onTick?: (report: CycleReport) => void;
 }
@@ -46,7 +57,9 @@ export interface SessionResult {
   reports: CycleReport[];
   path: bigint[];
   modelPath: string;
+  /** The hash the proofs name: the GGUF's (mode "llm") or the proven model's commitment. */
   modelHash: bigint;
+  mode: DecisionMode;
   traderAddress: string;
   vault: { weth: bigint; usdc: bigint };
   finalPosition: bigint;
@@ -66,14 +79,22 @@ export async function runSession(options: SessionOptions): Promise<SessionResult
     governor: deployer!.address,
   });
   const traderAddress = await trader.getAddress();
+  const mode = options.mode ?? "llm+model";
   const modelPath = options.modelPath ?? ensureTinyModel(dataDir);
-  const modelHash = await modelHashOf(modelPath);
-  await registry.register(
-    modelHash,
-    options.modelPath ? "operator model" : "zkagent tiny stand-in",
-    "1",
-    `file://${modelPath}`,
-  );
+  let modelHash: bigint;
+  if (mode === "llm") {
+    modelHash = await modelHashOf(modelPath);
+    await registry.register(
+      modelHash,
+      options.modelPath ? "operator model" : "zkagent tiny stand-in",
+      "1",
+      `file://${modelPath}`,
+    );
+  } else {
+    // The proven decision model shipped with the agent; the LLM (if any) only advises it.
+    modelHash = (await loadProvenModelFile(SHIPPED_DECISION_MODEL)).commitment;
+    await registry.registerProven(modelHash, "zkagent decision model v1", "1", "packages/agent/models");
+  }
   await registry.approve(modelHash);
   const agentWallet = hardhatWallet(1, ethers.provider);
   await trader.setAgentAuthorization(agentWallet.address, true);
@@ -93,6 +114,7 @@ export async function runSession(options: SessionOptions): Promise<SessionResult
     chainId: (await ethers.provider.getNetwork()).chainId,
     dataDir,
     modelPath,
+    mode,
     temperature,
     seed,
     ...(options.threads ? { threads: options.threads } : {}),
@@ -117,6 +139,7 @@ export async function runSession(options: SessionOptions): Promise<SessionResult
     path,
     modelPath,
     modelHash,
+    mode,
     traderAddress,
     vault: { weth: await world.weth.balanceOf(traderAddress), usdc: await world.usdc.balanceOf(traderAddress) },
     finalPosition: await trader.positionOf(agentWallet.address),

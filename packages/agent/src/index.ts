@@ -28,3 +28,4 @@ export * from "./signal/prompt.ts";
 export * from "./signal/to-trade.ts";
 export * from "./audit/audit-trades.ts";
 export * from "./audit/render-audit.ts";
+export { loadProvenModelFile, type LoadedProvenModel } from "./model/proven/model-file.ts";
