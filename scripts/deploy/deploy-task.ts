@@ -127,7 +127,7 @@ async function deploy(args: DeployArgs, hre: HardhatRuntimeEnvironment): Promise
   const owner = requireAddress(args.owner, "vault owner", "--owner", "ZKAGENT_OWNER");
   const governor = requireAddress(args.governor, "registry governor", "--governor", "ZKAGENT_GOVERNOR");
 
-  const connection = await hre.network.connect();
+  const connection = await hre.network.create();
   const { chainId } = await connection.ethers.provider.getNetwork();
   if (Number(chainId) !== target.chainId) {
     throw new DeployError(
@@ -167,6 +167,7 @@ async function deploy(args: DeployArgs, hre: HardhatRuntimeEnvironment): Promise
         sequencerGracePeriod: target.sequencerGracePeriod,
         ...hashers,
         ...target.policy,
+        ...target.limits,
       },
     },
   });
@@ -204,9 +205,11 @@ async function deploy(args: DeployArgs, hre: HardhatRuntimeEnvironment): Promise
             ...target,
             sequencerGracePeriod: String(target.sequencerGracePeriod),
             policy: undefined,
+            limits: undefined,
             chainId: undefined,
           },
           Object.fromEntries(Object.entries(target.policy).map(([k, v]) => [k, String(v)])),
+          Object.fromEntries(Object.entries(target.limits).map(([k, v]) => [k, String(v)])),
         ],
       },
     },

@@ -13,6 +13,7 @@
  * fresh `hardhat node`, whose addresses live in the world record it writes (see localWorldNetworks).
  */
 import type { AddressBook } from "../world/address-book.ts";
+import { DEFAULT_RISK_LIMITS, type RiskLimitsConfig } from "../world/deploy-zkagent.ts";
 
 export interface DeployNetworkConfig {
   chainId: number;
@@ -23,6 +24,8 @@ export interface DeployNetworkConfig {
   sequencerUptimeFeed: string;
   sequencerGracePeriod: bigint;
   policy: { maxPosition: bigint; thresholdBps: bigint; maxSlippageBps: bigint; maxOracleAge: bigint; poolFee: bigint };
+  /** The vault's exposure and loss limits (TradeLimits), set at deployment; the owner can change them. */
+  limits: RiskLimitsConfig;
 }
 
 const DEFAULT_POLICY = {
@@ -44,6 +47,7 @@ export const deployNetworks: Record<string, DeployNetworkConfig> = {
     sequencerUptimeFeed: "0xFdB631F5EE196F0ed6FAa767959853A9F217697D",
     sequencerGracePeriod: 3600n,
     policy: DEFAULT_POLICY,
+    limits: DEFAULT_RISK_LIMITS,
   },
   // Uniswap lists only SwapRouter02 on Arbitrum Sepolia, whose exact*Single structs have no
   // deadline field: the trader's ISwapRouter calls would not match it. Point `swapRouter` at a
@@ -57,6 +61,7 @@ export const deployNetworks: Record<string, DeployNetworkConfig> = {
     sequencerUptimeFeed: "0x0000000000000000000000000000000000000000",
     sequencerGracePeriod: 3600n,
     policy: DEFAULT_POLICY,
+    limits: DEFAULT_RISK_LIMITS,
   },
 };
 
@@ -73,6 +78,7 @@ export interface LocalWorldNetworkConfig {
   sequencerGracePeriod: bigint;
   /** The policy; its pool fee is the world's pool's (the record's `poolFee`). */
   policy: Omit<DeployNetworkConfig["policy"], "poolFee">;
+  limits: RiskLimitsConfig;
 }
 
 export const localWorldNetworks: Record<string, LocalWorldNetworkConfig> = {
@@ -82,6 +88,7 @@ export const localWorldNetworks: Record<string, LocalWorldNetworkConfig> = {
     worldRecord: "world.json",
     sequencerGracePeriod: 3600n, // the local world has a (mock) sequencer-uptime feed: the L2 path runs
     policy: DEFAULT_POLICY,
+    limits: DEFAULT_RISK_LIMITS,
   },
 };
 
@@ -96,5 +103,6 @@ export function deployConfigFromWorld(network: LocalWorldNetworkConfig, world: A
     sequencerUptimeFeed: world.sequencerUptimeFeed ?? "0x0000000000000000000000000000000000000000",
     sequencerGracePeriod: network.sequencerGracePeriod,
     policy: { ...network.policy, poolFee: BigInt(world.poolFee) },
+    limits: network.limits,
   };
 }
