@@ -47,6 +47,11 @@ const deployTask = task("deploy", "Deploy the zkagent contracts (verifier, regis
     type: ArgumentType.STRING,
     defaultValue: "",
   })
+  .addFlag({
+    name: "allowUnsafeCeremony",
+    description:
+      "TESTNETS ONLY: deploy a verifier whose ceremony lacks a public phase 1 or two phase-2 contributions (its setup's randomness may be known)",
+  })
   .setAction(() => import("./scripts/deploy/deploy-task.ts"))
   .build();
 

@@ -9,7 +9,7 @@
  *    world record deployments/localhost/world.json;
  * 3. deploys zkagent with the deployers' own task, `hardhat deploy --network localhost`, which
  *    reads its market from that world record and writes deployments/localhost/zkagent.json;
- * 4. registers and approves the bundled tiny model, authorises a fresh agent key, gives it gas,
+ * 4. registers and approves the bundled tiny model (and the shipped proven decision model), authorises a fresh agent key, gives it gas,
  *    and funds the vault with WETH and USDC;
  * 5. writes local-agent/: agent.json, the agent's encrypted keystore, its password (local only),
  *    the model file, and a data directory for the journal;
@@ -28,7 +28,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
 
-import { modelHashOf, writeTinyModel } from "@zkagent/agent";
+import { SHIPPED_DECISION_MODEL, loadProvenModelFile, modelHashOf, writeTinyModel } from "@zkagent/agent";
 import { DecentralizedTrader__factory, ModelRegistry__factory } from "@zkagent/contracts/typechain";
 import {
   addressBookOf,
@@ -211,6 +211,12 @@ async function setUp(options: Options, node: HardhatNode, provider: JsonRpcProvi
   const modelHash = await modelHashOf(modelPath);
   await (await registry.register(modelHash, "zkagent tiny stand-in", "1", "zkagent://tiny-model")).wait();
   await (await registry.approve(modelHash)).wait();
+  // The shipped proven decision model too, so `"mode": "model"` and `"llm+model"` work as well.
+  const provenCommitment = (await loadProvenModelFile(SHIPPED_DECISION_MODEL)).commitment;
+  await (
+    await registry.registerProven(provenCommitment, "zkagent decision model v1", "1", "packages/agent/models")
+  ).wait();
+  await (await registry.approve(provenCommitment)).wait();
 
   // A throwaway key made for this chain (not a public Hardhat key), kept the way an operator keeps
   // a real one: an encrypted keystore, its password in an environment variable.

@@ -20,6 +20,8 @@ import {
   type DeployNetworkConfig,
 } from "@zkagent/contracts/deploy";
 import { ensurePoseidonHashers, type AddressBook } from "@zkagent/contracts/world";
+
+import { assessCeremony } from "./ceremony-gate.ts";
 import ZkagentModule from "@zkagent/contracts/ignition";
 import { getAddress, isAddress, ZeroAddress } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
@@ -29,6 +31,7 @@ interface DeployArgs {
   governor: string;
   deploymentId: string;
   out: string;
+  allowUnsafeCeremony: boolean;
 }
 
 class DeployError extends Error {
@@ -115,10 +118,43 @@ function targetOf(networkName: string, outDir: string): { target: DeployNetworkC
   );
 }
 
+/**
+ * The ceremony gate: a live network needs the verifiers' setups to be sound (a public phase 1 and
+ * at least two phase-2 contributions, scripts/deploy/ceremony-gate.ts). Local chains are exempt;
+ * `--allow-unsafe-ceremony` overrides it, loudly, for testnets, and the record says so.
+ */
+async function ceremonyFor(
+  networkName: string,
+  root: string,
+  allowUnsafe: boolean,
+): Promise<{ sound: boolean; overridden: boolean; problems: string[] }> {
+  if (localWorldNetworks[networkName]) return { sound: false, overridden: false, problems: ["local chain"] };
+  const problems: string[] = [];
+  for (const manifestPath of ["circuits/ceremony/manifest.json", "circuits/ceremony/model/manifest.json"]) {
+    const manifest = JSON.parse(readFileSync(join(root, manifestPath), "utf8")) as {
+      contributions: { name: string }[];
+    };
+    const assessment = await assessCeremony(join(root, "circuits/ceremony/phase1.ptau"), manifest);
+    problems.push(...assessment.problems.map((p) => `${manifestPath}: ${p}`));
+  }
+  const unique = [...new Set(problems)];
+  if (unique.length === 0) return { sound: true, overridden: false, problems: [] };
+  if (!allowUnsafe) {
+    throw new DeployError(
+      `refusing to deploy to ${networkName}: the committed ceremony cannot guard funds:\n  - ${unique.join("\n  - ")}\nRun a real ceremony (circuits/README.md, "Trust assumption"), or pass --allow-unsafe-ceremony on a testnet.`,
+    );
+  }
+  console.warn(
+    `\n!!! --allow-unsafe-ceremony: deploying verifiers whose setup randomness may be known to its maker.\n!!! A forged proof can then break what only a proof shows (the band rule, a proven model's decision);\n!!! the on-chain limits (cap, no-short, exposure, loss limits) still hold. Never do this with real funds.\n  - ${unique.join("\n  - ")}\n`,
+  );
+  return { sound: false, overridden: true, problems: unique };
+}
+
 async function deploy(args: DeployArgs, hre: HardhatRuntimeEnvironment): Promise<void> {
   const networkName = hre.globalOptions.network ?? "default";
   const outDir = resolve(args.out || join(hre.config.paths.root, "deployments", networkName));
   const { target, wrongChainHint } = targetOf(networkName, outDir);
+  const ceremony = await ceremonyFor(networkName, hre.config.paths.root, args.allowUnsafeCeremony);
   if (target.swapRouter === ZeroAddress) {
     throw new DeployError(
       `${networkName}: no SwapRouter (v1) configured; see the note in packages/contracts/deploy/networks.ts`,
@@ -152,7 +188,7 @@ async function deploy(args: DeployArgs, hre: HardhatRuntimeEnvironment): Promise
   );
   const hashers = await ensurePoseidonHashers(deployer!);
   console.log(`Poseidon hashers: T3 ${hashers.poseidonT3}, T6 ${hashers.poseidonT6}`);
-  const { verifier, registry, windowLog, trader } = await connection.ignition.deploy(ZkagentModule, {
+  const { verifier, modelVerifier, registry, windowLog, trader } = await connection.ignition.deploy(ZkagentModule, {
     deploymentId,
     displayUi: false,
     parameters: {
@@ -184,8 +220,18 @@ async function deploy(args: DeployArgs, hre: HardhatRuntimeEnvironment): Promise
     owner,
     governor,
     verifierVkeySha256: createHash("sha256").update(readFileSync(vkeyPath)).digest("hex"),
+    modelVerifierVkeySha256: createHash("sha256")
+      .update(readFileSync(resolve(hre.config.paths.root, "circuits/ceremony/model/verification_key.json")))
+      .digest("hex"),
+    // What the verifiers' soundness rests on: a sound ceremony, or an explicit testnet override.
+    ceremony: { sound: ceremony.sound, unsafeOverride: ceremony.overridden, problems: ceremony.problems },
     contracts: {
       PolicyVerifier: { address: await verifier.getAddress(), tx: hashes["Zkagent#PolicyVerifier"] ?? null, args: [] },
+      ModelPolicyVerifier: {
+        address: await modelVerifier.getAddress(),
+        tx: hashes["Zkagent#ModelPolicyVerifier"] ?? null,
+        args: [],
+      },
       ModelRegistry: {
         address: await registry.getAddress(),
         tx: hashes["Zkagent#ModelRegistry"] ?? null,

@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -46,13 +46,27 @@ describe(`\`hardhat deploy --network arbitrum\` against a local node playing Arb
     ZKAGENT_OWNER: hardhatWallet(0, provider).address,
     ZKAGENT_GOVERNOR: hardhatWallet(0, provider).address,
   });
-  const runDeploy = () =>
-    spawnSync(HARDHAT, ["deploy", "--network", "arbitrum", "--deployment-id", deploymentId, "--out", out], {
-      cwd: ROOT,
-      encoding: "utf8",
-      env: deployEnv(),
-      timeout: 180_000,
-    });
+  // The committed ceremony is single-party, so a live-network deployment needs the testnet override.
+  const runDeploy = (override = true) =>
+    spawnSync(
+      HARDHAT,
+      [
+        "deploy",
+        "--network",
+        "arbitrum",
+        "--deployment-id",
+        deploymentId,
+        "--out",
+        out,
+        ...(override ? ["--allow-unsafe-ceremony"] : []),
+      ],
+      {
+        cwd: ROOT,
+        encoding: "utf8",
+        env: deployEnv(),
+        timeout: 180_000,
+      },
+    );
 
   before(async function () {
     if (!rpcUrl) {
@@ -70,10 +84,25 @@ describe(`\`hardhat deploy --network arbitrum\` against a local node playing Arb
     rmSync(out, { recursive: true, force: true });
   });
 
+  it("refuses to deploy the committed single-party ceremony to a live network, saying why and what to do", () => {
+    const result = runDeploy(false);
+    expect(result.status).to.not.equal(0);
+    expect(result.stderr).to.match(
+      /DeployError: refusing to deploy to arbitrum: the committed ceremony cannot guard funds/,
+    );
+    expect(result.stderr).to.match(/not a known public ceremony/);
+    expect(result.stderr).to.match(/1 contribution \(at least 2/);
+    expect(result.stderr).to.match(/--allow-unsafe-ceremony on a testnet/);
+    expect(existsSync(join(out, "zkagent.json"))).to.equal(false);
+  });
+
   it("deploys with the Arbitrum config, wired to the canonical addresses, and writes the record", () => {
     const result = runDeploy();
     expect(result.status, result.stderr + result.stdout).to.equal(0);
+    expect(result.stderr).to.match(/!!! --allow-unsafe-ceremony/);
     const record = JSON.parse(readFileSync(join(out, "zkagent.json"), "utf8"));
+    expect(record.ceremony.unsafeOverride).to.equal(true);
+    expect(record.contracts.ModelPolicyVerifier.address).to.match(/^0x[0-9a-fA-F]{40}$/);
     expect(record.chainId).to.equal(42161);
     expect(record.contracts.DecentralizedTrader.tx).to.match(/^0x[0-9a-f]{64}$/);
     expect(record.verifierVkeySha256).to.match(/^[0-9a-f]{64}$/);
