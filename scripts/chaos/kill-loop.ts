@@ -7,7 +7,11 @@
  * at most one execution per nonce. The cap is wide (20 ETH), the band narrow (5 bps) and the
  * market volatile so that trades do happen; a run with no trade fails. Prints and writes scripts/chaos/kill-loop-report.json.
  *
- *   tsx scripts/chaos/kill-loop.ts [--cycles 200] [--seed 3]
+ * A new round comes every `--round-ms` (default 1 500 ms): the trader accepts a proof only over
+ * the feed's latest round, so rounds faster than the agent proves and submits (about 1 s on a
+ * busy 2-core machine) would supersede every compliant signal and nothing would trade.
+ *
+ *   tsx scripts/chaos/kill-loop.ts [--cycles 200] [--seed 3] [--round-ms 1500]
  */
 import { spawn, spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
@@ -24,9 +28,14 @@ import { AGENT_KEY, booksOf, deployAgentWorld } from "../lib/agent-world.ts";
 import { startHardhatNode } from "../lib/hardhat-node.ts";
 
 const { values } = parseArgs({
-  options: { cycles: { type: "string", default: "200" }, seed: { type: "string", default: "3" } },
+  options: {
+    cycles: { type: "string", default: "200" },
+    seed: { type: "string", default: "3" },
+    "round-ms": { type: "string", default: "1500" },
+  },
 });
 const targetCycles = Number(values.cycles);
+const roundMs = Number(values["round-ms"]);
 const random = seededRandom(Number(values.seed));
 const CLI = join(import.meta.dirname, "../../packages/agent/bin/zkagent.js");
 // A wide cap and a narrow band, so that many of the stand-in's signals comply and trades happen.
@@ -68,7 +77,7 @@ try {
   const journalFile = journalPath(dataDir, 31337n, traderAddress, agentAddress);
   const env = { ...process.env, ZKAGENT_PRIVATE_KEY: AGENT_KEY };
 
-  // The market: a new round and an arbitrage every ~300 ms, until stopped.
+  // The market: a new round and an arbitrage every `roundMs`, until stopped.
   let marketRunning = true;
   let arbitragesLost = 0;
   let tick = 29;
@@ -82,7 +91,7 @@ try {
         arbitragesLost++; // the agent's trade landed between reading the pool and the swap
       }
       await pushPrice(world.priceFeed, price);
-      await new Promise((r) => setTimeout(r, 300));
+      await new Promise((r) => setTimeout(r, roundMs));
     }
   })();
 
@@ -141,6 +150,7 @@ try {
     refusedByPolicy: records.filter((r) => r.kind === "cycle" && r.verdict === "refused").length,
     signed: records.filter((r) => r.kind === "signed").length,
     abandoned: records.filter((r) => r.kind === "abandoned").length,
+    superseded: records.filter((r) => r.kind === "superseded").length,
     arbitragesLost,
     crashes,
     ...books,
