@@ -3,32 +3,21 @@ import { network } from "hardhat";
 
 import type { CycleReport } from "@zkagent/agent";
 import { modelCommitment } from "@zkagent/circuits";
-import { movePoolToPrice, pushPrice } from "@zkagent/contracts/world";
 
 import { prepareAgentData, startTestAgent } from "../helpers/agent-fixture.ts";
-import { meanReversionModel } from "../helpers/models.ts";
-import { PRICE_3000, TEST_POLICY, deployTraderWorld } from "../helpers/trader-fixture.ts";
+import { deployProvenWorld, meanReversionModel } from "../helpers/models.ts";
+import { TEST_POLICY } from "../helpers/trader-fixture.ts";
 
 const { ethers, networkHelpers } = await network.create();
-const BELOW = (PRICE_3000 * 98n) / 100n;
 
-/** A vault whose registry approves the hand-made proven model, with the price 2 % under the average. */
-async function fixture() {
-  const tw = await deployTraderWorld(ethers, networkHelpers);
-  const model = meanReversionModel();
-  await tw.registry.registerProven(modelCommitment(model), "mean reversion (hand-made)", "1", "test://model");
-  await tw.registry.approve(modelCommitment(model));
-  await pushPrice(tw.world.priceFeed, BELOW);
-  await movePoolToPrice(tw.world, tw.stranger, BELOW);
-  return { tw, model };
-}
+const provenWorld = () => deployProvenWorld(ethers, networkHelpers);
 
 describe("the agent with a proven decision model (modes model and llm+model)", function () {
   this.timeout(300_000);
 
   for (const mode of ["model", "llm+model"] as const) {
     it(`mode ${mode}: the proven model decides, the proof carries it, and the trade executes as proven`, async () => {
-      const { tw, model } = await networkHelpers.loadFixture(fixture);
+      const { tw, model } = await networkHelpers.loadFixture(provenWorld);
       const { dataDir } = await prepareAgentData(tw);
       const { agent } = await startTestAgent(ethers, tw, dataDir, { mode, decisionModel: model });
       try {
@@ -51,7 +40,7 @@ describe("the agent with a proven decision model (modes model and llm+model)", f
   }
 
   it("refuses to start in a proven mode whose model the registry has not approved", async () => {
-    const { tw } = await networkHelpers.loadFixture(fixture);
+    const { tw } = await networkHelpers.loadFixture(provenWorld);
     const { dataDir } = await prepareAgentData(tw);
     const other = { ...meanReversionModel(), b2: [0n, 90n] };
     const error = await startTestAgent(ethers, tw, dataDir, { mode: "model", decisionModel: other }).then(

@@ -11,29 +11,19 @@ import {
   type ModelProofRequest,
   type QuantizedModel,
 } from "@zkagent/circuits";
-import { movePoolToPrice, pushPrice } from "@zkagent/contracts/world";
 
 import { readWindow } from "../helpers/market.ts";
 import { closeSharedProver, proveTrade } from "../helpers/prove-trade.ts";
-import { PRICE_3000, TEST_POLICY, deployTraderWorld, type TraderWorld } from "../helpers/trader-fixture.ts";
-import { meanReversionModel } from "../helpers/models.ts";
+import { TEST_POLICY, deployTraderWorld, type TraderWorld } from "../helpers/trader-fixture.ts";
+import { deployProvenWorld, meanReversionModel } from "../helpers/models.ts";
 import { expectUnchanged } from "../helpers/vault-state.ts";
 
 const { ethers, networkHelpers } = await network.create();
-const BELOW = (PRICE_3000 * 98n) / 100n;
 
 let prover: Promise<ModelProver> | undefined;
 const modelProver = () => (prover ??= ModelProver.load());
 
-async function provenWorld() {
-  const tw = await deployTraderWorld(ethers, networkHelpers);
-  const model = meanReversionModel();
-  await tw.registry.registerProven(modelCommitment(model), "mean reversion (hand-made)", "1", "test://model");
-  await tw.registry.approve(modelCommitment(model));
-  await pushPrice(tw.world.priceFeed, BELOW);
-  await movePoolToPrice(tw.world, tw.stranger, BELOW);
-  return { tw, model };
-}
+const provenWorld = () => deployProvenWorld(ethers, networkHelpers);
 
 async function modelRequest(tw: TraderWorld, model: QuantizedModel, advice = 0n): Promise<ModelProofRequest> {
   const { prices, roundId } = await readWindow(tw.world.priceFeed);
