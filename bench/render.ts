@@ -61,10 +61,10 @@ ${bar("prover API, warm in-process", oursMs, 40, "#1a9850")}${bar("snarkjs CLI p
 function arbitrumRows(g: BenchResults["gas"]): string {
   const usd = (x: number) => `$${x.toFixed(4)}`;
   const rows: [string, number, number][] = [
-    ["\`executeTrade\` BUY", g.executeTradeBuy, EXECUTE_TRADE_CALLDATA_BYTES],
-    ["\`executeTrade\` SELL", g.executeTradeSell, EXECUTE_TRADE_CALLDATA_BYTES],
-    ["\`WindowLog.record()\`, next round", g.window.recordNextRound, RECORD_CALLDATA_BYTES],
-    ["\`WindowLog.record()\`, after a quiet period", g.window.recordAfterQuietPeriod, RECORD_CALLDATA_BYTES],
+    ["`executeTrade` BUY", g.executeTradeBuy, EXECUTE_TRADE_CALLDATA_BYTES],
+    ["`executeTrade` SELL", g.executeTradeSell, EXECUTE_TRADE_CALLDATA_BYTES],
+    ["`WindowLog.record()`, next round", g.window.recordNextRound, RECORD_CALLDATA_BYTES],
+    ["`WindowLog.record()`, after a quiet period", g.window.recordAfterQuietPeriod, RECORD_CALLDATA_BYTES],
   ];
   return rows
     .map(([name, gas, bytes]) => {

@@ -53,5 +53,6 @@ export function compileCircuit(mainCircuit = paths.mainCircuit, outDir = paths.b
 if (import.meta.url === `file://${process.argv[1]}`) {
   const { values } = parseArgs({ options: { main: { type: "string" }, out: { type: "string" } } });
   if (values.main) compileCircuit(resolve(values.main), values.out ? resolve(values.out) : undefined);
-  else for (const name of CIRCUIT_NAMES) compileCircuit(circuitTargets[name].mainCircuit, circuitTargets[name].buildDir);
+  else
+    for (const name of CIRCUIT_NAMES) compileCircuit(circuitTargets[name].mainCircuit, circuitTargets[name].buildDir);
 }

@@ -113,7 +113,12 @@ try {
   if (!ok) throw new Error("the final zkey does not verify against the r1cs and phase-1 file");
 
   await exportVerifier(target);
-  const manifest = await writeManifest(target, { ptauSource, contributions, beacon, constraints: r1csInfo.nConstraints });
+  const manifest = await writeManifest(target, {
+    ptauSource,
+    contributions,
+    beacon,
+    constraints: r1csInfo.nConstraints,
+  });
   log(`\n## Files\n`);
   for (const [name, entry] of Object.entries(manifest.files)) {
     log(`- ${name}: ${entry.path} sha256 ${entry.sha256}${entry.bytes ? ` (${entry.bytes} bytes)` : ""}`);

@@ -25,12 +25,15 @@ async function describe(path: string): Promise<ManifestFile> {
   return { path: relative(workspaceRoot, path), sha256: await sha256File(path), bytes: statSync(path).size };
 }
 
-export async function writeManifest(target: CircuitTarget, input: {
-  ptauSource: string;
-  contributions: Manifest["contributions"];
-  beacon: string;
-  constraints: number;
-}): Promise<Manifest> {
+export async function writeManifest(
+  target: CircuitTarget,
+  input: {
+    ptauSource: string;
+    contributions: Manifest["contributions"];
+    beacon: string;
+    constraints: number;
+  },
+): Promise<Manifest> {
   const manifest: Manifest = {
     circuit: target.title,
     windowSize: target.windowSize,

@@ -9,7 +9,7 @@ import { PolicyViolationError, ProverArtifactError, WitnessError } from "./error
 import { evaluatePolicy } from "./evaluate-policy.ts";
 import { WINDOW_SIZE } from "./policy-constants.ts";
 import type { PublicSignals, PublicValues } from "./public-values.ts";
-import { circuitInputOf, type CircuitInput, type ProofRequest } from "./witness-input.ts";
+import { circuitInputOf, type ProofRequest } from "./witness-input.ts";
 
 /** A Groth16 proof as snarkjs returns it (decimal strings). */
 export interface Groth16Proof {

@@ -20,7 +20,11 @@ describe("hints are pinned by constraints", function () {
       "main.window.movingAverage.averageRange.bits.out[0]",
       (v) => 1n - v,
     ],
-    ["MovingAverage remainder's range-check bits", "main.window.movingAverage.remainderRange.bits.out[0]", (v) => 1n - v],
+    [
+      "MovingAverage remainder's range-check bits",
+      "main.window.movingAverage.remainderRange.bits.out[0]",
+      (v) => 1n - v,
+    ],
     ["AssertNonZero.inverse", "main.window.priceNonZero[7].inverse", (v) => v + 1n],
     ["Num2Bits bits of a price's range check", "main.window.priceRange[29].bits.out[3]", (v) => 1n - v],
     ["Unpack's bits of the packed public values", "main.marketFields.bits.out[150]", (v) => 1n - v],

@@ -75,7 +75,9 @@ describe("DecentralizedTrader", function () {
       await marketAt(tw, ABOVE);
       const sell = await proveTrade(tw, tw.agent, { action: Action.SELL, size: ONE_ETH / 4n });
       const usdcBeforeSell = await tw.world.usdc.balanceOf(trader);
-      await expect(tw.trader.connect(tw.agent).executeTrade(sell.solidityProof, sell.publicSignals, await deadlineOf(), 0n))
+      await expect(
+        tw.trader.connect(tw.agent).executeTrade(sell.solidityProof, sell.publicSignals, await deadlineOf(), 0n),
+      )
         .to.emit(tw.trader, "TradeExecuted")
         .withArgs(
           tw.agent.address,

@@ -104,10 +104,14 @@ abstract contract TradeLimits is AgentLedger {
         if (isBuy && uint256(vault.totalPosition) + size > limits.maxVaultPosition) {
             revert VaultExposureExceeded(vault.totalPosition, size, limits.maxVaultPosition);
         }
-        if (vault.lastTradeBlock != block.number) (vault.lastTradeBlock, vault.tradesInBlock) = (uint40(block.number), 0);
-        if (vault.tradesInBlock >= maxTradesPerBlock) revert TradesPerBlockExceeded(vault.tradesInBlock, maxTradesPerBlock);
-        if (vault.usagePeriod != period) (vault.usagePeriod, vault.tradesInPeriod, vault.notionalInPeriod) = (period, 0, 0);
-        if (agent.usagePeriod != period) (agent.usagePeriod, agent.tradesInPeriod, agent.notionalInPeriod) = (period, 0, 0);
+        if (vault.lastTradeBlock != block.number)
+            (vault.lastTradeBlock, vault.tradesInBlock) = (uint40(block.number), 0);
+        if (vault.tradesInBlock >= maxTradesPerBlock)
+            revert TradesPerBlockExceeded(vault.tradesInBlock, maxTradesPerBlock);
+        if (vault.usagePeriod != period)
+            (vault.usagePeriod, vault.tradesInPeriod, vault.notionalInPeriod) = (period, 0, 0);
+        if (agent.usagePeriod != period)
+            (agent.usagePeriod, agent.tradesInPeriod, agent.notionalInPeriod) = (period, 0, 0);
 
         if (agent.tradesInPeriod >= maxTradesPerAgent) {
             revert AgentTradesPerPeriodExceeded(agentAddress, agent.tradesInPeriod, maxTradesPerAgent);
@@ -124,7 +128,11 @@ abstract contract TradeLimits is AgentLedger {
             );
         }
         if (vault.notionalInPeriod + notional > limits.maxNotionalPerVaultPerPeriod) {
-            revert VaultNotionalPerPeriodExceeded(vault.notionalInPeriod, notional, limits.maxNotionalPerVaultPerPeriod);
+            revert VaultNotionalPerPeriodExceeded(
+                vault.notionalInPeriod,
+                notional,
+                limits.maxNotionalPerVaultPerPeriod
+            );
         }
         // Every sum above is at most a uint64 limit, so the narrowing below cannot truncate.
         agent.tradesInPeriod += 1;

@@ -51,16 +51,6 @@ contract PreWindowCheckTrader is AgentLedger {
         if (v.context != expectedContext(msg.sender)) revert Refused();
         if (!verifier.verifyProof(proof.a, proof.b, proof.c, publicSignals)) revert Refused();
         _agents[msg.sender].nonce = agent.nonce + 1;
-        emit TradeExecuted(
-            msg.sender,
-            agent.nonce,
-            v.modelHash,
-            v.action,
-            v.size,
-            0,
-            0,
-            v.roundId,
-            v.pricesCommitment
-        );
+        emit TradeExecuted(msg.sender, agent.nonce, v.modelHash, v.action, v.size, 0, 0, v.roundId, v.pricesCommitment);
     }
 }
