@@ -12,6 +12,8 @@ export default tseslint.config(
       "packages/contracts/src/generated/**",
       "packages/contracts/typechain/**",
       "**/*.cjs",
+      // a research prototype outside the workspace (see research/g16-native/README.md)
+      "research/**",
     ],
   },
   js.configs.recommended,
