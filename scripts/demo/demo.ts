@@ -15,25 +15,58 @@ import { formatEther, formatUnits } from "ethers";
 import { renderReport, type DemoSummary, type TickRow } from "./report-html.ts";
 import { DEMO_POLICY, START_USDC, START_WETH, WINDOW, runSession } from "./session.ts";
 
-const { values } = parseArgs({
-  options: {
-    ticks: { type: "string", default: "60" },
-    seed: { type: "string", default: "7" },
-    model: { type: "string" },
-    temperature: { type: "string", default: "1" },
-    threads: { type: "string" },
-    mode: { type: "string", default: "llm+model" },
-    out: { type: "string", default: "demo-output" },
-  },
-});
+const USAGE = `usage: pnpm demo [options]
+
+  --ticks n          oracle rounds to trade over (1..10000, default 60)
+  --seed n           the price path's and the sampling's seed (default 7)
+  --mode m           llm+model (default: the tiny LLM advises, the shipped proven model decides),
+                     model (the proven model alone) or llm (the LLM proposes; policy proven, model attested)
+  --model file       a GGUF instead of the bundled tiny stand-in
+  --temperature t    sampling temperature, 0..2 (default 1)
+  --threads n        llama.cpp threads
+  --out dir          where report.html and summary.json go (default demo-output)
+  --help             this text`;
+
+/** An input mistake: one line and the usage, no stack trace, exit 2. */
+function usageError(message: string): never {
+  console.error(`demo: ${message}\n\n${USAGE}`);
+  process.exit(2);
+}
+
+let parsed;
+try {
+  parsed = parseArgs({
+    options: {
+      ticks: { type: "string", default: "60" },
+      seed: { type: "string", default: "7" },
+      model: { type: "string" },
+      temperature: { type: "string", default: "1" },
+      threads: { type: "string" },
+      mode: { type: "string", default: "llm+model" },
+      out: { type: "string", default: "demo-output" },
+      help: { type: "boolean", default: false },
+    },
+  });
+} catch (error) {
+  usageError((error as Error).message);
+}
+const { values } = parsed;
+if (values.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
 const ticks = Number(values.ticks);
 const seed = Number(values.seed);
 const temperature = Number(values.temperature);
-if (!Number.isInteger(ticks) || ticks < 1 || ticks > 10_000) throw new Error("--ticks must be an integer in 1..10000");
-if (!Number.isInteger(seed) || seed < 0) throw new Error("--seed must be a non-negative integer");
-if (!(temperature >= 0 && temperature <= 2)) throw new Error("--temperature must be in 0..2");
+if (!Number.isInteger(ticks) || ticks < 1 || ticks > 10_000)
+  usageError(`--ticks must be an integer in 1..10000, got ${values.ticks}`);
+if (!Number.isInteger(seed) || seed < 0) usageError(`--seed must be a non-negative integer, got ${values.seed}`);
+if (!(temperature >= 0 && temperature <= 2)) usageError(`--temperature must be in 0..2, got ${values.temperature}`);
 const mode = values.mode as DecisionMode;
-if (!["llm", "model", "llm+model"].includes(mode)) throw new Error("--mode must be llm, model or llm+model");
+if (!["llm", "model", "llm+model"].includes(mode)) usageError(`--mode must be llm, model or llm+model, got ${mode}`);
+if (values.threads !== undefined && !(Number.isInteger(Number(values.threads)) && Number(values.threads) >= 1)) {
+  usageError(`--threads must be a positive integer, got ${values.threads}`);
+}
 
 const started = performance.now();
 const out = resolve(values.out);
