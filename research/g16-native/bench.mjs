@@ -7,7 +7,8 @@ const [backend, which, Narg] = process.argv.slice(2);
 const N = Number(Narg || 7);
 if (backend === "snarkjs-1w") { const orig = os.cpus; os.cpus = () => orig().slice(0, 1); }
 const snarkjs = await import("snarkjs");
-const C = "/work/main/circuits";
+// the repository's circuits folder, two levels up from research/g16-native
+const C = new URL("../../circuits", import.meta.url).pathname;
 const circuits = {
   policy: { wasm: `${C}/build/main_js/main.wasm`, wc: `${C}/build/main_js/witness_calculator.js`, zkey: `${C}/ceremony/policy_final.zkey`, vkey: `${C}/ceremony/verification_key.json`, input: "policy_input.json" },
   model: { wasm: `${C}/build/model/main_model_js/main_model.wasm`, wc: `${C}/build/model/main_model_js/witness_calculator.js`, zkey: `${C}/ceremony/model/model_final.zkey`, vkey: `${C}/ceremony/model/verification_key.json`, input: "model_input.json" },

@@ -4,7 +4,8 @@ import { performance } from "node:perf_hooks";
 import * as snarkjs from "snarkjs";
 import prove, { T } from "./node_modules/snarkjs/src/groth16_prove_timed.js";
 const require = createRequire(import.meta.url);
-const C = "/work/main/circuits";
+// the repository's circuits folder, two levels up from research/g16-native
+const C = new URL("../../circuits", import.meta.url).pathname;
 const circuits = {
   policy: { wasm: `${C}/build/main_js/main.wasm`, wc: `${C}/build/main_js/witness_calculator.js`, zkey: `${C}/ceremony/policy_final.zkey`, vkey: `${C}/ceremony/verification_key.json`, input: "policy_input.json" },
   model: { wasm: `${C}/build/model/main_model_js/main_model.wasm`, wc: `${C}/build/model/main_model_js/witness_calculator.js`, zkey: `${C}/ceremony/model/model_final.zkey`, vkey: `${C}/ceremony/model/verification_key.json`, input: "model_input.json" },

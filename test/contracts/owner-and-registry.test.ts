@@ -2,10 +2,9 @@ import { expect } from "chai";
 import { network } from "hardhat";
 
 import { DecentralizedTrader__factory } from "@zkagent/contracts/typechain";
-import { marketOf } from "@zkagent/contracts/world";
 import { ZeroAddress, parseEther } from "ethers";
 
-import { TEST_LIMITS, TEST_MODEL_HASH, TEST_POLICY, deployTraderWorld } from "../helpers/trader-fixture.ts";
+import { TEST_LIMITS, TEST_MODEL_HASH, TEST_POLICY, deployTraderWorld, wiringOf } from "../helpers/trader-fixture.ts";
 
 const { ethers, networkHelpers } = await network.create();
 const fixture = () => deployTraderWorld(ethers, networkHelpers);
@@ -82,23 +81,11 @@ describe("DecentralizedTrader owner functions: refusals leave everything as it w
 
   it("refuses to deploy with a zero address in its wiring", async () => {
     const tw = await networkHelpers.loadFixture(fixture);
-    const market = await marketOf(tw.world);
     const factory = new DecentralizedTrader__factory(tw.owner);
     await expect(
       factory.deploy(
         tw.owner.address,
-        {
-          baseToken: market.weth,
-          quoteToken: market.usdc,
-          swapRouter: market.swapRouter,
-          priceFeed: market.priceFeed,
-          sequencerUptimeFeed: ZeroAddress,
-          sequencerGracePeriod: 0n,
-          modelRegistry: await tw.registry.getAddress(),
-          verifier: ZeroAddress,
-          modelVerifier: ZeroAddress,
-          windowLog: await tw.windowLog.getAddress(),
-        },
+        await wiringOf(tw, { sequencerUptimeFeed: ZeroAddress, verifier: ZeroAddress }),
         TEST_POLICY,
         TEST_LIMITS,
       ),

@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { network } from "hardhat";
 
 import { auditTrades } from "@zkagent/agent";
+import { DecentralizedTrader__factory } from "@zkagent/contracts/typechain";
 import {
   Action,
   ModelProver,
@@ -14,7 +15,7 @@ import {
 
 import { readWindow } from "../helpers/market.ts";
 import { closeSharedProver, proveTrade } from "../helpers/prove-trade.ts";
-import { TEST_POLICY, deployTraderWorld, type TraderWorld } from "../helpers/trader-fixture.ts";
+import { TEST_LIMITS, TEST_POLICY, deployTraderWorld, wiringOf, type TraderWorld } from "../helpers/trader-fixture.ts";
 import { deployProvenWorld, meanReversionModel } from "../helpers/models.ts";
 import { expectUnchanged } from "../helpers/vault-state.ts";
 
@@ -122,6 +123,24 @@ describe("proven models: the proof carries the registered model's forward pass",
     await expect(tw.trader.connect(tw.agent).executeTrade(proof.solidityProof, proof.publicSignals, 2n ** 64n, 0n))
       .to.be.revertedWithCustomError(tw.trader, "ModelNotApproved")
       .withArgs(modelCommitment(other));
+  });
+
+  it("refuses a proven model's proof in a vault without a proven-model verifier (ModelKindNotSupported), changing nothing", async () => {
+    const { tw, model } = await networkHelpers.loadFixture(provenWorld);
+    const attestedOnly = await new DecentralizedTrader__factory(tw.owner).deploy(
+      tw.owner.address,
+      await wiringOf(tw),
+      TEST_POLICY,
+      TEST_LIMITS,
+    );
+    await attestedOnly.setAgentAuthorization(tw.agent.address, true);
+    const vault = { ...tw, trader: attestedOnly };
+    const proof = await (await modelProver()).prove(await modelRequest(vault, model));
+    await expectUnchanged(vault, tw.agent.address, async () => {
+      await expect(attestedOnly.connect(tw.agent).executeTrade(proof.solidityProof, proof.publicSignals, 2n ** 64n, 0n))
+        .to.be.revertedWithCustomError(attestedOnly, "ModelKindNotSupported")
+        .withArgs(modelCommitment(model));
+    });
   });
 
   it("registers proven models with their kind, and refuses a commitment outside the field", async () => {

@@ -152,11 +152,13 @@ describe("exposure and loss limits hold even when a proof lies", function () {
       tw.trader,
       "OwnableUnauthorizedAccount",
     );
+    const before = await tw.trader.riskLimits();
     for (const field of Object.keys(TEST_LIMITS) as (keyof typeof TEST_LIMITS)[]) {
       await expect(tw.trader.setRiskLimits({ ...TEST_LIMITS, [field]: 0n }))
         .to.be.revertedWithCustomError(tw.trader, "InvalidRiskLimits")
         .withArgs(field);
     }
+    expect(await tw.trader.riskLimits()).to.deep.equal(before); // every refusal left the limits as they were
     await expect(tw.trader.setRiskLimits({ ...TEST_LIMITS, maxTradesPerBlock: 3n })).to.emit(
       tw.trader,
       "RiskLimitsUpdated",

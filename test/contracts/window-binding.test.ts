@@ -1,4 +1,3 @@
-import { ZeroAddress } from "ethers";
 import { expect } from "chai";
 import { network } from "hardhat";
 
@@ -22,6 +21,7 @@ import {
   TEST_LIMITS,
   TEST_POLICY,
   deployTraderWorld,
+  wiringOf,
   type TraderWorld,
 } from "../helpers/trader-fixture.ts";
 import { deployRealShapedTrader } from "../helpers/real-shaped-trader.ts";
@@ -175,18 +175,7 @@ describe("the window a proof is about is the feed's, checked on-chain before the
     const foreignLog = await deployWindowLog(tw.owner, await tw.world.sequencerFeed.getAddress());
     const market = await marketOf(tw.world);
     const factory = new DecentralizedTrader__factory(tw.owner);
-    const wiring = {
-      baseToken: market.weth,
-      quoteToken: market.usdc,
-      swapRouter: market.swapRouter,
-      priceFeed: market.priceFeed,
-      sequencerUptimeFeed: market.sequencerUptimeFeed,
-      sequencerGracePeriod: 0n,
-      modelRegistry: await tw.registry.getAddress(),
-      verifier: await tw.verifier.getAddress(),
-      modelVerifier: ZeroAddress,
-      windowLog: await foreignLog.getAddress(),
-    };
+    const wiring = await wiringOf(tw, { windowLog: await foreignLog.getAddress() });
     await expect(factory.deploy(tw.owner.address, wiring, TEST_POLICY, TEST_LIMITS))
       .to.be.revertedWithCustomError(factory, "WindowLogFeedMismatch")
       .withArgs(market.sequencerUptimeFeed, market.priceFeed);

@@ -1,9 +1,9 @@
 import type { NetworkHelpers } from "@nomicfoundation/hardhat-network-helpers/types";
 import type { HardhatEthers } from "@nomicfoundation/hardhat-ethers/types";
 import { Action, packMarketAndTrade, packPolicyAndPosition, pricesCommitment } from "@zkagent/circuits";
-import { marketOf, movePoolToPrice, pushPrice } from "@zkagent/contracts/world";
+import { movePoolToPrice, pushPrice } from "@zkagent/contracts/world";
 import { DecentralizedTrader__factory, ForgedProofVerifier__factory } from "@zkagent/contracts/typechain";
-import { ZeroAddress, parseEther, parseUnits } from "ethers";
+import { parseEther, parseUnits } from "ethers";
 
 import { readWindow } from "./market.ts";
 import {
@@ -12,6 +12,7 @@ import {
   TEST_MODEL_HASH,
   TEST_POLICY,
   deployTraderWorld,
+  wiringOf,
   type TraderWorld,
 } from "./trader-fixture.ts";
 
@@ -29,21 +30,10 @@ export const NO_PROOF = {
 /** The shared world with a second vault whose verifier accepts every proof (a forged proof). */
 export async function forgedWorld(ethers: HardhatEthers, networkHelpers: NetworkHelpers): Promise<TraderWorld> {
   const tw = await deployTraderWorld(ethers, networkHelpers);
-  const market = await marketOf(tw.world);
+  const forged = await (await new ForgedProofVerifier__factory(tw.owner).deploy()).getAddress();
   const trader = await new DecentralizedTrader__factory(tw.owner).deploy(
     tw.owner.address,
-    {
-      baseToken: market.weth,
-      quoteToken: market.usdc,
-      swapRouter: market.swapRouter,
-      priceFeed: market.priceFeed,
-      sequencerUptimeFeed: market.sequencerUptimeFeed,
-      sequencerGracePeriod: 0n,
-      modelRegistry: await tw.registry.getAddress(),
-      verifier: await (await new ForgedProofVerifier__factory(tw.owner).deploy()).getAddress(),
-      modelVerifier: ZeroAddress,
-      windowLog: await tw.windowLog.getAddress(),
-    },
+    await wiringOf(tw, { verifier: forged }),
     TEST_POLICY,
     TEST_LIMITS,
   );

@@ -3,7 +3,7 @@ import type { NetworkHelpers } from "@nomicfoundation/hardhat-network-helpers/ty
 import { modelHashOfBytes } from "@zkagent/circuits";
 import { deployZkagent, marketOf, pushPrices, type World } from "@zkagent/contracts/world";
 import type { DecentralizedTrader, ModelRegistry, PolicyVerifier, WindowLog } from "@zkagent/contracts/typechain";
-import { parseEther, parseUnits } from "ethers";
+import { ZeroAddress, parseEther, parseUnits } from "ethers";
 
 import { deployTestWorld } from "./world-fixture.ts";
 
@@ -83,5 +83,23 @@ export async function deployTraderWorld(ethers: HardhatEthers, helpers: NetworkH
     agent: agent!,
     otherAgent: otherAgent!,
     stranger: stranger!,
+  };
+}
+
+/** The wiring of `tw`'s trader (no sequencer grace, no proven-model verifier), with `overrides`: for tests that deploy a trader themselves. */
+export async function wiringOf(tw: TraderWorld, overrides: Record<string, string | bigint> = {}) {
+  const market = await marketOf(tw.world);
+  return {
+    baseToken: market.weth,
+    quoteToken: market.usdc,
+    swapRouter: market.swapRouter,
+    priceFeed: market.priceFeed,
+    sequencerUptimeFeed: market.sequencerUptimeFeed,
+    sequencerGracePeriod: 0n,
+    modelRegistry: await tw.registry.getAddress(),
+    verifier: await tw.verifier.getAddress(),
+    modelVerifier: ZeroAddress,
+    windowLog: await tw.windowLog.getAddress(),
+    ...overrides,
   };
 }
