@@ -2,7 +2,7 @@ import { createRequire } from "node:module";
 
 import hardhatToolboxMochaEthers from "@nomicfoundation/hardhat-toolbox-mocha-ethers";
 import { ArgumentType } from "hardhat/types/arguments";
-import { configVariable, defineConfig, task } from "hardhat/config";
+import { configVariable, defineConfig, emptyTask, task } from "hardhat/config";
 
 const require = createRequire(import.meta.url);
 
@@ -22,16 +22,29 @@ function compilerSettings(viaIR: boolean) {
 }
 
 /** `hardhat deploy --network arbitrum`: see scripts/deploy/deploy-task.ts. */
-const deployTask = task("deploy", "Deploy the zkagent contracts (verifier, registry, trader) to --network")
+const deployTask = task("deploy", "Deploy the zkagent contracts (verifiers, timelock, registry, trader) to --network")
+  // Who governs (#15): each flag, else deployments/<network>/governance.json (scripts/deploy/governance-config.ts).
   .addOption({
-    name: "owner",
-    description: "vault owner (or ZKAGENT_OWNER)",
+    name: "proposers",
+    description: "timelock proposers and cancellers, comma-separated (a multisig on a live network)",
     type: ArgumentType.STRING,
     defaultValue: "",
   })
   .addOption({
-    name: "governor",
-    description: "registry governor (or ZKAGENT_GOVERNOR)",
+    name: "executors",
+    description: 'timelock executors, comma-separated, or "anyone"',
+    type: ArgumentType.STRING,
+    defaultValue: "",
+  })
+  .addOption({
+    name: "guardian",
+    description: 'the trader\'s guardian, who may pause at once (or "none")',
+    type: ArgumentType.STRING,
+    defaultValue: "",
+  })
+  .addOption({
+    name: "minDelay",
+    description: "timelock delay in seconds (default: the network's, packages/contracts/deploy/networks.ts)",
     type: ArgumentType.STRING,
     defaultValue: "",
   })
@@ -56,6 +69,61 @@ const deployTask = task("deploy", "Deploy the zkagent contracts (verifier, regis
   .build();
 
 /**
+ * `hardhat gov schedule | list | execute | cancel --network <name>`: changes through the timelock
+ * that owns the trader and governs the registry, each shown decoded before it is signed
+ * (scripts/gov/). Hardhat tasks, not `zkagent` commands: governing is the deployers' job, with
+ * the deployers' keys and network config; the agent's CLI never signs anything but trades.
+ */
+const recordOption = {
+  name: "record",
+  description: "the deployment record (default deployments/<network>/zkagent.json)",
+  type: ArgumentType.STRING,
+  defaultValue: "",
+} as const;
+const yesFlag = { name: "yes", description: "sign without asking (after showing the decoded calls)" } as const;
+const text = <Name extends string>(name: Name, description: string) => ({
+  name,
+  description,
+  type: ArgumentType.STRING as const,
+  defaultValue: "",
+});
+const govTasks = [
+  emptyTask("gov", "Time-locked governance of the trader and the registry").build(),
+  task(["gov", "schedule"], "Schedule a change on the timelock (shows the decoded calls first)")
+    .addOption(text("target", "trader, registry, timelock or an address"))
+    .addOption(text("function", "the function (a name; a full signature for other contracts)"))
+    .addOption(text("args", "its arguments as a JSON array"))
+    .addOption(text("calldata", "raw calldata instead of --function/--args"))
+    .addOption(text("value", "wei to send with the call"))
+    .addOption(text("batch", "a JSON file listing calls {target, function, args} scheduled as one operation"))
+    .addOption(text("delay", "seconds (default and minimum: the timelock's delay)"))
+    .addOption(text("salt", "32-byte salt (default random)"))
+    .addOption(text("predecessor", "an operation that must be executed first"))
+    .addOption(recordOption)
+    .addFlag(yesFlag)
+    .setAction(() => import("./scripts/gov/schedule-task.ts"))
+    .build(),
+  task(["gov", "list"], "List the timelock's pending operations, decoded, with when each becomes executable")
+    .addOption(recordOption)
+    .addFlag({ name: "all", description: "also executed and cancelled ones" })
+    .addFlag({ name: "json", description: "machine-readable" })
+    .setAction(() => import("./scripts/gov/list-task.ts"))
+    .build(),
+  task(["gov", "execute"], "Execute a ready operation (shows its decoded calls first)")
+    .addOption(text("id", "the operation id (hardhat gov list)"))
+    .addOption(recordOption)
+    .addFlag(yesFlag)
+    .setAction(() => import("./scripts/gov/execute-task.ts"))
+    .build(),
+  task(["gov", "cancel"], "Cancel a pending operation (a proposer)")
+    .addOption(text("id", "the operation id (hardhat gov list)"))
+    .addOption(recordOption)
+    .addFlag(yesFlag)
+    .setAction(() => import("./scripts/gov/cancel-task.ts"))
+    .build(),
+];
+
+/**
  * Fuzz and invariant depth: a CI profile by default, a deep one with ZKAGENT_FUZZ=deep
  * (≥ 10 000 runs per invariant; minutes, not seconds).
  */
@@ -66,7 +134,7 @@ const solidityTestProfile = deepFuzz
 
 export default defineConfig({
   plugins: [hardhatToolboxMochaEthers],
-  tasks: [deployTask],
+  tasks: [deployTask, ...govTasks],
   paths: {
     // Hand-written Solidity and the generated verifier live in the contracts
     // package; the cross-package mocha suites live in the top-level test/.
@@ -100,6 +168,8 @@ export default defineConfig({
       // feed of the window tests and the gas bench puts an OCR2-shaped aggregator behind it.
       "@chainlink/contracts/src/v0.8/data-feeds/test/helpers/DataFeedsLegacyAggregatorProxy.sol",
       "@chainlink/contracts/src/v0.8/vendor/canonical-weth/WETH9.sol",
+      // OpenZeppelin's own timelock: the registry's governor and each trader's owner (#15).
+      "@openzeppelin/contracts/governance/TimelockController.sol",
       "@uniswap/v3-core/contracts/interfaces/IUniswapV3Pool.sol",
       "@uniswap/v3-periphery/contracts/interfaces/ISwapRouter.sol",
     ],

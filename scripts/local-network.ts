@@ -10,7 +10,9 @@
  * 3. deploys zkagent with the deployers' own task, `hardhat deploy --network localhost`, which
  *    reads its market from that world record and writes deployments/localhost/zkagent.json;
  * 4. registers and approves the bundled tiny model (and the shipped proven decision model), authorises a fresh agent key, gives it gas,
- *    and funds the vault with WETH and USDC;
+ *    and funds the vault with WETH and USDC, all as one operation of the timelock that owns the
+ *    trader and governs the registry: scheduled, the chain's clock moved past the local delay
+ *    (60 s, once), executed;
  * 5. writes local-agent/: agent.json, the agent's encrypted keystore, its password (local only),
  *    the model file, and a data directory for the journal;
  * 6. prints the commands to run the agent; with --move-every <s>, pushes a new round and
@@ -19,8 +21,9 @@
  *   tsx scripts/local-network.ts [--port 8545] [--move-every 30] [--seed 7] [--out local-agent]
  *                                [--records deployments/localhost] [--deployment-id zkagent-localhost]
  *
- * Every key here is either Hardhat's public development key (deployer, owner, governor,
- * arbitrageur) or a throwaway one made for this chain: nothing here may hold real funds.
+ * Every key here is either Hardhat's public development key (deployer and timelock proposer and
+ * executor, guardian, arbitrageur) or a throwaway one made for this chain: nothing here may hold
+ * real funds.
  */
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -41,6 +44,8 @@ import {
   setSequencerStatus,
 } from "@zkagent/contracts/world";
 import { formatEther, formatUnits, JsonRpcProvider, parseEther, parseUnits, Wallet } from "ethers";
+
+import { throughTimelock } from "./gov/through-timelock.ts";
 
 import { meanRevertingPath } from "./demo/price-path.ts";
 import { startHardhatNode, type HardhatNode } from "./lib/hardhat-node.ts";
@@ -128,7 +133,7 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<n
 }
 
 interface DeploymentRecord {
-  contracts: Record<"DecentralizedTrader" | "ModelRegistry" | "WindowLog", { address: string }>;
+  contracts: Record<"DecentralizedTrader" | "ModelRegistry" | "WindowLog" | "TimelockController", { address: string }>;
 }
 
 async function main(options: Options): Promise<void> {
@@ -172,8 +177,10 @@ async function main(options: Options): Promise<void> {
 async function setUp(options: Options, node: HardhatNode, provider: JsonRpcProvider, isStopping: () => boolean) {
   const { out, records } = options;
   const { url } = node;
-  // Hardhat's public development accounts: #0 deploys, owns the vault and governs the registry.
+  // Hardhat's public development accounts: #0 deploys and is the timelock's proposer and executor
+  // (the timelock owns the vault and governs the registry); #3 is the guardian, who may pause.
   const deployer = hardhatWallet(0, provider);
+  const guardian = hardhatWallet(3, provider);
   const arbitrageur = hardhatWallet(2, provider);
   const path = meanRevertingPath({ seed: options.seed, length: PATH_ROUNDS });
 
@@ -182,7 +189,8 @@ async function setUp(options: Options, node: HardhatNode, provider: JsonRpcProvi
   await pushPrices(world.priceFeed, path.slice(1, WINDOW)); // round 1 is the feed's constructor answer
   await movePoolToPrice(world, arbitrageur, path[WINDOW - 1]!);
   // The L2 path runs here too: the (mock) sequencer has been up for two grace periods. Block
-  // times follow the clock (no time travel), so the oracle's max age means what it says.
+  // times follow the clock but for one jump past the timelock's delay below, so the oracle's max
+  // age means what it says.
   const now = BigInt((await provider.getBlock("latest"))!.timestamp);
   await setSequencerStatus(world.sequencerFeed, "up", now - 7_200n);
   const book = await addressBookOf(world, CHAIN_ID, "local hardhat node (pnpm local-network)");
@@ -194,7 +202,17 @@ async function setUp(options: Options, node: HardhatNode, provider: JsonRpcProvi
   // The deployers' own command. A fresh chain has no deployment: a journal kept from an earlier
   // chain would make Ignition believe its contracts exist.
   rmSync(join(ROOT, "deployments/ignition/deployments", options.deploymentId), { recursive: true, force: true });
-  const deployArgs = ["deploy", "--network", "localhost", "--owner", deployer.address, "--governor", deployer.address];
+  const deployArgs = [
+    "deploy",
+    "--network",
+    "localhost",
+    "--proposers",
+    deployer.address,
+    "--executors",
+    deployer.address,
+    "--guardian",
+    guardian.address,
+  ];
   say(`$ hardhat ${deployArgs.join(" ")}`);
   const deployed = await run(HARDHAT, [...deployArgs, "--deployment-id", options.deploymentId, "--out", records], {
     LOCALHOST_URL: url,
@@ -206,17 +224,13 @@ async function setUp(options: Options, node: HardhatNode, provider: JsonRpcProvi
   const trader = DecentralizedTrader__factory.connect(traderAddress, deployer);
   const registry = ModelRegistry__factory.connect(record.contracts.ModelRegistry.address, deployer);
 
+  const timelockAddress = record.contracts.TimelockController.address;
+
   mkdirSync(out, { recursive: true });
   const modelPath = writeTinyModel(join(out, "tiny-model.gguf"));
   const modelHash = await modelHashOf(modelPath);
-  await (await registry.register(modelHash, "zkagent tiny stand-in", "1", "zkagent://tiny-model")).wait();
-  await (await registry.approve(modelHash)).wait();
   // The shipped proven decision model too, so `"mode": "model"` and `"llm+model"` work as well.
   const provenCommitment = (await loadProvenModelFile(SHIPPED_DECISION_MODEL)).commitment;
-  await (
-    await registry.registerProven(provenCommitment, "zkagent decision model v1", "1", "packages/agent/models")
-  ).wait();
-  await (await registry.approve(provenCommitment)).wait();
 
   // A throwaway key made for this chain (not a public Hardhat key), kept the way an operator keeps
   // a real one: an encrypted keystore, its password in an environment variable.
@@ -227,13 +241,42 @@ async function setUp(options: Options, node: HardhatNode, provider: JsonRpcProvi
   writeFileSync(keystorePath, await agent.encrypt(password), { mode: 0o600 });
   writeFileSync(passwordPath, `${password}\n`, { mode: 0o600 });
   await (await deployer.sendTransaction({ to: agent.address, value: AGENT_GAS })).wait();
-  await (await trader.setAgentAuthorization(agent.address, true)).wait();
+  // The vault's funds reach it from its owner, the timelock: it holds them, approves and deposits.
   await (await world.weth.deposit({ value: VAULT_WETH })).wait();
-  await (await world.weth.approve(traderAddress, VAULT_WETH)).wait();
-  await (await trader.deposit(book.weth, VAULT_WETH)).wait();
-  await (await world.usdc.mint(deployer.address, VAULT_USDC)).wait();
-  await (await world.usdc.approve(traderAddress, VAULT_USDC)).wait();
-  await (await trader.deposit(book.usdc, VAULT_USDC)).wait();
+  await (await world.weth.transfer(timelockAddress, VAULT_WETH)).wait();
+  await (await world.usdc.mint(timelockAddress, VAULT_USDC)).wait();
+  const registryAddress = await registry.getAddress();
+  const call = (target: string, data: string) => ({ target, data });
+  const setup = await throughTimelock(deployer, provider, timelockAddress, [
+    call(
+      registryAddress,
+      registry.interface.encodeFunctionData("register", [
+        modelHash,
+        "zkagent tiny stand-in",
+        "1",
+        "zkagent://tiny-model",
+      ]),
+    ),
+    call(registryAddress, registry.interface.encodeFunctionData("approve", [modelHash])),
+    call(
+      registryAddress,
+      registry.interface.encodeFunctionData("registerProven", [
+        provenCommitment,
+        "zkagent decision model v1",
+        "1",
+        "packages/agent/models",
+      ]),
+    ),
+    call(registryAddress, registry.interface.encodeFunctionData("approve", [provenCommitment])),
+    call(traderAddress, trader.interface.encodeFunctionData("setAgentAuthorization", [agent.address, true])),
+    call(book.weth, world.weth.interface.encodeFunctionData("approve", [traderAddress, VAULT_WETH])),
+    call(traderAddress, trader.interface.encodeFunctionData("deposit", [book.weth, VAULT_WETH])),
+    call(book.usdc, world.usdc.interface.encodeFunctionData("approve", [traderAddress, VAULT_USDC])),
+    call(traderAddress, trader.interface.encodeFunctionData("deposit", [book.usdc, VAULT_USDC])),
+  ]);
+  say(
+    `setup through the timelock (operation ${setup.id}): scheduled, the chain's clock moved ${setup.delay} s past its delay, executed`,
+  );
 
   // Journals name chain, trader and agent; the key is new every run, so an old chain's journals
   // are never read, only left behind: remove them.
@@ -265,10 +308,15 @@ local-network: ready. Running until Ctrl-C (which stops the node; the chain is n
             WETH/USDC pool ${await world.pool.getAddress()} (fee ${book.poolFee / 10_000} %) arbitraged to it
             ${options.moveEverySeconds > 0 ? `moves every ${options.moveEverySeconds} s: a new round, and the pool arbitraged to it` : "static: pass --move-every 30 to push a new round every 30 s"}
   zkagent   trader ${traderAddress}, registry ${await registry.getAddress()}, window log ${record.contracts.WindowLog.address}
+            timelock ${timelockAddress} owns the trader and governs the registry (delay ${setup.delay} s;
+            proposer and executor: Hardhat account #0; guardian, who may pause at once: #3)
             record ${shown(recordPath)}
   model     ${shown(modelPath)}, modelHash 0x${modelHash.toString(16).padStart(62, "0")}, registered and approved
   agent     ${agent.address} authorised, ${formatEther(AGENT_GAS)} ETH for gas
-  vault     ${formatEther(VAULT_WETH)} WETH and ${formatUnits(VAULT_USDC, 6)} USDC (owner and governor: Hardhat account #0)
+  vault     ${formatEther(VAULT_WETH)} WETH and ${formatUnits(VAULT_USDC, 6)} USDC
+  governance  change something through the timelock, and see the agent wait for it:
+            LOCALHOST_URL=${url} pnpm hardhat gov schedule --network localhost --record ${shown(recordPath)} --target trader --function setAgentAuthorization --args '["${agent.address}", false]' --yes
+            LOCALHOST_URL=${url} pnpm hardhat gov list --network localhost --record ${shown(recordPath)}
   files     ${shown(configPath)}, ${shown(keystorePath)} (encrypted)
   password  ${shown(passwordPath)}
             LOCAL ONLY: a password in a plain file beside its keystore is fine for a throwaway key on a

@@ -1,10 +1,13 @@
 /**
  * `hardhat deploy --network <name>`: places poseidon-solidity's shipped Poseidon hashers at their
- * canonical addresses (if not there yet), then deploys the PolicyVerifier, ModelRegistry, the
- * feed's WindowLog and the DecentralizedTrader with Hardhat Ignition from packages/contracts/deploy/networks.ts, hands
- * ownership and governance to the configured addresses (they hold them from the constructor on:
- * no hand-over window), and writes deployments/<network>/zkagent.json. Ignition journals every
- * transaction, so rerunning after an interruption resumes instead of redeploying.
+ * canonical addresses (if not there yet), then deploys the PolicyVerifier, OpenZeppelin's
+ * TimelockController, the ModelRegistry and the DecentralizedTrader (both governed by the timelock
+ * from their constructors on) and the feed's WindowLog with Hardhat Ignition from
+ * packages/contracts/deploy/networks.ts; names the guardian and sets the delay through the
+ * timelock; drops the deployer's roles (ignition/ZkagentModule.ts); reads every piece of
+ * governance back from the chain; and writes deployments/<network>/zkagent.json. Ignition
+ * journals every transaction, so rerunning after an interruption resumes instead of redeploying.
+ * Who governs: governance-config.ts (flags, or deployments/<network>/governance.json).
  *
  * A local world network (`localhost`) takes its market addresses from the world record beside
  * the deployment record (deployments/localhost/world.json, written by `pnpm local-network`).
@@ -22,13 +25,13 @@ import {
 import { ensurePoseidonHashers, type AddressBook } from "@zkagent/contracts/world";
 
 import { assessCeremony } from "./ceremony-gate.ts";
-import ZkagentModule from "@zkagent/contracts/ignition";
-import { getAddress, isAddress, ZeroAddress } from "ethers";
+import { GovernanceConfigError, resolveGovernance, type GovernanceFlags } from "./governance-config.ts";
+import { verifyGovernance } from "./verify-governance.ts";
+import { zkagentModule } from "@zkagent/contracts/ignition";
+import { isAddress, ZeroAddress } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
-interface DeployArgs {
-  owner: string;
-  governor: string;
+interface DeployArgs extends GovernanceFlags {
   deploymentId: string;
   out: string;
   allowUnsafeCeremony: boolean;
@@ -36,16 +39,6 @@ interface DeployArgs {
 
 class DeployError extends Error {
   override readonly name = "DeployError";
-}
-
-function requireAddress(value: string, what: string, flag: string, env: string): string {
-  const candidate = value || process.env[env] || "";
-  if (!isAddress(candidate)) {
-    throw new DeployError(
-      `${what}: pass ${flag} <address> or set ${env} (got ${candidate ? JSON.stringify(candidate) : "nothing"})`,
-    );
-  }
-  return getAddress(candidate);
 }
 
 /** Transaction hashes per future, from Ignition's journal (one JSON object per line). */
@@ -66,8 +59,8 @@ export default async function deployAction(args: DeployArgs, hre: HardhatRuntime
   try {
     await deploy(args, hre);
   } catch (error) {
-    if (!(error instanceof DeployError)) throw error;
-    console.error(`DeployError: ${error.message}`);
+    if (!(error instanceof DeployError) && !(error instanceof GovernanceConfigError)) throw error;
+    console.error(`${error.name === "DeployError" ? "DeployError" : `DeployError: ${error.name}`}: ${error.message}`);
     process.exitCode = 1;
   }
 }
@@ -160,8 +153,12 @@ async function deploy(args: DeployArgs, hre: HardhatRuntimeEnvironment): Promise
       `${networkName}: no SwapRouter (v1) configured; see the note in packages/contracts/deploy/networks.ts`,
     );
   }
-  const owner = requireAddress(args.owner, "vault owner", "--owner", "ZKAGENT_OWNER");
-  const governor = requireAddress(args.governor, "registry governor", "--governor", "ZKAGENT_GOVERNOR");
+  const governance = resolveGovernance(
+    args,
+    join(outDir, "governance.json"),
+    target.minDelay,
+    !localWorldNetworks[networkName],
+  );
 
   const connection = await hre.network.create();
   const { chainId } = await connection.ethers.provider.getNetwork();
@@ -188,13 +185,21 @@ async function deploy(args: DeployArgs, hre: HardhatRuntimeEnvironment): Promise
   );
   const hashers = await ensurePoseidonHashers(deployer!);
   console.log(`Poseidon hashers: T3 ${hashers.poseidonT3}, T6 ${hashers.poseidonT6}`);
-  const { verifier, modelVerifier, registry, windowLog, trader } = await connection.ignition.deploy(ZkagentModule, {
+  console.log(
+    `governance: TimelockController, delay ${governance.minDelay} s; proposers ${governance.proposers.join(", ")}; executors ${governance.executors.map((e) => (e === ZeroAddress ? "anyone" : e)).join(", ")}; guardian ${governance.guardian === ZeroAddress ? "none" : governance.guardian}`,
+  );
+  const module = zkagentModule({
+    deployer: deployer!.address,
+    proposers: governance.proposers,
+    executors: governance.executors,
+  });
+  const { verifier, modelVerifier, timelock, registry, windowLog, trader } = await connection.ignition.deploy(module, {
     deploymentId,
     displayUi: false,
     parameters: {
       Zkagent: {
-        owner,
-        governor,
+        minDelay: governance.minDelay,
+        guardian: governance.guardian,
         weth: target.weth,
         usdc: target.usdc,
         swapRouter: target.swapRouter,
@@ -208,17 +213,52 @@ async function deploy(args: DeployArgs, hre: HardhatRuntimeEnvironment): Promise
     },
   });
 
+  const timelockAddress = await timelock.getAddress();
+  // Read back from the chain, not assumed from what was sent: a record says what holds.
+  const problems = await verifyGovernance(connection.ethers.provider, {
+    timelock: timelockAddress,
+    trader: await trader.getAddress(),
+    registry: await registry.getAddress(),
+    deployer: deployer!.address,
+    ...governance,
+  });
+  if (problems.length > 0) {
+    throw new DeployError(
+      `the deployed governance is not what was asked for (no record written):\n  - ${problems.join("\n  - ")}`,
+    );
+  }
+
   const vkeyPath = resolve(hre.config.paths.root, "circuits/ceremony/verification_key.json");
   const journal = join(hre.config.paths.ignition, "deployments", deploymentId, "journal.jsonl");
   const hashes = transactionsFromJournal(journal);
+  const timelockTx = hashes["Zkagent#TimelockController"];
+  const deployedAtBlock = timelockTx
+    ? ((await connection.ethers.provider.getTransactionReceipt(timelockTx))?.blockNumber ?? null)
+    : null;
+  const owner = timelockAddress;
+  const governor = timelockAddress;
   const record = {
     network: networkName,
     chainId: Number(chainId),
     deployer: deployer!.address,
     deploymentId,
     deployedAt: new Date().toISOString(),
+    // The trader's owner and the registry's governor: both the timelock.
     owner,
     governor,
+    // Where a scan for the timelock's scheduled changes starts (`zkagent` config governanceFromBlock).
+    deployedAtBlock,
+    governance: {
+      timelock: timelockAddress,
+      minDelay: String(governance.minDelay),
+      proposers: governance.proposers,
+      cancellers: governance.proposers,
+      executors: governance.executors.map((e) => (e === ZeroAddress ? "anyone" : e)),
+      guardian: governance.guardian === ZeroAddress ? null : governance.guardian,
+      sources: governance.sources,
+      deployerRolesRevoked:
+        !governance.proposers.includes(deployer!.address) && !governance.executors.includes(deployer!.address),
+    },
     verifierVkeySha256: createHash("sha256").update(readFileSync(vkeyPath)).digest("hex"),
     modelVerifierVkeySha256: createHash("sha256")
       .update(readFileSync(resolve(hre.config.paths.root, "circuits/ceremony/model/verification_key.json")))
@@ -231,6 +271,17 @@ async function deploy(args: DeployArgs, hre: HardhatRuntimeEnvironment): Promise
         address: await modelVerifier.getAddress(),
         tx: hashes["Zkagent#ModelPolicyVerifier"] ?? null,
         args: [],
+      },
+      TimelockController: {
+        address: timelockAddress,
+        tx: timelockTx ?? null,
+        // As constructed; the bootstrap then set the delay and the deployer's roles went (see governance).
+        args: [
+          "0",
+          [deployer!.address, ...governance.proposers.filter((a) => a !== deployer!.address)],
+          [deployer!.address, ...governance.executors.filter((a) => a !== deployer!.address)],
+          deployer!.address,
+        ],
       },
       ModelRegistry: {
         address: await registry.getAddress(),
@@ -253,6 +304,7 @@ async function deploy(args: DeployArgs, hre: HardhatRuntimeEnvironment): Promise
             policy: undefined,
             limits: undefined,
             chainId: undefined,
+            minDelay: undefined,
           },
           Object.fromEntries(Object.entries(target.policy).map(([k, v]) => [k, String(v)])),
           Object.fromEntries(Object.entries(target.limits).map(([k, v]) => [k, String(v)])),
@@ -264,6 +316,6 @@ async function deploy(args: DeployArgs, hre: HardhatRuntimeEnvironment): Promise
   mkdirSync(outDir, { recursive: true });
   writeFileSync(join(outDir, "zkagent.json"), `${JSON.stringify(record, null, 2)}\n`);
   console.log(
-    `trader ${record.contracts.DecentralizedTrader.address}\nwindow log ${record.contracts.WindowLog.address}\nregistry ${record.contracts.ModelRegistry.address}\nverifier ${record.contracts.PolicyVerifier.address}\nrecord: ${join(outDir, "zkagent.json")}`,
+    `trader ${record.contracts.DecentralizedTrader.address}\ntimelock ${timelockAddress} (owner and governor, delay ${governance.minDelay} s)\nwindow log ${record.contracts.WindowLog.address}\nregistry ${record.contracts.ModelRegistry.address}\nverifier ${record.contracts.PolicyVerifier.address}\nrecord: ${join(outDir, "zkagent.json")}`,
   );
 }

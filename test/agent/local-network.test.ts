@@ -124,7 +124,7 @@ describe("`pnpm local-network`: one command from nothing to a local chain the ag
   };
 
   it("deploys through `hardhat deploy --network localhost`, whose record lists the trader", () => {
-    expect(output).to.include(`$ hardhat deploy --network localhost --owner`);
+    expect(output).to.include(`$ hardhat deploy --network localhost --proposers`);
     const record = JSON.parse(readFileSync(join(records, "zkagent.json"), "utf8")) as {
       network: string;
       chainId: number;
@@ -185,9 +185,11 @@ describe("`pnpm local-network`: one command from nothing to a local chain the ag
       "deploy",
       "--network",
       "localhost",
-      "--owner",
+      "--proposers",
       owner,
-      "--governor",
+      "--executors",
+      owner,
+      "--guardian",
       owner,
       "--out",
       join(work, "no-world"),

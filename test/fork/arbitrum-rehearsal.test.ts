@@ -26,7 +26,8 @@ const rpcUrl = process.env.ARBITRUM_REHEARSAL_RPC_URL;
 const ROOT = join(import.meta.dirname, "../..");
 const HARDHAT = join(ROOT, "node_modules/.bin/hardhat");
 const CLI = join(ROOT, "packages/agent/bin/zkagent.js");
-// Hardhat's public development keys #0 (deployer, owner, governor) and #1 (agent): local only.
+// Hardhat's public development keys #0 (deployer) and #1 (agent): local only. #4 is the timelock's
+// proposer and executor, #3 the guardian.
 const DEPLOYER_KEY = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
 const AGENT_KEY = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
 const PRICE = 3_000n * 10n ** 8n;
@@ -39,13 +40,20 @@ describe(`\`hardhat deploy --network arbitrum\` against a local node playing Arb
   let provider: JsonRpcProvider;
   let book: AddressBook;
 
-  const deployEnv = () => ({
+  const deployEnv = (key = DEPLOYER_KEY) => ({
     ...process.env,
     ARBITRUM_RPC_URL: rpcUrl!,
-    DEPLOYER_PRIVATE_KEY: DEPLOYER_KEY,
-    ZKAGENT_OWNER: hardhatWallet(0, provider).address,
-    ZKAGENT_GOVERNOR: hardhatWallet(0, provider).address,
+    DEPLOYER_PRIVATE_KEY: key,
   });
+  const governor = () => hardhatWallet(4, provider);
+  /** `hardhat gov …` as the proposer and executor would run it. */
+  const gov = (...args: string[]) =>
+    spawnSync(HARDHAT, ["gov", ...args, "--network", "arbitrum", "--record", join(out, "zkagent.json")], {
+      cwd: ROOT,
+      encoding: "utf8",
+      env: deployEnv(governor().privateKey),
+      timeout: 120_000,
+    });
   // The committed ceremony is single-party, so a live-network deployment needs the testnet override.
   const runDeploy = (override = true) =>
     spawnSync(
@@ -58,6 +66,12 @@ describe(`\`hardhat deploy --network arbitrum\` against a local node playing Arb
         deploymentId,
         "--out",
         out,
+        "--proposers",
+        governor().address,
+        "--executors",
+        governor().address,
+        "--guardian",
+        hardhatWallet(3, provider).address,
         ...(override ? ["--allow-unsafe-ceremony"] : []),
       ],
       {
@@ -106,6 +120,15 @@ describe(`\`hardhat deploy --network arbitrum\` against a local node playing Arb
     expect(record.chainId).to.equal(42161);
     expect(record.contracts.DecentralizedTrader.tx).to.match(/^0x[0-9a-f]{64}$/);
     expect(record.verifierVkeySha256).to.match(/^[0-9a-f]{64}$/);
+    // Governed by the timelock, with the live network's delay; the deployer kept no role.
+    expect(record.owner).to.equal(record.governance.timelock);
+    expect(record.governor).to.equal(record.governance.timelock);
+    expect(record.governance).to.include({
+      minDelay: String(deployNetworks.arbitrum!.minDelay),
+      guardian: hardhatWallet(3, provider).address,
+      deployerRolesRevoked: true,
+    });
+    expect(record.deployedAtBlock).to.be.a("number");
   });
 
   it("reads back the wiring from the deployed trader", async () => {
@@ -119,7 +142,8 @@ describe(`\`hardhat deploy --network arbitrum\` against a local node playing Arb
       await trader.priceFeed(),
       await trader.sequencerUptimeFeed(),
     ]).to.deep.equal([config.weth, config.usdc, config.swapRouter, config.priceFeed, config.sequencerUptimeFeed]);
-    expect(await trader.owner()).to.equal(hardhatWallet(0, provider).address);
+    expect(await trader.owner()).to.equal(record.governance.timelock);
+    expect(await trader.guardian()).to.equal(hardhatWallet(3, provider).address);
   });
 
   it("resumes instead of redeploying when run again (Ignition's journal)", async () => {
@@ -141,13 +165,41 @@ describe(`\`hardhat deploy --network arbitrum\` against a local node playing Arb
     const dataDir = mkdtempSync(join(tmpdir(), "zkagent-rehearsal-agent-"));
     const modelPath = ensureTinyModel(dataDir);
     const modelHash = await modelHashOf(modelPath);
-    await (await registry.register(modelHash, "tiny stand-in", "1", "zkagent://tiny-model")).wait();
-    await (await registry.approve(modelHash)).wait();
     const agent = hardhatWallet(1, provider).address;
-    await (await trader.setAgentAuthorization(agent, true)).wait();
-    await (await world.usdc.mint(owner.address, parseUnits("20000", 6))).wait();
-    await (await world.usdc.approve(await trader.getAddress(), parseUnits("20000", 6))).wait();
-    await (await trader.deposit(book.usdc, parseUnits("20000", 6))).wait();
+    // The whole governance flow, with the deployers' own commands: the timelock holds the vault's
+    // USDC; one operation registers and approves the model, authorises the agent and deposits.
+    await (await world.usdc.mint(record.governance.timelock, parseUnits("20000", 6))).wait();
+    const batchPath = join(out, "setup.json");
+    writeFileSync(
+      batchPath,
+      JSON.stringify([
+        {
+          target: "registry",
+          function: "register",
+          args: [modelHash.toString(), "tiny stand-in", "1", "zkagent://tiny-model"],
+        },
+        { target: "registry", function: "approve", args: [modelHash.toString()] },
+        { target: "trader", function: "setAgentAuthorization", args: [agent, true] },
+        { target: book.usdc, function: "approve(address,uint256)", args: [await trader.getAddress(), "20000000000"] },
+        { target: "trader", function: "deposit", args: [book.usdc, "20000000000"] },
+      ]),
+    );
+    const scheduled = gov("schedule", "--batch", batchPath, "--yes");
+    expect(scheduled.status, scheduled.stderr + scheduled.stdout).to.equal(0);
+    expect(scheduled.stdout).to.include(`trader.setAgentAuthorization(agent: ${agent}, authorized: true)`);
+    const id = /operation (0x[0-9a-f]{64})/.exec(scheduled.stdout)![1]!;
+    const listed = gov("list");
+    expect(listed.stdout).to.match(new RegExp(`operation ${id}\n  state     waiting`));
+    const early = gov("execute", "--id", id, "--yes");
+    expect(early.status).to.equal(1);
+    expect(early.stderr).to.match(/GovError: operation 0x[0-9a-f]{64} is not ready: executable from/);
+    expect(await registry.isApproved(modelHash)).to.equal(false);
+    await provider.send("evm_increaseTime", [`0x${deployNetworks.arbitrum!.minDelay.toString(16)}`]);
+    await provider.send("evm_mine", []);
+    const executed = gov("execute", "--id", id, "--yes");
+    expect(executed.status, executed.stderr + executed.stdout).to.equal(0);
+    expect(await registry.isApproved(modelHash)).to.equal(true);
+    expect(await trader.isAuthorized(agent)).to.equal(true);
     const now = BigInt((await provider.getBlock("latest"))!.timestamp);
     await setSequencerStatus(world.sequencerFeed, "up", now - 7200n);
     await pushPrices(world.priceFeed, [...Array(29).fill(PRICE), BELOW]);

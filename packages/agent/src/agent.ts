@@ -9,6 +9,7 @@ import { DEFAULT_RETRY, type RetryOptions } from "./chain/retry.ts";
 import type { AgentSigner } from "./chain/signer.ts";
 import { TraderClient } from "./chain/trader-client.ts";
 import { runCycle, type CycleReport, type DecisionMode, type ProvenDecider } from "./cycle.ts";
+import { GovernanceWatch } from "./governance/governance-watch.ts";
 import { Journal } from "./journal/journal.ts";
 import type { Logger } from "./log.ts";
 import { chainlinkFeed, type AggregatorV3Interface } from "./market/feed-abi.ts";
@@ -52,6 +53,13 @@ export interface AgentOptions {
   /** Base sampling seed; tick n samples with seed + n (only when temperature > 0). */
   seed?: number;
   deadlineSeconds?: number;
+  /**
+   * A trade is proved only if it can land at least this long before any scheduled governance
+   * change that affects it could take effect; otherwise the agent waits (default 30 s).
+   */
+  minTradeWindowSeconds?: number;
+  /** Where the scan for the timelock's scheduled changes starts (the deployment's block; default 0). */
+  governanceFromBlock?: number;
   retry?: RetryOptions;
   /** How long a cycle waits for its receipt before leaving the transaction to the next tick. */
   confirmTimeoutMs?: number;
@@ -170,9 +178,47 @@ export class Agent {
     return reconcile(this.journal, this.client, this.options.log, this.reportedPending);
   }
 
-  /** One cycle. Never proves a new trade while a sent one has no outcome. */
+  private governanceWatch?: GovernanceWatch;
+
+  /** The vault's governance as this agent sees it: its timelock's scheduled changes. */
+  get governance(): GovernanceWatch {
+    this.governanceWatch ??= new GovernanceWatch(
+      this.client.wallet.provider!,
+      this.client.traderAddress,
+      { agent: this.client.wallet.address, modelHash: this.modelHash },
+      this.options.governanceFromBlock ?? 0,
+      this.client.retry,
+    );
+    return this.governanceWatch;
+  }
+
+  /** Now: trade with this deadline, or wait for a scheduled change (see GovernanceWatch). */
+  private tradeGate() {
+    return this.governance.gate(this.options.deadlineSeconds ?? 300, this.options.minTradeWindowSeconds ?? 30);
+  }
+
+  /**
+   * One cycle. Never proves a new trade while a sent one has no outcome, nor while a scheduled
+   * governance change could take effect before the trade could land (journaled: governance-wait).
+   */
   async tick(tick: number): Promise<CycleReport | { tick: number; skipped: string }> {
     if ((await this.recover()) > 0) return { tick, skipped: "a sent transaction is still pending" };
+    const gate = await this.tradeGate();
+    if (!gate.trade) {
+      const [roundId] = await this.feed.latestRoundData();
+      this.journal.append({
+        kind: "governance-wait",
+        tick,
+        roundId: roundId.toString(),
+        reason: gate.reason,
+        changes: gate.changes.map((c) => ({
+          id: c.id,
+          readyAt: new Date(Number(c.readyAt) * 1000).toISOString(),
+          calls: c.calls.map((call) => call.text),
+        })),
+      });
+      return { tick, skipped: `governance: ${gate.reason}` };
+    }
     const { temperature = 0, seed = 0 } = this.options;
     const report = await runCycle(
       {
@@ -191,6 +237,10 @@ export class Agent {
         temperature,
         ...(temperature > 0 ? { seed: seed + tick } : {}),
         deadlineSeconds: this.options.deadlineSeconds ?? 300,
+        tradeDeadline: async () => {
+          const now = await this.tradeGate();
+          return now.trade ? { deadline: now.deadline } : { wait: now.reason };
+        },
       },
       tick,
     );

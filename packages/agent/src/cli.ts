@@ -10,6 +10,7 @@ import { TraderClient } from "./chain/trader-client.ts";
 import { loadConfig, type AgentConfig } from "./config.ts";
 import { addressArgument, wholeNumberArgument } from "./cli-arguments.ts";
 import { AgentError, ConfigError } from "./errors.ts";
+import { GovernanceWatch, governanceStatus } from "./governance/governance-watch.ts";
 import { JournalView } from "./journal/journal.ts";
 import { createLogger, type Logger } from "./log.ts";
 import { runAgent, type TickResult } from "./run-loop.ts";
@@ -52,6 +53,8 @@ async function startAgent(flags: CommonFlags, log: Logger): Promise<{ agent: Age
     seed: config.seed,
     deadlineSeconds: config.deadlineSeconds,
     confirmTimeoutMs: config.confirmTimeoutSeconds * 1000,
+    minTradeWindowSeconds: config.minTradeWindowSeconds,
+    governanceFromBlock: config.governanceFromBlock,
     retry: { retries: config.rpcRetries, baseDelayMs: 250, maxDelayMs: 8_000 },
     log,
     onProgress: (step, ms) => log.info(`${step}: ${ms.toFixed(0)} ms`),
@@ -143,6 +146,13 @@ withCommon(
     await assertChainId(provider, BigInt(config.chainId)); // or it reads another chain's trader and journal
     const agent = await statusAgent(flags.agent, config.key);
     const state = await new TraderClient(config.traderAddress, new VoidSigner(agent, provider)).state();
+    // Scheduled changes to the trader and the registry, and when each takes effect.
+    const governance = await new GovernanceWatch(
+      provider,
+      config.traderAddress,
+      { agent },
+      config.governanceFromBlock,
+    ).view();
     const path = journalPath(config.dataDir, BigInt(config.chainId), config.traderAddress, agent);
     // Read-only in SQLite itself: status can run beside the agent and never write or truncate its journal.
     const journal = JournalView.openReadOnly(path);
@@ -160,6 +170,8 @@ withCommon(
         outages: summary?.outages ?? 0,
         reorgedTrades: summary?.reorgedTrades ?? 0,
         lastTrades: summary?.lastTrades ?? [],
+        governance: governanceStatus(governance),
+        ...(journal ? { governanceWaits: journal.governanceWaits() } : {}),
         journal: summary
           ? {
               path,

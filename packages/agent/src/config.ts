@@ -50,6 +50,14 @@ export const configSchema = z
     rpcTimeoutSeconds: z.number().min(0.1).max(600).default(30),
     /** How long a cycle waits for its receipt; after that each tick re-checks it, and nothing new is traded. */
     confirmTimeoutSeconds: z.number().min(1).max(3_600).default(120),
+    /**
+     * Time-locked governance: a trade is proved only if it can land at least this long before any
+     * scheduled change that affects it could take effect (its deadline is capped there); else the
+     * agent waits, and journals why.
+     */
+    minTradeWindowSeconds: z.number().int().min(1).max(86_400).default(30),
+    /** The block the scan for the vault timelock's scheduled changes starts from (the record's deployedAtBlock). */
+    governanceFromBlock: z.number().int().min(0).default(0),
   })
   .strict();
 

@@ -55,6 +55,11 @@ export interface CycleDeps {
   /** Sampling seed for this tick (used when temperature > 0). */
   seed?: number;
   deadlineSeconds: number;
+  /**
+   * The deadline a trade sent now must carry, or why it must not be sent (a scheduled governance
+   * change could take effect first; see governance/governance-watch.ts). Default: now + deadlineSeconds.
+   */
+  tradeDeadline?: () => Promise<{ deadline: bigint } | { wait: string }>;
   /** A text file of the operator's notes or headlines the adviser reads (mode "llm+model"). */
   notesPath?: string;
 }
@@ -272,7 +277,17 @@ export async function submitProof(
   journal.trades.proved(state.nonce, proof.publicSignals);
 
   const t4 = performance.now();
-  const deadline = await client.deadlineIn(deps.deadlineSeconds);
+  const gate = deps.tradeDeadline
+    ? await deps.tradeDeadline()
+    : { deadline: await client.deadlineIn(deps.deadlineSeconds) };
+  if ("wait" in gate) {
+    // A change was scheduled while this proof was made: it is not sent, and the next tick waits.
+    journal.trades.abandoned({ traderNonce: state.nonce }, `not sent: ${gate.wait}`);
+    report.reason = gate.wait;
+    log.info(`tick ${tick}: ${report.action} proven but not sent: ${gate.wait}`);
+    return report;
+  }
+  const { deadline } = gate;
   try {
     const txHash = await client.send(proof, state.nonce, deadline, journal);
     const t5 = performance.now();

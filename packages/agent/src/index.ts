@@ -29,3 +29,6 @@ export * from "./signal/to-trade.ts";
 export * from "./audit/audit-trades.ts";
 export * from "./audit/render-audit.ts";
 export { loadProvenModelFile, type LoadedProvenModel } from "./model/proven/model-file.ts";
+export * from "./governance/describe-call.ts";
+export * from "./governance/timelock-operations.ts";
+export * from "./governance/governance-watch.ts";

@@ -26,7 +26,16 @@ export interface DeployNetworkConfig {
   policy: { maxPosition: bigint; thresholdBps: bigint; maxSlippageBps: bigint; maxOracleAge: bigint; poolFee: bigint };
   /** The vault's exposure and loss limits (TradeLimits), set at deployment; the owner can change them. */
   limits: RiskLimitsConfig;
+  /**
+   * The timelock's delay in seconds: how long every change to the trader or the registry waits
+   * between being scheduled and taking effect. Proposers, executors and the guardian are accounts
+   * of whoever deploys: deployments/<network>/governance.json or the task's flags (see deploy-task.ts).
+   */
+  minDelay: bigint;
 }
+
+/** Two days: enough for operators and depositors to see a change coming and act before it lands. */
+const LIVE_MIN_DELAY = 172_800n;
 
 const DEFAULT_POLICY = {
   maxPosition: 2n * 10n ** 18n,
@@ -48,6 +57,7 @@ export const deployNetworks: Record<string, DeployNetworkConfig> = {
     sequencerGracePeriod: 3600n,
     policy: DEFAULT_POLICY,
     limits: DEFAULT_RISK_LIMITS,
+    minDelay: LIVE_MIN_DELAY,
   },
   // Uniswap lists only SwapRouter02 on Arbitrum Sepolia, whose exact*Single structs have no
   // deadline field: the trader's ISwapRouter calls would not match it. Point `swapRouter` at a
@@ -62,6 +72,7 @@ export const deployNetworks: Record<string, DeployNetworkConfig> = {
     sequencerGracePeriod: 3600n,
     policy: DEFAULT_POLICY,
     limits: DEFAULT_RISK_LIMITS,
+    minDelay: LIVE_MIN_DELAY,
   },
 };
 
@@ -79,6 +90,8 @@ export interface LocalWorldNetworkConfig {
   /** The policy; its pool fee is the world's pool's (the record's `poolFee`). */
   policy: Omit<DeployNetworkConfig["policy"], "poolFee">;
   limits: RiskLimitsConfig;
+  /** The timelock's delay (see DeployNetworkConfig). */
+  minDelay: bigint;
 }
 
 export const localWorldNetworks: Record<string, LocalWorldNetworkConfig> = {
@@ -89,6 +102,9 @@ export const localWorldNetworks: Record<string, LocalWorldNetworkConfig> = {
     sequencerGracePeriod: 3600n, // the local world has a (mock) sequencer-uptime feed: the L2 path runs
     policy: DEFAULT_POLICY,
     limits: DEFAULT_RISK_LIMITS,
+    // Short, so that changes can be tried by hand: `pnpm local-network` moves the chain's clock
+    // past it for its own setup (it says so); schedule one yourself and `zkagent status` shows it.
+    minDelay: 60n,
   },
 };
 
@@ -104,5 +120,6 @@ export function deployConfigFromWorld(network: LocalWorldNetworkConfig, world: A
     sequencerGracePeriod: network.sequencerGracePeriod,
     policy: { ...network.policy, poolFee: BigInt(world.poolFee) },
     limits: network.limits,
+    minDelay: network.minDelay,
   };
 }

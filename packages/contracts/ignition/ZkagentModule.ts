@@ -1,53 +1,107 @@
 import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
+import type { Future } from "@nomicfoundation/ignition-core";
+import { ZeroAddress, ZeroHash, id } from "ethers";
+
+/** The bootstrap operation's salt: one fixed value, so its operation id is the same on every rerun. */
+export const BOOTSTRAP_SALT = id("zkagent: timelock bootstrap");
+export const PROPOSER_ROLE = id("PROPOSER_ROLE");
+export const EXECUTOR_ROLE = id("EXECUTOR_ROLE");
+export const CANCELLER_ROLE = id("CANCELLER_ROLE");
+export const DEFAULT_ADMIN_ROLE = ZeroHash;
+
+/** Who governs the deployment (see `zkagentModule`). */
+export interface GovernanceSetup {
+  /** The account that sends the deployment; it holds the timelock's roles only until the end of it. */
+  deployer: string;
+  /** Who may schedule (and cancel) changes: a multisig on a live network. */
+  proposers: string[];
+  /** Who may execute ready changes; the zero address lets anyone execute. */
+  executors: string[];
+}
 
 /**
- * The zkagent contracts for one market: the generated PolicyVerifier, a ModelRegistry governed
- * by `governor`, the feed's WindowLog (over poseidon-solidity's shipped hashers, which the deploy
- * task places first), and a DecentralizedTrader owned by `owner`. Ignition journals every step,
- * so an interrupted deployment resumes where it stopped.
+ * The zkagent contracts for one market: the generated PolicyVerifier and ModelPolicyVerifier, the
+ * feed's WindowLog (over poseidon-solidity's shipped hashers, which the deploy task places first),
+ * OpenZeppelin's TimelockController, a ModelRegistry governed by that timelock and a
+ * DecentralizedTrader owned by it, both from their constructors on.
+ *
+ * The timelock starts with a zero delay and the deployer as its only proposer, executor and
+ * admin, for one operation: a batch that names the trader's guardian (who may pause at once) and
+ * raises the delay to `minDelay`, scheduled and executed in the deployment. Then the deployer's
+ * roles are revoked (unless it is one of the configured proposers or executors) and it renounces
+ * the admin role, so from the end of the deployment every change goes through the delay and the
+ * timelock administers itself. The deploy task reads all of this back from the chain and refuses
+ * to write a record if any of it is not so. Ignition journals every step, so an interrupted
+ * deployment resumes where it stopped.
  */
-export default buildModule("Zkagent", (m) => {
-  const owner = m.getParameter<string>("owner");
-  const governor = m.getParameter<string>("governor");
+export function zkagentModule(governance: GovernanceSetup) {
+  return buildModule("Zkagent", (m) => {
+    const { deployer, proposers, executors } = governance;
+    const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+    const bootstrapProposers = [deployer, ...proposers.filter((p) => !same(p, deployer))];
+    const bootstrapExecutors = [deployer, ...executors.filter((e) => !same(e, deployer))];
 
-  const verifier = m.contract("PolicyVerifier");
-  const modelVerifier = m.contract("ModelPolicyVerifier");
-  const registry = m.contract("ModelRegistry", [governor]);
-  const windowLog = m.contract("WindowLog", [
-    m.getParameter<string>("priceFeed"),
-    m.getParameter<string>("poseidonT3"),
-    m.getParameter<string>("poseidonT6"),
-  ]);
-  const trader = m.contract("DecentralizedTrader", [
-    owner,
-    {
-      baseToken: m.getParameter<string>("weth"),
-      quoteToken: m.getParameter<string>("usdc"),
-      swapRouter: m.getParameter<string>("swapRouter"),
-      priceFeed: m.getParameter<string>("priceFeed"),
-      sequencerUptimeFeed: m.getParameter<string>("sequencerUptimeFeed"),
-      sequencerGracePeriod: m.getParameter<bigint>("sequencerGracePeriod"),
-      modelRegistry: registry,
-      verifier,
-      modelVerifier,
-      windowLog,
-    },
-    {
-      maxPosition: m.getParameter<bigint>("maxPosition"),
-      thresholdBps: m.getParameter<bigint>("thresholdBps"),
-      maxSlippageBps: m.getParameter<bigint>("maxSlippageBps"),
-      maxOracleAge: m.getParameter<bigint>("maxOracleAge"),
-      poolFee: m.getParameter<bigint>("poolFee"),
-    },
-    {
-      maxVaultPosition: m.getParameter<bigint>("maxVaultPosition"),
-      maxNotionalPerAgentPerPeriod: m.getParameter<bigint>("maxNotionalPerAgentPerPeriod"),
-      maxNotionalPerVaultPerPeriod: m.getParameter<bigint>("maxNotionalPerVaultPerPeriod"),
-      period: m.getParameter<bigint>("period"),
-      maxTradesPerAgentPerPeriod: m.getParameter<bigint>("maxTradesPerAgentPerPeriod"),
-      maxTradesPerVaultPerPeriod: m.getParameter<bigint>("maxTradesPerVaultPerPeriod"),
-      maxTradesPerBlock: m.getParameter<bigint>("maxTradesPerBlock"),
-    },
-  ]);
-  return { verifier, modelVerifier, registry, windowLog, trader };
-});
+    const verifier = m.contract("PolicyVerifier");
+    const modelVerifier = m.contract("ModelPolicyVerifier");
+    const timelock = m.contract("TimelockController", [0n, bootstrapProposers, bootstrapExecutors, deployer]);
+    const registry = m.contract("ModelRegistry", [timelock]);
+    const windowLog = m.contract("WindowLog", [
+      m.getParameter<string>("priceFeed"),
+      m.getParameter<string>("poseidonT3"),
+      m.getParameter<string>("poseidonT6"),
+    ]);
+    const trader = m.contract("DecentralizedTrader", [
+      timelock,
+      {
+        baseToken: m.getParameter<string>("weth"),
+        quoteToken: m.getParameter<string>("usdc"),
+        swapRouter: m.getParameter<string>("swapRouter"),
+        priceFeed: m.getParameter<string>("priceFeed"),
+        sequencerUptimeFeed: m.getParameter<string>("sequencerUptimeFeed"),
+        sequencerGracePeriod: m.getParameter<bigint>("sequencerGracePeriod"),
+        modelRegistry: registry,
+        verifier,
+        modelVerifier,
+        windowLog,
+      },
+      {
+        maxPosition: m.getParameter<bigint>("maxPosition"),
+        thresholdBps: m.getParameter<bigint>("thresholdBps"),
+        maxSlippageBps: m.getParameter<bigint>("maxSlippageBps"),
+        maxOracleAge: m.getParameter<bigint>("maxOracleAge"),
+        poolFee: m.getParameter<bigint>("poolFee"),
+      },
+      {
+        maxVaultPosition: m.getParameter<bigint>("maxVaultPosition"),
+        maxNotionalPerAgentPerPeriod: m.getParameter<bigint>("maxNotionalPerAgentPerPeriod"),
+        maxNotionalPerVaultPerPeriod: m.getParameter<bigint>("maxNotionalPerVaultPerPeriod"),
+        period: m.getParameter<bigint>("period"),
+        maxTradesPerAgentPerPeriod: m.getParameter<bigint>("maxTradesPerAgentPerPeriod"),
+        maxTradesPerVaultPerPeriod: m.getParameter<bigint>("maxTradesPerVaultPerPeriod"),
+        maxTradesPerBlock: m.getParameter<bigint>("maxTradesPerBlock"),
+      },
+    ]);
+
+    // The bootstrap batch: the guardian, then the real delay (the timelock calling itself).
+    const batch = [
+      [trader, m.encodeFunctionCall(trader, "setGuardian", [m.getParameter<string>("guardian", ZeroAddress)])],
+      [timelock, m.encodeFunctionCall(timelock, "updateDelay", [m.getParameter<bigint>("minDelay")])],
+    ] as const;
+    const batchArgs = [batch.map(([t]) => t), batch.map(() => 0n), batch.map(([, d]) => d), ZeroHash, BOOTSTRAP_SALT];
+    const scheduled = m.call(timelock, "scheduleBatch", [...batchArgs, 0n], { id: "bootstrapSchedule" });
+    const executed = m.call(timelock, "executeBatch", batchArgs, { id: "bootstrapExecute", after: [scheduled] });
+
+    let last: Future[] = [executed];
+    const revoke = (role: string, name: string) => {
+      last = [m.call(timelock, "revokeRole", [role, deployer], { id: `revokeDeployer${name}`, after: last })];
+    };
+    if (!proposers.some((p) => same(p, deployer))) {
+      revoke(PROPOSER_ROLE, "Proposer");
+      revoke(CANCELLER_ROLE, "Canceller");
+    }
+    if (!executors.some((e) => same(e, deployer))) revoke(EXECUTOR_ROLE, "Executor");
+    m.call(timelock, "renounceRole", [DEFAULT_ADMIN_ROLE, deployer], { id: "renounceDeployerAdmin", after: last });
+
+    return { verifier, modelVerifier, timelock, registry, windowLog, trader };
+  });
+}

@@ -16,7 +16,15 @@ export type ActivityEntry =
       reason?: string;
       timingsMs: Record<string, number>;
     }
-  | { kind: "fault"; message: string };
+  | { kind: "fault"; message: string }
+  /** A tick on which the agent proved nothing because a scheduled governance change could land first. */
+  | {
+      kind: "governance-wait";
+      tick: number;
+      roundId: string;
+      reason: string;
+      changes: { id: string; readyAt: string; calls: string[] }[];
+    };
 
 /** One step of a trade's lifecycle (see trade-lifecycle.ts, the only writer of these). */
 export type TradeEntry =

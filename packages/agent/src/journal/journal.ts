@@ -131,6 +131,15 @@ export class JournalView {
     return executedOf(this.db, fromNonce);
   }
 
+  /** How many ticks waited for a scheduled governance change, and the last such record. */
+  governanceWaits(): { ticks: number; last?: JournalRecord } {
+    const ticks = Number(this.db.prepare("SELECT count(*) AS n FROM events WHERE kind = 'governance-wait'").get()!.n);
+    const row = this.db
+      .prepare("SELECT body FROM events WHERE kind = 'governance-wait' ORDER BY seq DESC LIMIT 1")
+      .get();
+    return { ticks, ...(row ? { last: JSON.parse(String(row.body)) as JournalRecord } : {}) };
+  }
+
   lastExecutedNonce(): bigint | undefined {
     return lastExecutedNonce(this.db);
   }
@@ -250,7 +259,7 @@ export class Journal extends JournalView {
 
   /** Appends a cycle's verdict or a fault; committed (fsync'd) before it returns. */
   append(entry: ActivityEntry): JournalRecord {
-    if (entry.kind !== "cycle" && entry.kind !== "fault") {
+    if (entry.kind !== "cycle" && entry.kind !== "fault" && entry.kind !== "governance-wait") {
       throw new JournalError(
         `journal: a ${(entry as { kind: string }).kind} record is a trade step: use journal.trades`,
       );
@@ -298,7 +307,8 @@ function importLegacy(
   const run = () => {
     for (const { record, sha } of legacy.records) {
       const stamp = { seq: record.seq, at: record.at, sha };
-      if (record.kind === "cycle" || record.kind === "fault") insertEvent(db, record, null, stamp);
+      if (record.kind === "cycle" || record.kind === "fault" || record.kind === "governance-wait")
+        insertEvent(db, record, null, stamp);
       else trades.apply(record, stamp);
     }
   };
