@@ -1,0 +1,106 @@
+import { isAddress } from "ethers";
+import { z } from "zod";
+
+/** The record format's name and version, the first field of every record. */
+export const DECISION_RECORD_VERSION = "zkagent/decision-record/v1";
+
+const uint = z.string().regex(/^\d+$/, "must be a non-negative decimal integer");
+const int = z.string().regex(/^-?\d+$/, "must be a decimal integer");
+const address = z.string().refine(isAddress, "must be a 0x-prefixed 20-byte address");
+const action = z.enum(["HOLD", "BUY", "SELL"]);
+
+/**
+ * What the agent saw, computed and sent for one decision, as an auditor reads it after decryption.
+ * Integers are decimal strings (JSON has no 256-bit numbers). Untrusted on the auditor's side: it
+ * is parsed with this schema, never cast.
+ */
+export const decisionRecordSchema = z
+  .object({
+    version: z.literal(DECISION_RECORD_VERSION),
+    /** "trade": a proved trade, its hash committed on-chain with it; "refusal": opted in, never committed. */
+    kind: z.enum(["trade", "refusal"]),
+    createdAt: z.string().datetime(),
+    chainId: uint,
+    trader: address,
+    agent: address,
+    /** The agent's trader nonce the proof is bound to (for a refusal: the nonce it was at). */
+    traderNonce: uint,
+    mode: z.enum(["llm", "model", "llm+model"]),
+    /** The feed's rounds the decision read, oldest first, and the circuit's commitment to their answers. */
+    window: z
+      .object({
+        roundId: uint,
+        pricesCommitment: uint,
+        rounds: z.array(z.object({ roundId: uint, answer: uint, updatedAt: uint }).strict()).min(1),
+      })
+      .strict(),
+    policy: z.object({ maxPosition: uint, thresholdBps: uint }).strict(),
+    position: uint,
+    /** The LLM's prompt and raw output (modes "llm" and "llm+model"). */
+    llm: z.object({ prompt: z.string(), output: z.string() }).strict().optional(),
+    model: z
+      .object({
+        kind: z.enum(["attested", "proven"]),
+        /** The hash the proof names: the GGUF's (attested) or the proven model's commitment. */
+        hash: uint,
+        /** The proven model's adviser bias, features, hidden layer and outputs, and its own trade before the policy. */
+        advice: int.optional(),
+        features: z.array(int).optional(),
+        hidden: z.array(int).optional(),
+        outputs: z.array(int).optional(),
+        modelAction: action.optional(),
+        modelSize: uint.optional(),
+      })
+      .strict(),
+    decision: z
+      .object({
+        action,
+        size: uint,
+        verdict: z.enum(["hold", "compliant", "refused", "malformed"]),
+        rule: z.string().optional(),
+        reason: z.string().optional(),
+      })
+      .strict(),
+    /** The proof exactly as sent (the verifier's argument shape) and its five public signals (trades only). */
+    proof: z
+      .object({
+        a: z.array(uint).length(2),
+        b: z.array(z.array(uint).length(2)).length(2),
+        c: z.array(uint).length(2),
+        publicSignals: z.array(uint).length(5),
+      })
+      .strict()
+      .optional(),
+    timingsMs: z.record(z.string(), z.number()),
+    /** The ids of the auditor keys the record was sealed to. */
+    recipients: z.array(z.string()),
+  })
+  .strict();
+
+export type DecisionRecord = z.infer<typeof decisionRecordSchema>;
+
+/** A decision record that does not parse (after a successful decryption). */
+export class MalformedRecordError extends Error {
+  override readonly name = "MalformedRecordError";
+}
+
+/** The record as the bytes that get encrypted: UTF-8 JSON. */
+export function encodeDecisionRecord(record: DecisionRecord): Uint8Array {
+  return new TextEncoder().encode(JSON.stringify(decisionRecordSchema.parse(record)));
+}
+
+/** Parses decrypted bytes into a record, naming the first field that is wrong. */
+export function decodeDecisionRecord(bytes: Uint8Array): DecisionRecord {
+  let json: unknown;
+  try {
+    json = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
+  } catch (error) {
+    throw new MalformedRecordError(`not UTF-8 JSON: ${(error as Error).message}`);
+  }
+  const parsed = decisionRecordSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new MalformedRecordError(`${issue.path.join(".") || "record"}: ${issue.message}`);
+  }
+  return parsed.data;
+}
