@@ -6,6 +6,9 @@ import { network } from "hardhat";
 import { Action, ModelProver, modelCommitment } from "@zkagent/circuits";
 import { movePoolToPrice, pushPrice, transmitPrices } from "@zkagent/contracts/world";
 
+import { OptimisticLane__factory } from "@zkagent/contracts/typechain";
+
+import { claimOf } from "../helpers/optimistic-world.ts";
 import { closeSharedProver, proveTrade } from "../helpers/prove-trade.ts";
 import { deployRealShapedTrader } from "../helpers/real-shaped-trader.ts";
 import { readWindow } from "../helpers/market.ts";
@@ -32,6 +35,12 @@ const BUDGET = {
   recordAfterQuietPeriod: 650_000,
   executeTradeBuyRecordingItsRound: 680_000,
   executeTradeProvenModelBuy: 420_000,
+  executeTradeWithRecordBuy: 425_000,
+  executeOptimisticBuy: 240_000,
+  challengeClaim: 90_000,
+  answerChallengeWithProof: 300_000,
+  finalizeClaim: 50_000,
+  slashAgent: 130_000,
 };
 type Measured = Record<keyof typeof BUDGET, number>;
 
@@ -111,6 +120,59 @@ describe("gas snapshot", function () {
       rs.trader.connect(tw.agent).executeTrade(proven.solidityProof, proven.publicSignals, 2n ** 64n, 0n),
     );
     await modelProver.close();
+
+    // The disclosure record's companion event, on the same path.
+    await transmitPrices(rs.feed, [below]);
+    await rs.windowLog.record();
+    const recorded = await proveTrade(
+      rs,
+      tw.agent,
+      { action: Action.BUY, size: ONE_ETH / 10n },
+      { feed: rs.feed.proxy },
+    );
+    measured.executeTradeWithRecordBuy = await gasOf(
+      rs.trader
+        .connect(tw.agent)
+        .executeTradeWithRecord(recorded.solidityProof, recorded.publicSignals, 2n ** 64n, 0n, `0x${"ab".repeat(32)}`),
+    );
+
+    // The optimistic path: a bonded agent's claims, one answered, one finalised, one slashed.
+    const lane = await new OptimisticLane__factory(tw.owner).deploy(
+      await tw.world.usdc.getAddress(),
+      3_600n,
+      1_800n,
+      100_000_000n,
+      50_000_000n,
+      4n,
+    );
+    await rs.trader.setOptimisticLane(await lane.getAddress());
+    for (const holder of [tw.agent, tw.stranger]) {
+      await tw.world.usdc.mint(holder.address, 10_000_000_000n);
+      await tw.world.usdc.connect(holder).approve(await lane.getAddress(), 10_000_000_000n);
+    }
+    await lane.connect(tw.agent).depositBond(await rs.trader.getAddress(), 1_000_000_000n);
+    const claims = [];
+    for (let i = 0; i < 3; i++) {
+      const claimed = await proveTrade(
+        rs,
+        tw.agent,
+        { action: Action.BUY, size: ONE_ETH / 20n },
+        { feed: rs.feed.proxy },
+      );
+      const tx = rs.trader.connect(tw.agent).executeOptimistic(claimed.publicSignals, 2n ** 64n, 0n);
+      const receipt = (await (await tx).wait())!;
+      if (i === 0) measured.executeOptimisticBuy = Number(receipt.gasUsed);
+      claims.push({ ...claimOf(lane, receipt), proof: claimed });
+    }
+    const [answered, finalised, slashed] = claims as [(typeof claims)[0], (typeof claims)[0], (typeof claims)[0]];
+    measured.challengeClaim = await gasOf(lane.connect(tw.stranger).challenge(answered.claim));
+    measured.answerChallengeWithProof = await gasOf(
+      lane.connect(tw.agent).prove(answered.claim, answered.proof.solidityProof, answered.proof.publicSignals),
+    );
+    await lane.connect(tw.stranger).challenge(slashed.claim); // and the agent withholds its proof
+    await networkHelpers.time.increase(3_601n);
+    measured.finalizeClaim = await gasOf(lane.finalize(finalised.claim));
+    measured.slashAgent = await gasOf(lane.slash(slashed.claim));
 
     console.log(`      gas: ${JSON.stringify(measured)}`);
     if (process.env.UPDATE_GAS_SNAPSHOT) {

@@ -35,11 +35,16 @@ describe("DecentralizedTrader owner functions: refusals leave everything as it w
       () => asStranger.withdraw(weth, 1n, tw.stranger.address),
       () => asStranger.setPolicy({ ...TEST_POLICY, maxPosition: 1n }),
       () => asStranger.setAgentAuthorization(tw.stranger.address, true),
-      () => asStranger.pause(),
       () => asStranger.unpause(),
+      () => asStranger.setGuardian(tw.stranger.address),
+      () => asStranger.setOptimisticLane(tw.stranger.address),
     ];
     for (const call of calls)
       await expect(call()).to.be.revertedWithCustomError(tw.trader, "OwnableUnauthorizedAccount");
+    // pausing is open to the guardian too, so a stranger's refusal names both
+    await expect(asStranger.pause())
+      .to.be.revertedWithCustomError(tw.trader, "NotOwnerOrGuardian")
+      .withArgs(tw.stranger.address);
     expect(await ownerState(tw)).to.deep.equal(before);
   });
 

@@ -14,6 +14,7 @@ import {ISwapRouter} from "@uniswap/v3-periphery/contracts/interfaces/ISwapRoute
 import {TradeLimits} from "./base/TradeLimits.sol";
 import {IDecentralizedTrader} from "./interfaces/IDecentralizedTrader.sol";
 import {IModelRegistry} from "./interfaces/IModelRegistry.sol";
+import {IOptimisticLane} from "./interfaces/IOptimisticLane.sol";
 import {IPolicyVerifier} from "./interfaces/IPolicyVerifier.sol";
 import {IWindowLog} from "./interfaces/IWindowLog.sol";
 import {OracleGuard} from "./libraries/OracleGuard.sol";
@@ -77,6 +78,12 @@ contract DecentralizedTrader is IDecentralizedTrader, TradeLimits, Ownable2Step,
     }
 
     PolicyAndPause private _state;
+
+    /// @notice May pause trading at once (not unpause: stopping is fast, loosening is slow). With a
+    /// timelock as owner, the guardian is what keeps an emergency stop immediate.
+    address public guardian;
+    /// @notice The bond-and-challenge lane of `executeOptimistic`; zero while that path is off.
+    IOptimisticLane public optimisticLane;
 
     /// @notice Wiring of a trader to its market.
     struct Wiring {
@@ -143,10 +150,11 @@ contract DecentralizedTrader is IDecentralizedTrader, TradeLimits, Ownable2Step,
 
     /// @notice Executes a BUY or SELL whose policy compliance `proof` shows.
     /// @dev Checks (deadline, agent, public values, context, model, policy, cap and no-short,
-    /// oracle, window, exposure and loss limits, proof), then effects (nonce, position, usage),
-    /// then the swap. BUY is `exactOutputSingle` for exactly `size` base tokens; SELL is
-    /// `exactInputSingle` of `size`; both bounded by the latest oracle answer and `maxSlippageBps`,
-    /// or by the agent's own tighter `amountLimit`.
+    /// oracle, window, exposure and loss limits), effects (nonce, position, usage), the proof (a
+    /// view call: a failure reverts the effects with it), then the swap. BUY is
+    /// `exactOutputSingle` for exactly `size` base tokens; SELL is `exactInputSingle` of `size`;
+    /// both bounded by the latest oracle answer and `maxSlippageBps`, or by the agent's own tighter
+    /// `amountLimit`.
     /// @param proof The Groth16 proof.
     /// @param publicSignals The five public signals (see PublicValues).
     /// @param deadline The latest timestamp at which the trade may execute.
@@ -160,6 +168,79 @@ contract DecentralizedTrader is IDecentralizedTrader, TradeLimits, Ownable2Step,
         uint256 deadline,
         uint256 amountLimit
     ) external nonReentrant returns (uint256 amountIn, uint256 amountOut) {
+        (amountIn, amountOut, ) = _executeProven(proof, publicSignals, deadline, amountLimit);
+    }
+
+    /// @notice `executeTrade`, and commits the hash of the trade's encrypted decision record (the
+    /// view-key disclosure to auditors) in a companion event.
+    /// @param proof The Groth16 proof.
+    /// @param publicSignals The five public signals (see PublicValues).
+    /// @param deadline The latest timestamp at which the trade may execute.
+    /// @param amountLimit The agent's own tighter bound (see executeTrade); 0 for none.
+    /// @param recordHash sha256 of the stored ciphertext envelope of the decision record.
+    /// @return amountIn Tokens paid to the pool.
+    /// @return amountOut Tokens received.
+    function executeTradeWithRecord(
+        Groth16Proof calldata proof,
+        uint256[5] calldata publicSignals,
+        uint256 deadline,
+        uint256 amountLimit,
+        bytes32 recordHash
+    ) external nonReentrant returns (uint256 amountIn, uint256 amountOut) {
+        uint32 nonce;
+        (amountIn, amountOut, nonce) = _executeProven(proof, publicSignals, deadline, amountLimit);
+        emit DecisionRecordCommitted(msg.sender, nonce, recordHash);
+    }
+
+    /// @notice Executes a trade without verifying its proof now: the agent's bond in the owner's
+    /// optimistic lane covers the trade's worst loss, and anyone may challenge the claim, which the
+    /// agent must then answer with the proof or be slashed. Every check but the proof is the same
+    /// as `executeTrade`'s (cap, no-short, oracle, window, limits, slippage), so a claim that lies
+    /// can lose at most the slippage bound on its notional, which the bond covers.
+    /// @param publicSignals The five public signals the agent claims a proof exists for.
+    /// @param deadline The latest timestamp at which the trade may execute.
+    /// @param amountLimit The agent's own tighter bound (see executeTrade); 0 for none.
+    /// @return amountIn Tokens paid to the pool.
+    /// @return amountOut Tokens received.
+    function executeOptimistic(
+        uint256[5] calldata publicSignals,
+        uint256 deadline,
+        uint256 amountLimit
+    ) external nonReentrant returns (uint256 amountIn, uint256 amountOut) {
+        IOptimisticLane lane = optimisticLane;
+        if (address(lane) == address(0)) revert OptimisticPathDisabled();
+        Admitted memory t = _admit(publicSignals, deadline);
+        uint256 loss = SlippageMath.worstLoss(t.v.size, t.referencePrice, _quoteScale, t.p.maxSlippageBps);
+        lane.openClaim(msg.sender, t.nonce, publicSignals, address(t.verifier), loss);
+        return _swapAndLog(t, amountLimit);
+    }
+
+    function _executeProven(
+        Groth16Proof calldata proof,
+        uint256[5] calldata publicSignals,
+        uint256 deadline,
+        uint256 amountLimit
+    ) private returns (uint256 amountIn, uint256 amountOut, uint32 nonce) {
+        Admitted memory t = _admit(publicSignals, deadline);
+        if (!t.verifier.verifyProof(proof.a, proof.b, proof.c, publicSignals)) revert InvalidProof();
+        (amountIn, amountOut) = _swapAndLog(t, amountLimit);
+        nonce = t.nonce;
+    }
+
+    /// @dev What every path has checked and recorded before the swap.
+    struct Admitted {
+        PublicValues.Values v;
+        PolicyAndPause p;
+        IPolicyVerifier verifier;
+        uint256 referencePrice;
+        uint32 nonce;
+        uint8 kind;
+    }
+
+    /// @dev Every check that public values decide, then the effects: the nonce is spent and the
+    /// position and usage updated before any external call, so anything the swap calls into sees
+    /// them already (checks, effects, interactions). A later revert undoes them with the trade.
+    function _admit(uint256[5] calldata publicSignals, uint256 deadline) private returns (Admitted memory t) {
         if (block.timestamp > deadline) revert DeadlineExpired(deadline, block.timestamp);
         AgentState memory agent = _agents[msg.sender];
         if (!agent.authorized) revert AgentNotAuthorized(msg.sender);
@@ -188,11 +269,7 @@ contract DecentralizedTrader is IDecentralizedTrader, TradeLimits, Ownable2Step,
         }
         if (v.action == PublicValues.SELL && v.size > agent.position) revert ShortSaleRefused(v.size, agent.position);
 
-        if (address(sequencerUptimeFeed) != address(0)) {
-            OracleGuard.checkSequencer(sequencerUptimeFeed, sequencerGracePeriod);
-        }
-        uint256 referencePrice = OracleGuard.checkLatestRound(priceFeed, v.roundId, v.latestPrice, p.maxOracleAge);
-        _checkWindow(v.roundId, v.pricesCommitment);
+        uint256 referencePrice = _checkMarket(v, p.maxOracleAge);
         bool isBuy = v.action == PublicValues.BUY;
         uint32 nonce = agent.nonce;
         uint96 position = agent.position;
@@ -206,32 +283,39 @@ contract DecentralizedTrader is IDecentralizedTrader, TradeLimits, Ownable2Step,
             p.maxTradesPerVaultPerPeriod,
             p.maxTradesPerBlock
         );
-
-        if (!proofVerifier.verifyProof(proof.a, proof.b, proof.c, publicSignals)) revert InvalidProof();
-
-        // Effects before the swap (checks, effects, interactions): anything the swap calls into sees
-        // this nonce already spent. A failed swap reverts the whole trade, nonce included.
         agentAfter.nonce = nonce + 1;
         agentAfter.position = isBuy ? position + v.size : position - v.size;
         _agents[msg.sender] = agentAfter;
         _vault = vaultAfter;
+        t = Admitted(v, p, proofVerifier, referencePrice, nonce, uint8(kind));
+    }
 
-        (amountIn, amountOut) = isBuy
-            ? _buy(v.size, referencePrice, p, amountLimit)
-            : _sell(v.size, referencePrice, p, amountLimit);
-
+    /// @dev The swap and the trade's event.
+    function _swapAndLog(Admitted memory t, uint256 amountLimit) private returns (uint256 amountIn, uint256 amountOut) {
+        (amountIn, amountOut) = t.v.action == PublicValues.BUY
+            ? _buy(t.v.size, t.referencePrice, t.p, amountLimit)
+            : _sell(t.v.size, t.referencePrice, t.p, amountLimit);
         emit TradeExecuted(
             msg.sender,
-            nonce,
-            v.modelHash,
-            v.action,
-            v.size,
+            t.nonce,
+            t.v.modelHash,
+            t.v.action,
+            t.v.size,
             amountIn,
             amountOut,
-            v.roundId,
-            v.pricesCommitment,
-            uint8(kind)
+            t.v.roundId,
+            t.v.pricesCommitment,
+            t.kind
         );
+    }
+
+    /// @dev The sequencer, the latest round and the window; returns the latest answer.
+    function _checkMarket(PublicValues.Values memory v, uint32 maxOracleAge) private returns (uint256 referencePrice) {
+        if (address(sequencerUptimeFeed) != address(0)) {
+            OracleGuard.checkSequencer(sequencerUptimeFeed, sequencerGracePeriod);
+        }
+        referencePrice = OracleGuard.checkLatestRound(priceFeed, v.roundId, v.latestPrice, maxOracleAge);
+        _checkWindow(v.roundId, v.pricesCommitment);
     }
 
     /// @dev The proof's window must be the feed's 30 rounds ending at its latest round. The first
@@ -364,8 +448,36 @@ contract DecentralizedTrader is IDecentralizedTrader, TradeLimits, Ownable2Step,
         emit AgentAuthorizationSet(agent, authorized);
     }
 
-    /// @notice Stops all trading until `unpause`.
-    function pause() external onlyOwner {
+    /// @notice Names the guardian, who may pause at once; zero for none.
+    /// @param newGuardian The new guardian.
+    function setGuardian(address newGuardian) external onlyOwner {
+        emit GuardianSet(guardian, newGuardian);
+        guardian = newGuardian;
+    }
+
+    /// @notice Turns the optimistic path on (a lane bonded in this vault's quote token) or off (zero).
+    /// Claims already open stay with the lane they were opened in.
+    /// @param lane The lane, or zero.
+    function setOptimisticLane(IOptimisticLane lane) external onlyOwner {
+        if (address(lane) != address(0) && lane.bondToken() != address(quoteToken)) {
+            revert LaneBondTokenMismatch(lane.bondToken(), address(quoteToken));
+        }
+        optimisticLane = lane;
+        emit OptimisticLaneSet(address(lane));
+    }
+
+    /// @notice Called by the optimistic lane when it slashes an agent that failed to prove a
+    /// challenged claim: the agent is deauthorised here (the owner may authorise it again).
+    /// @param agent The slashed agent.
+    function revokeSlashedAgent(address agent) external {
+        if (msg.sender != address(optimisticLane)) revert NotOptimisticLane(msg.sender);
+        _agents[agent].authorized = false;
+        emit AgentAuthorizationSet(agent, false);
+    }
+
+    /// @notice Stops all trading until `unpause`. The owner or the guardian.
+    function pause() external {
+        if (msg.sender != owner() && msg.sender != guardian) revert NotOwnerOrGuardian(msg.sender);
         _state.paused = true;
         emit Paused(msg.sender);
     }

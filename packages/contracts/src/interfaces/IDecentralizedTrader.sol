@@ -66,6 +66,14 @@ interface IDecentralizedTrader {
     error InvalidPolicy(string field);
     /// @notice Thrown when an address argument is zero.
     error ZeroAddress();
+    /// @notice Thrown by pause when the caller is neither the owner nor the guardian.
+    error NotOwnerOrGuardian(address caller);
+    /// @notice Thrown by executeOptimistic while the owner has set no optimistic lane.
+    error OptimisticPathDisabled();
+    /// @notice Thrown when a lane's bond token is not this vault's quote token.
+    error LaneBondTokenMismatch(address bondToken, address quoteToken);
+    /// @notice Thrown when someone other than the optimistic lane revokes a slashed agent.
+    error NotOptimisticLane(address caller);
 
     /// @notice Emitted for every executed trade. With the transaction's calldata (the proof and its
     /// public signals: latest price, policy, position) it is all an auditor needs.
@@ -92,11 +100,24 @@ interface IDecentralizedTrader {
         uint256 pricesCommitment,
         uint8 modelKind
     );
+    /// @notice Emitted by executeTradeWithRecord after TradeExecuted: the content address of the
+    /// trade's decision record, encrypted to the vault's auditors.
+    /// @param agent The agent.
+    /// @param nonce The trade's nonce.
+    /// @param recordHash sha256 of the ciphertext envelope.
+    event DecisionRecordCommitted(address indexed agent, uint32 indexed nonce, bytes32 recordHash);
+    /// @notice Emitted when the owner names a guardian.
+    /// @param previousGuardian The guardian before.
+    /// @param newGuardian The guardian now.
+    event GuardianSet(address indexed previousGuardian, address indexed newGuardian);
+    /// @notice Emitted when the owner sets or clears the optimistic lane.
+    /// @param lane The lane, or zero.
+    event OptimisticLaneSet(address lane);
     /// @notice Emitted when the owner changes the policy.
     /// @param policy The new policy.
     event PolicyUpdated(Policy policy);
-    /// @notice Emitted when the owner pauses trading.
-    /// @param by The owner.
+    /// @notice Emitted when the owner or the guardian pauses trading.
+    /// @param by Who paused.
     event Paused(address by);
     /// @notice Emitted when the owner resumes trading.
     /// @param by The owner.

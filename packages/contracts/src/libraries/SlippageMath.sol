@@ -46,4 +46,20 @@ library SlippageMath {
         if (bound == 0) revert ZeroSlippageBound(baseAmount, price);
         return bound;
     }
+
+    /// @notice The most a trade of `baseAmount` can lose against the oracle value within the slippage
+    /// bound: value · slippage, rounded up (the bond that covers an unproven trade).
+    /// @param baseAmount Base-token amount bought or sold.
+    /// @param price Oracle price.
+    /// @param scale 10^(baseDecimals + priceDecimals − quoteDecimals), precomputed by the caller.
+    /// @param maxSlippageBps Allowed slippage in basis points.
+    /// @return The worst loss in quote-token units.
+    function worstLoss(
+        uint256 baseAmount,
+        uint256 price,
+        uint256 scale,
+        uint256 maxSlippageBps
+    ) internal pure returns (uint256) {
+        return Math.mulDiv(baseAmount * price, maxSlippageBps, scale * BPS, Math.Rounding.Ceil);
+    }
 }
