@@ -8,6 +8,7 @@ import { FaultReporter } from "./chain/fault-reporter.ts";
 import { DEFAULT_RETRY, type RetryOptions } from "./chain/retry.ts";
 import type { AgentSigner } from "./chain/signer.ts";
 import { TraderClient } from "./chain/trader-client.ts";
+import { Discloser, type DisclosureOptions } from "./disclosure/discloser.ts";
 import { runCycle, type CycleReport, type DecisionMode, type ProvenDecider } from "./cycle.ts";
 import { GovernanceWatch } from "./governance/governance-watch.ts";
 import { Journal } from "./journal/journal.ts";
@@ -65,6 +66,8 @@ export interface AgentOptions {
   confirmTimeoutMs?: number;
   receiptPollMs?: number;
   log: Logger;
+  /** Seal each decision record to these auditor keys and commit its hash with the trade (view-key disclosure). */
+  disclosure?: DisclosureOptions;
   /** Called as each load step finishes (the CLI shows progress). */
   onProgress?: (step: string, ms: number) => void;
 }
@@ -91,6 +94,8 @@ export class Agent {
     readonly modelPath: string,
     readonly faults: FaultReporter,
     private readonly options: AgentOptions,
+    /** Seals decision records to the auditors (disclosure on). */
+    readonly discloser?: Discloser,
   ) {}
 
   static async start(options: AgentOptions): Promise<Agent> {
@@ -101,6 +106,8 @@ export class Agent {
       return result;
     };
     const mode = options.mode ?? "llm";
+    // Checked before anything loads: a disclosure with no active key is a configuration error.
+    const discloser = options.disclosure ? new Discloser(options.disclosure) : undefined;
     const modelPath = options.modelPath ?? ensureTinyModel(options.dataDir);
     // The model the proofs name: the GGUF's hash (attested), or the proven model's commitment.
     const provenFile =
@@ -162,6 +169,7 @@ export class Agent {
         modelPath,
         faults,
         options,
+        discloser,
       );
       await step("recovery", () => agent.recover());
       return agent;
@@ -228,6 +236,7 @@ export class Agent {
         ...(this.model ? { model: this.model } : {}),
         ...(this.proven ? { proven: this.proven } : {}),
         ...(this.options.notesPath ? { notesPath: this.options.notesPath } : {}),
+        ...(this.discloser ? { discloser: this.discloser } : {}),
         modelHash: this.modelHash,
         ...(this.prover ? { prover: this.prover } : {}),
         journal: this.journal,

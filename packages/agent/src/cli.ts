@@ -1,3 +1,4 @@
+import { readFile, writeFile } from "node:fs/promises";
 import { text } from "node:stream/consumers";
 
 import { JsonRpcProvider, VoidSigner, Wallet } from "ethers";
@@ -23,7 +24,11 @@ import { renderInspection, renderSummary } from "./model/proven/render-proven-mo
 import { loadTrainingConfig, trainProvenModel, writeProvenModel } from "./model/proven/train-proven-model.ts";
 import { DEFAULT_TRAINING_CONFIG } from "./model/proven/training-config.ts";
 import { auditTrades } from "./audit/audit-trades.ts";
-import { compiledVerifierCode, renderAudit } from "./audit/render-audit.ts";
+import { compiledVerifierCode, renderAudit, renderRecordAudit } from "./audit/render-audit.ts";
+import { auditRecords, type RecordAudit } from "./audit/audit-records.ts";
+import { newAuditorKey, parseViewKeyFile, type ViewKey } from "./disclosure/auditor-keys.ts";
+import { recordStoreAt } from "./disclosure/record-store.ts";
+import { identityToRecipient } from "age-encryption";
 import { terminateSnarkjs } from "@zkagent/circuits";
 
 interface CommonFlags {
@@ -38,6 +43,12 @@ async function startAgent(flags: CommonFlags, log: Logger): Promise<{ agent: Age
   const provider = rpcProvider(config.rpcUrl, config.chainId, { timeoutMs: config.rpcTimeoutSeconds * 1000 });
   const wallet = await loadSigner(config.key, provider);
   log.info(`agent ${wallet.address} → trader ${config.traderAddress} on chain ${config.chainId}`);
+  if (config.disclosure) {
+    const active = config.disclosure.auditors.filter((k) => !k.revoked).map((k) => k.id);
+    log.info(
+      `disclosure: decision records sealed to ${active.join(", ")}${config.disclosure.refusals ? " (refusals too)" : ""}, stored in ${config.disclosure.store}`,
+    );
+  }
   const agent = await Agent.start({
     wallet,
     traderAddress: config.traderAddress,
@@ -56,6 +67,15 @@ async function startAgent(flags: CommonFlags, log: Logger): Promise<{ agent: Age
     minTradeWindowSeconds: config.minTradeWindowSeconds,
     governanceFromBlock: config.governanceFromBlock,
     retry: { retries: config.rpcRetries, baseDelayMs: 250, maxDelayMs: 8_000 },
+    ...(config.disclosure
+      ? {
+          disclosure: {
+            auditors: config.disclosure.auditors,
+            store: recordStoreAt(config.disclosure.store!),
+            refusals: config.disclosure.refusals,
+          },
+        }
+      : {}),
     log,
     onProgress: (step, ms) => log.info(`${step}: ${ms.toFixed(0)} ms`),
   });
@@ -72,6 +92,19 @@ function summarise(report: TickResult, log: Logger): void {
     ...(report.outcome ? { outcome: report.outcome, tx: report.txHash } : {}),
     timingsMs: Object.fromEntries(Object.entries(t).map(([k, v]) => [k, Math.round(v ?? 0)])),
   });
+}
+
+/** A repeatable option's values. */
+function collect(value: string, values: string[]): string[] {
+  return [...values, value];
+}
+
+async function readTextFile(file: string): Promise<string> {
+  try {
+    return await readFile(file, "utf8");
+  } catch (error) {
+    throw new ConfigError(`cannot read ${file}: ${(error as Error).message}`);
+  }
 }
 
 const program = new Command("zkagent")
@@ -205,10 +238,33 @@ program
       .argParser(wholeNumberArgument(0, 10_000))
       .default(10),
   )
+  .option(
+    "--view-key <file>",
+    "an auditor's view-key file (repeatable): decrypt the disclosed decision records and check each against the chain",
+    collect,
+    [] as string[],
+  )
+  .option("--records <location>", "the record store: a directory or an http(s) URL (with --view-key)")
+  .option("--agent <address>", "with --view-key: only this agent's records (repeatable)", collect, [] as string[])
   .option("--json", "machine-readable report")
   .action(
-    async (flags: { rpcUrl: string; trader: string; fromBlock?: number; nearBoundaryBps: number; json?: boolean }) => {
+    async (flags: {
+      rpcUrl: string;
+      trader: string;
+      fromBlock?: number;
+      nearBoundaryBps: number;
+      viewKey: string[];
+      records?: string;
+      agent: string[];
+      json?: boolean;
+    }) => {
+      if (flags.viewKey.length > 0 && !flags.records) {
+        throw new ConfigError("audit --view-key needs --records <directory or URL>: where the sealed records are");
+      }
+      const viewKeys: ViewKey[] = [];
+      for (const file of flags.viewKey) viewKeys.push(...parseViewKeyFile(await readTextFile(file), file));
       const provider = new JsonRpcProvider(flags.rpcUrl);
+      let records: RecordAudit | undefined;
       const report = await auditTrades({
         provider,
         traderAddress: flags.trader,
@@ -216,16 +272,72 @@ program
         nearBoundaryBps: BigInt(flags.nearBoundaryBps),
         ...(await compiledVerifierCode()),
       });
-      provider.destroy();
-      await terminateSnarkjs();
+      try {
+        if (viewKeys.length > 0) {
+          records = await auditRecords({
+            provider,
+            traderAddress: flags.trader,
+            store: recordStoreAt(flags.records!),
+            viewKeys,
+            uncommitted: true,
+            ...(flags.fromBlock === undefined ? {} : { fromBlock: flags.fromBlock }),
+            ...(flags.agent.length > 0 ? { agents: flags.agent } : {}),
+          });
+        }
+      } finally {
+        provider.destroy();
+        await terminateSnarkjs();
+      }
       if (flags.json) {
-        process.stdout.write(`${JSON.stringify(report, (_, v) => (typeof v === "bigint" ? v.toString() : v), 2)}\n`);
+        const out = records ? { ...report, disclosure: { ...records, opened: records.opened.length } } : report;
+        process.stdout.write(`${JSON.stringify(out, (_, v) => (typeof v === "bigint" ? v.toString() : v), 2)}\n`);
       } else {
         process.stdout.write(renderAudit(report));
+        if (records) process.stdout.write(renderRecordAudit(records));
       }
-      process.exitCode = report.failures > 0 ? 1 : 0;
+      const recordProblems = records?.findings.filter((f) => f.severity !== "info").length ?? 0;
+      process.exitCode = report.failures > 0 || recordProblems > 0 ? 1 : 0;
     },
   );
+
+const auditorKey = program
+  .command("auditor-key")
+  .description("auditors' view keys: the agent seals each decision record to their public halves");
+auditorKey
+  .command("new")
+  .description("make an auditor key pair: the view-key file for the auditor, the recipient for the agent's config")
+  .requiredOption("--id <id>", "the key's id, e.g. acme-2026q4 (a new id for each rotation)")
+  .requiredOption("--out <file>", "the view-key file to write (mode 0600, never overwritten)")
+  .option("--post-quantum", "an ML-KEM-768 + X25519 hybrid key (for records that must stay secret for decades)")
+  .action(async (flags: { id: string; out: string; postQuantum?: boolean }) => {
+    let key;
+    try {
+      key = await newAuditorKey(flags.id, { postQuantum: Boolean(flags.postQuantum) });
+    } catch {
+      throw new ConfigError(`auditor-key new: --id ${flags.id}: must be 1-64 letters, digits, '.', '_' or '-'`);
+    }
+    try {
+      await writeFile(flags.out, key.file, { mode: 0o600, flag: "wx" });
+    } catch (error) {
+      throw new ConfigError(
+        `cannot write ${flags.out}: ${(error as Error).message} (an existing file is never overwritten)`,
+      );
+    }
+    process.stdout.write(
+      `${flags.out}  (the auditor's view key: give it to the auditor only)\n` +
+        `add to the agent's config, disclosure.auditors:\n${JSON.stringify({ id: key.id, recipient: key.recipient })}\n`,
+    );
+  });
+auditorKey
+  .command("recipient <file>")
+  .description("print the id and public recipient of each key in a view-key file")
+  .action(async (file: string) => {
+    for (const key of parseViewKeyFile(await readTextFile(file), file)) {
+      process.stdout.write(
+        `${JSON.stringify({ id: key.id ?? "(no id)", recipient: await identityToRecipient(key.identity) })}\n`,
+      );
+    }
+  });
 
 const key = program.command("key").description("the agent's key, kept in an encrypted keystore");
 const passwordEnvOption = () =>

@@ -5,6 +5,7 @@ import { isAddress } from "ethers";
 import { z } from "zod";
 
 import type { KeySource } from "./chain/keys.ts";
+import { auditorKeySchema } from "./disclosure/auditor-keys.ts";
 import { ConfigError } from "./errors.ts";
 
 const keySchema = z.union([
@@ -13,6 +14,28 @@ const keySchema = z.union([
     .strict(),
   z.object({ privateKeyEnv: z.string().min(1).default("ZKAGENT_PRIVATE_KEY") }).strict(),
 ]);
+
+/**
+ * Selective disclosure to auditors: each proved trade's decision record is sealed to the auditor
+ * keys not revoked, stored by its sha256, and that hash committed on-chain with the trade.
+ */
+const disclosureSchema = z
+  .object({
+    auditors: z
+      .array(auditorKeySchema)
+      .min(1)
+      .refine((keys) => new Set(keys.map((k) => k.id)).size === keys.length, "auditor ids must be unique")
+      .refine(
+        (keys) => new Set(keys.map((k) => k.recipient)).size === keys.length,
+        "an auditor key is listed twice (same recipient)",
+      )
+      .refine((keys) => keys.some((k) => !k.revoked), "every auditor key is revoked: add a new one"),
+    /** A directory (relative to the config file) or an http(s) content-addressed store; default dataDir/records. */
+    store: z.string().min(1).optional(),
+    /** Also seal the records of refusals (never committed on-chain: there is no trade). */
+    refusals: z.boolean().default(false),
+  })
+  .strict();
 
 /** The agent's configuration: a JSON file, then ZKAGENT_* environment variables, then flags. */
 export const configSchema = z
@@ -58,6 +81,7 @@ export const configSchema = z
     minTradeWindowSeconds: z.number().int().min(1).max(86_400).default(30),
     /** The block the scan for the vault timelock's scheduled changes starts from (the record's deployedAtBlock). */
     governanceFromBlock: z.number().int().min(0).default(0),
+    disclosure: disclosureSchema.optional(),
   })
   .strict();
 
@@ -118,6 +142,11 @@ export async function loadConfig(
   if (config.modelPath) config.modelPath = absolute(config.modelPath);
   if (config.decisionModelPath) config.decisionModelPath = absolute(config.decisionModelPath);
   if (config.notesPath) config.notesPath = absolute(config.notesPath);
+  if (config.disclosure) {
+    const store = config.disclosure.store;
+    config.disclosure.store =
+      store === undefined ? join(config.dataDir, "records") : /^https?:\/\//.test(store) ? store : absolute(store);
+  }
   if ("keystorePath" in config.key) config.key.keystorePath = absolute(config.key.keystorePath);
   return config;
 }

@@ -11,12 +11,15 @@ import {
   type QuantizedModel,
 } from "@zkagent/circuits";
 
-import type { TraderClient } from "./chain/trader-client.ts";
+import type { TraderClient, TraderState } from "./chain/trader-client.ts";
+import type { Discloser } from "./disclosure/discloser.ts";
+import type { DecisionTrace } from "./disclosure/record-of-decision.ts";
+import type { RecordHash } from "./disclosure/seal-record.ts";
 import { MalformedSignalError, TradeRevertedError, WindowUnavailableError } from "./errors.ts";
 import type { Journal } from "./journal/journal.ts";
 import type { Logger } from "./log.ts";
 import type { AggregatorV3Interface } from "./market/feed-abi.ts";
-import { readFeedWindow } from "./market/read-window.ts";
+import { readFeedWindow, type Window } from "./market/read-window.ts";
 import type { SignalModel } from "./model/signal-model.ts";
 import { parseSignal, type Signal } from "./signal/parse-signal.ts";
 import { buildPrompt } from "./signal/prompt.ts";
@@ -62,6 +65,8 @@ export interface CycleDeps {
   tradeDeadline?: () => Promise<{ deadline: bigint } | { wait: string }>;
   /** A text file of the operator's notes or headlines the adviser reads (mode "llm+model"). */
   notesPath?: string;
+  /** Seals each decision record to the auditors' keys; its hash is committed with the trade. */
+  discloser?: Discloser;
 }
 
 /** "unavailable": the feed has no window the chain would accept (see readFeedWindow); nothing to do. */
@@ -89,6 +94,8 @@ export interface CycleReport {
   /** "superseded": a newer oracle round landed between proof and inclusion; re-proved next round. */
   outcome?: "executed" | "pending" | "reverted" | "superseded";
   txHash?: string;
+  /** The sealed decision record's hash (disclosure on): committed on-chain with the trade. */
+  recordHash?: RecordHash;
   gasUsed?: bigint;
   positionAfter?: bigint;
   timingsMs: {
@@ -97,6 +104,8 @@ export interface CycleReport {
     precheck: number;
     witness?: number;
     prove?: number;
+    /** Sealing and storing the decision record. */
+    disclose?: number;
     submit?: number;
     confirm?: number;
   };
@@ -179,6 +188,20 @@ export async function runCycle(deps: CycleDeps, tick: number): Promise<CycleRepo
   });
   const t2 = performance.now();
   report.timingsMs.inference = t2 - t1;
+  const trace = (action: Action, size: bigint): DecisionTrace => ({
+    ...traceBase(deps, window, state),
+    kind: "refusal",
+    llm: { prompt, output: text },
+    model: { kind: "attested", hash: deps.modelHash },
+    decision: {
+      action,
+      size,
+      verdict: report.verdict === "unavailable" ? "hold" : report.verdict,
+      ...(report.rule ? { rule: report.rule } : {}),
+      ...(report.reason ? { reason: report.reason } : {}),
+    },
+    timingsMs: { ...report.timingsMs },
+  });
 
   const record = () =>
     journal.append({
@@ -203,6 +226,7 @@ export async function runCycle(deps: CycleDeps, tick: number): Promise<CycleRepo
     report.reason = error.message;
     log.warn(`tick ${tick}: ${error.message}`);
     record();
+    await discloseRefusal(deps, report, trace(Action.HOLD, 0n));
     return report;
   }
   const trade = tradeOf(signal, state.maxPosition);
@@ -234,6 +258,7 @@ export async function runCycle(deps: CycleDeps, tick: number): Promise<CycleRepo
       `tick ${tick}: ${report.action} refused by the policy pre-check (${verdict.rule}): nothing proven or sent`,
       { reason: verdict.reason },
     );
+    await discloseRefusal(deps, report, trace(trade.action, trade.size));
     return report;
   }
   report.verdict = "compliant";
@@ -255,7 +280,34 @@ export async function runCycle(deps: CycleDeps, tick: number): Promise<CycleRepo
       nonce: state.nonce,
     }),
   });
-  return submitProof(deps, tick, report, proof, state, trade);
+  return submitProof(deps, tick, report, proof, state, trade, trace(trade.action, trade.size));
+}
+
+/** What every decision record of this cycle shares: the chain, the agent, its nonce, the window, the policy. */
+export function traceBase(
+  deps: CycleDeps,
+  window: Window,
+  state: TraderState | { nonce: bigint; position: bigint; maxPosition: bigint; thresholdBps: bigint },
+): Pick<DecisionTrace, "chainId" | "trader" | "agent" | "traderNonce" | "mode" | "window" | "policy" | "position"> {
+  return {
+    chainId: deps.chainId,
+    trader: deps.client.traderAddress,
+    agent: deps.client.wallet.address,
+    traderNonce: state.nonce,
+    mode: deps.mode,
+    window,
+    policy: { maxPosition: state.maxPosition, thresholdBps: state.thresholdBps },
+    position: state.position,
+  };
+}
+
+/** Seals and stores a refusal's record, if the operator opted in. Never committed on-chain (there is no trade). */
+export async function discloseRefusal(deps: CycleDeps, report: CycleReport, trace: DecisionTrace): Promise<void> {
+  if (!deps.discloser?.recordsRefusals) return;
+  const started = performance.now();
+  const { recordHash } = await deps.discloser.disclose({ ...trace, kind: "refusal" });
+  report.recordHash = recordHash;
+  report.timingsMs.disclose = performance.now() - started;
 }
 
 /**
@@ -270,10 +322,27 @@ export async function submitProof(
   proof: PolicyProof,
   state: { nonce: bigint; position: bigint },
   trade: { action: Action; size: bigint },
+  trace?: DecisionTrace,
 ): Promise<CycleReport> {
   const { client, journal, log } = deps;
   report.timingsMs.witness = proof.timings.witnessMs;
   report.timingsMs.prove = proof.timings.proveMs;
+  // The record is stored before anything is journaled or signed: a trade that commits its hash
+  // never goes out without it. If the store fails, the tick fails and nothing is sent.
+  let recordHash: RecordHash | undefined;
+  if (deps.discloser) {
+    if (!trace) throw new Error("disclosure needs the decision's trace");
+    const started = performance.now();
+    ({ recordHash } = await deps.discloser.disclose({
+      ...trace,
+      kind: "trade",
+      decision: { ...trace.decision, verdict: "compliant" },
+      proof,
+      timingsMs: { ...report.timingsMs },
+    }));
+    report.recordHash = recordHash;
+    report.timingsMs.disclose = performance.now() - started;
+  }
   journal.trades.proved(state.nonce, proof.publicSignals);
 
   const t4 = performance.now();
@@ -289,7 +358,7 @@ export async function submitProof(
   }
   const { deadline } = gate;
   try {
-    const txHash = await client.send(proof, state.nonce, deadline, journal);
+    const txHash = await client.send(proof, state.nonce, deadline, journal, 0n, recordHash);
     const t5 = performance.now();
     report.timingsMs.submit = t5 - t4;
     report.txHash = txHash;

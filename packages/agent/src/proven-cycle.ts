@@ -4,7 +4,8 @@ import { performance } from "node:perf_hooks";
 import { Action, ACTION_NAMES, evaluateModel, proofContext } from "@zkagent/circuits";
 
 import type { CycleDeps, CycleReport } from "./cycle.ts";
-import { submitProof } from "./cycle.ts";
+import { discloseRefusal, submitProof, traceBase } from "./cycle.ts";
+import type { DecisionTrace } from "./disclosure/record-of-decision.ts";
 import { MalformedSignalError } from "./errors.ts";
 import type { Window } from "./market/read-window.ts";
 import { parseSignal, type Signal } from "./signal/parse-signal.ts";
@@ -49,6 +50,7 @@ export async function runProvenCycle(
   if (!deps.proven) throw new Error(`mode ${deps.mode} needs the proven model`);
   let advice = 0n;
   let adviserText = "";
+  let adviserPrompt = "";
   if (deps.mode === "llm+model") {
     if (!deps.model) throw new Error("mode llm+model needs the LLM adviser");
     const prompt = advisorPrompt(
@@ -60,6 +62,7 @@ export async function runProvenCycle(
       }),
       deps.notesPath,
     );
+    adviserPrompt = prompt;
     const { text } = await deps.model.generate(prompt, {
       temperature: deps.temperature,
       ...(deps.seed === undefined ? {} : { seed: deps.seed }),
@@ -105,7 +108,32 @@ export async function runProvenCycle(
     ...(report.reason ? { reason: report.reason } : {}),
     timingsMs: report.timingsMs,
   });
+  const trace: DecisionTrace = {
+    ...traceBase(deps, window, state),
+    kind: "refusal",
+    ...(deps.mode === "llm+model" ? { llm: { prompt: adviserPrompt, output: adviserText } } : {}),
+    model: {
+      kind: "proven",
+      hash: deps.modelHash,
+      advice,
+      features: decision.features,
+      hidden: decision.hidden,
+      outputs: decision.outputs,
+      modelAction: decision.modelAction,
+      modelSize: decision.modelSize,
+    },
+    decision: {
+      action: decision.action,
+      size: decision.size,
+      verdict: decision.heldBecause ? "refused" : report.verdict === "compliant" ? "compliant" : "hold",
+      ...(report.rule ? { rule: report.rule } : {}),
+      ...(report.reason ? { reason: report.reason } : {}),
+    },
+    timingsMs: { ...report.timingsMs },
+  };
   if (decision.action === Action.HOLD) {
+    // The policy turning the model's trade into HOLD is a refusal; the model's own HOLD is not.
+    if (decision.heldBecause) await discloseRefusal(deps, report, trace);
     log.info(`tick ${tick}: the proven model holds`, { round: report.roundId, advice, reason: report.reason });
     return report;
   }
@@ -125,5 +153,5 @@ export async function runProvenCycle(
       nonce: state.nonce,
     }),
   });
-  return submitProof(deps, tick, report, proof, state, decision);
+  return submitProof(deps, tick, report, proof, state, decision, trace);
 }

@@ -183,8 +183,13 @@ export async function auditTrades(options: AuditOptions): Promise<AuditReport> {
     const call = tx
       ? (trader.interface.parseTransaction({ data: tx.data }) ?? LEGACY_TRADER.parseTransaction({ data: tx.data }))
       : null;
-    if (!tx || !call || call.name !== "executeTrade") {
-      check("calldata", false, "the transaction is not a direct executeTrade call (not auditable from calldata)");
+    // executeTradeWithRecord carries the same proof and signals, then the record's hash.
+    if (!tx || !call || (call.name !== "executeTrade" && call.name !== "executeTradeWithRecord")) {
+      check(
+        "calldata",
+        false,
+        "the transaction is not a direct executeTrade or executeTradeWithRecord call (not auditable from calldata)",
+      );
       trades.push(record(0n));
       continue;
     }

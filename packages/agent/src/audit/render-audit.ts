@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 
+import type { RecordAudit } from "./audit-records.ts";
 import type { AuditReport } from "./audit-trades.ts";
 
 const ARTIFACT = new URL(
@@ -45,5 +46,30 @@ export function renderAudit(report: AuditReport): string {
     );
   }
   lines.push("", `${report.trades.length} trades, ${report.failures} failing`);
+  return `${lines.join("\n")}\n`;
+}
+
+/** The disclosure audit: what was opened, and each finding with its evidence. */
+export function renderRecordAudit(audit: RecordAudit): string {
+  const lines = [
+    "",
+    `decision records: ${audit.committed} trades committed one, ${audit.notCommitted} did not; ${audit.opened.length} records opened with the view keys (${(audit.timingsMs.total / 1000).toFixed(1)} s)`,
+  ];
+  if (audit.findings.length > 0)
+    lines.push("", ["severity", "finding", "agent", "nonce", "record", "detail"].join("\t"));
+  for (const f of audit.findings) {
+    lines.push(
+      [
+        f.severity,
+        f.kind,
+        f.agent ? `${f.agent.slice(0, 8)}…` : "",
+        f.nonce ?? "",
+        f.recordHash ? `${f.recordHash.slice(0, 10)}…` : "",
+        f.detail,
+      ].join("\t"),
+    );
+  }
+  const counted = (severity: string) => audit.findings.filter((f) => f.severity === severity).length;
+  lines.push("", `${counted("high")} high, ${counted("medium")} medium, ${counted("info")} for information`);
   return `${lines.join("\n")}\n`;
 }

@@ -107,7 +107,9 @@ export class TraderClient {
   /**
    * Simulates, signs, journals and broadcasts; returns the transaction hash (see `confirm`). A revert in simulation sends nothing. The
    * signed transaction is journaled (fsync'd) before it is broadcast; re-broadcasting the same
-   * bytes is idempotent, so recovery never creates a second transaction for this nonce.
+   * bytes is idempotent, so recovery never creates a second transaction for this nonce. With a
+   * `recordHash` (disclosure on) the trade is `executeTradeWithRecord`, which commits that hash
+   * of the sealed decision record in a `DecisionRecordCommitted` event; else `executeTrade`.
    */
   async send(
     proof: PolicyProof,
@@ -115,13 +117,23 @@ export class TraderClient {
     deadline: bigint,
     journal: Journal,
     amountLimit = 0n,
+    recordHash?: string,
   ): Promise<string> {
-    const data = this.trader.interface.encodeFunctionData("executeTrade", [
-      proof.solidityProof,
-      proof.publicSignals,
-      deadline,
-      amountLimit,
-    ]);
+    const data =
+      recordHash === undefined
+        ? this.trader.interface.encodeFunctionData("executeTrade", [
+            proof.solidityProof,
+            proof.publicSignals,
+            deadline,
+            amountLimit,
+          ])
+        : this.trader.interface.encodeFunctionData("executeTradeWithRecord", [
+            proof.solidityProof,
+            proof.publicSignals,
+            deadline,
+            amountLimit,
+            recordHash,
+          ]);
     const request = { to: this.traderAddress, data, from: this.wallet.address };
     let gas: bigint;
     try {
