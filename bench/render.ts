@@ -1,3 +1,4 @@
+import type { ProverBackendFigures } from "./items/prover-backends.ts";
 import type { BenchResults } from "./run.ts";
 import {
   DEFAULT_ARBITRUM_PRICES,
@@ -58,6 +59,76 @@ ${bar("prover API, warm in-process", oursMs, 40, "#1a9850")}${bar("snarkjs CLI p
 `;
 }
 
+/** Each circuit's three provers as bars (SVG). */
+export function backendsChart(b: ProverBackendFigures): string {
+  const W = 560;
+  const rowH = 26;
+  const rows = b.circuits.flatMap((c) => [
+    [`${c.circuit}: snarkjs CLI per proof`, c.snarkjsCli.median, "#d73027"] as const,
+    [`${c.circuit}: snarkjs warm`, c.snarkjsWarm.median, "#fc8d59"] as const,
+    ...(c.native ? [[`${c.circuit}: native warm`, c.native.median, "#1a9850"] as const] : []),
+  ]);
+  const max = Math.max(...rows.map(([, ms]) => ms));
+  const H = 50 + rows.length * (rowH + 6);
+  const bars = rows
+    .map(([label, ms, colour], i) => {
+      const yPos = 36 + i * (rowH + 6);
+      const w = ((W - 300) * ms) / max;
+      return `<text x="8" y="${yPos + 17}">${label}</text><rect x="210" y="${yPos}" width="${w}" height="${rowH - 4}" fill="${colour}"/><text x="${216 + w}" y="${yPos + 16}">${fmt(ms)} ms</text>`;
+    })
+    .join("");
+  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12" fill="#333">
+<rect width="100%" height="100%" fill="#fff"/><text x="${W / 2}" y="20" text-anchor="middle" font-size="13">Median time per Groth16 proof, witness included (lower is better)</text>
+${bars}</svg>
+`;
+}
+
+function profileTable(snarkjsProfile: Record<string, number>, nativeProfile: Record<string, number> | null): string {
+  const rows = [
+    ...Object.entries(snarkjsProfile).map(([phase, ms]) => `| snarkjs | ${phase} | ${fmt(ms, 1)} |`),
+    ...Object.entries(nativeProfile ?? {}).map(([phase, ms]) => `| native | ${phase} | ${fmt(ms, 1)} |`),
+  ];
+  return `| backend | phase | median ms |\n| --- | --- | ---: |\n${rows.join("\n")}`;
+}
+
+function backendsSection(b: ProverBackendFigures | undefined): string {
+  if (!b) return "Not in this run (it predates the native backend).";
+  const native = b.native.available
+    ? `ffiasm, ${b.native.field} field`
+    : `**unavailable on the measuring machine** (${b.native.reason})`;
+  const rows = b.circuits
+    .map(
+      (c) =>
+        `| ${c.circuit} | ${fmt(c.constraints)} | ${fmt(c.snarkjsCli.median)} ms | ${fmt(c.snarkjsWarm.median)} ms | ${c.native ? `${fmt(c.native.median)} ms` : "—"} | **${fmt(c.ratios.nativeVsCli, 1)}×** | **${fmt(c.ratios.nativeVsWarm, 1)}×** | ${fmt(c.ratios.warmVsCli, 1)}× |`,
+    )
+    .join("\n");
+  const loads = b.circuits
+    .filter((c) => c.nativeLoadMs !== null)
+    .map((c) => `${c.circuit} ${fmt(c.nativeLoadMs)} ms and ${fmt(c.nativeTablesMb, 1)} MB`)
+    .join(", ");
+  const profiles = b.circuits
+    .map(
+      (c) =>
+        `**${c.circuit}** (${fmt(c.constraints)} constraints; the circom witness, the same for both: ${fmt(c.witnessMs, 1)} ms):\n\n${profileTable(c.profile.snarkjs, c.profile.native)}`,
+    )
+    .join("\n\n");
+  return `Measured ${b.measuredAt}; native backend: ${native}. **The machine was shared with other work** (1-minute load average ${fmt(b.loadAverage[0], 2)} before, ${fmt(b.loadAverage[1], 2)} after): absolute times are noisy, the ratios within this run are what to read. Each round proves the same statement with each contender in turn, after a warm-up.
+
+| circuit | constraints | snarkjs CLI per proof | snarkjs warm | native warm | native vs CLI | native vs warm | warm vs CLI |
+| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
+${rows}
+
+All times include the witness. Loading the native prover (zkey parse and the fixed-base tables, once per process): ${loads || "—"}.
+
+![prover backends](plots/prover-backends.svg)
+
+### Where the time goes
+
+Median per phase over the same witness. snarkjs's phases are delimited by its own debug messages (its FFTs run inside "A, B, C and the FFTs"); the native prover times its own.
+
+${profiles}`;
+}
+
 function arbitrumRows(g: BenchResults["gas"]): string {
   const usd = (x: number) => `$${x.toFixed(4)}`;
   const rows: [string, number, number][] = [
@@ -116,6 +187,10 @@ Every comparison is measured in the same run, alternating the contenders after a
 First proof in a fresh process (load + prove): ${fmt(p.ours.cold)} ms. Off-chain verify: ${fmt(p.verifyMs.median, 1)} ms median. Proof size: ${p.proofCalldataBytes} bytes as calldata (8 words), ${p.proofJsonBytes} bytes as snarkjs JSON.
 
 ![proof latency](plots/proof-latency.svg)
+
+## Prover backends: snarkjs (the reference) and the native prover
+
+${backendsSection(r.proverBackends)}
 
 ## The shipped circuit
 
@@ -197,13 +272,14 @@ ${inference}
 ## Reproduce
 
 - \`pnpm bench\` — everything above (about 5 minutes here); \`pnpm bench --quick\` — one sample of each (CI runs it so the suite cannot rot; CI asserts no timing).
+- \`pnpm bench --only backends\` measures the prover backends alone (about 2 minutes here) and merges them into \`latest.json\` and this file.
 - \`pnpm bench --model path/to/model.gguf\` adds an operator's own GGUF to the inference table.
 - Growth beyond N = 60 needs a power-14 Powers of Tau: \`tsx circuits/scripts/phase1.ts 14 bench/tmp/pot14.ptau\` (about 9 minutes here), cached in \`bench/tmp\` (ignored by git).
 
 ## Not measured here
 
 - GPU inference and proving: no accelerator on these machines (node-llama-cpp's CUDA/Vulkan builds are not installed by default).
-- A native prover: rapidsnark is not obtainable from npm; snarkjs (WebAssembly) is what runs here.
+- Other native provers: rapidsnark and the arkworks WebAssembly provers are not obtainable from the npm registry here; the native backend is this repository's own (packages/prover-native, on ffiasm).
 - Real-chain gas: Arbitrum's L1 data fee is not modelled by the in-process chain. The trade rows above use MockV3Aggregator; the window rows and \`packages/contracts/gas-snapshot.json\` use the real-shaped feed.
 `;
 }

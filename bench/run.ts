@@ -2,9 +2,10 @@
  * `pnpm bench [--quick] [--model file.gguf]`: measures, writes bench/results/<date>.json and
  * latest.json (machine, Node, date, raw samples, medians, p90), and regenerates
  * bench/BENCHMARKS.md and bench/plots/*.svg from them. Tests assert correctness; this measures.
+ * `pnpm bench --only backends` measures the prover backends alone and merges them into latest.json.
  */
 import { spawnSync } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, platform, totalmem } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -20,7 +21,8 @@ import { benchGas, type GasFigures } from "./items/gas.ts";
 import { benchInference, type InferenceFigures } from "./items/inference.ts";
 import { benchModelCircuit, type ModelCircuitFigures } from "./items/model-circuit.ts";
 import { benchProofLatency, type ProofLatency } from "./items/proof-latency.ts";
-import { latencyChart, lineChart, renderMarkdown } from "./render.ts";
+import { benchProverBackends, type ProverBackendFigures } from "./items/prover-backends.ts";
+import { backendsChart, latencyChart, lineChart, renderMarkdown } from "./render.ts";
 
 export interface BenchResults {
   quick: boolean;
@@ -34,20 +36,62 @@ export interface BenchResults {
   growthSlope: number;
   windowAtPower: Record<number, number>;
   inference: InferenceFigures[];
+  /** snarkjs warm, the native backend and the snarkjs CLI side by side (absent from older runs). */
+  proverBackends?: ProverBackendFigures;
 }
 
-const { values } = parseArgs({ options: { quick: { type: "boolean", default: false }, model: { type: "string" } } });
+const { values } = parseArgs({
+  options: { quick: { type: "boolean", default: false }, model: { type: "string" }, only: { type: "string" } },
+});
 const quick = values.quick;
 const here = import.meta.dirname;
 const tmp = join(here, "tmp");
 mkdirSync(tmp, { recursive: true });
 const step = (name: string) => console.log(`\n[bench] ${new Date().toISOString().slice(11, 19)} ${name}`);
 
+function reportBackends(figures: ProverBackendFigures): void {
+  if (!figures.native.available) console.log(`native backend unavailable: ${figures.native.reason}`);
+  for (const c of figures.circuits) {
+    console.log(
+      `${c.circuit}: snarkjs warm ${c.snarkjsWarm.median} ms, native ${c.native?.median ?? "—"} ms, CLI ${c.snarkjsCli.median} ms (native ${c.ratios.nativeVsWarm ?? "—"}× warm, ${c.ratios.nativeVsCli ?? "—"}× CLI)`,
+    );
+  }
+}
+
+if (values.only !== undefined) {
+  if (values.only !== "backends") {
+    console.error(`--only takes "backends", not ${JSON.stringify(values.only)}`);
+    process.exit(2);
+  }
+  step("prover backends (policy and proven-model circuits)");
+  const proverBackends = await benchProverBackends(quick ? 1 : 15, quick ? 1 : 5);
+  reportBackends(proverBackends);
+  const resultsDir = join(here, "results");
+  const stamp = proverBackends.measuredAt.replace(/[:.]/g, "-");
+  writeFileSync(
+    join(resultsDir, `${stamp}-backends${quick ? "-quick" : ""}.json`),
+    `${JSON.stringify(proverBackends, null, 2)}\n`,
+  );
+  if (!quick) {
+    // The other items stay as their last full run measured them; this section states its own date.
+    const latestPath = join(resultsDir, "latest.json");
+    const latest = { ...(JSON.parse(readFileSync(latestPath, "utf8")) as BenchResults), proverBackends };
+    writeFileSync(latestPath, `${JSON.stringify(latest, null, 2)}\n`);
+    writeFileSync(join(here, "plots/prover-backends.svg"), backendsChart(proverBackends));
+    writeFileSync(join(here, "BENCHMARKS.md"), renderMarkdown(latest));
+  }
+  process.exit(0);
+}
+
 step(`proof latency (${quick ? 1 : 15} alternating pairs)`);
 const proofLatency = await benchProofLatency(quick ? 1 : 15);
 console.log(
   `ours ${proofLatency.ours.total.median} ms, snarkjs CLI ${proofLatency.snarkjsCli.median} ms, ratio ${proofLatency.ratio}×`,
 );
+
+step(`prover backends (${quick ? 1 : 15} rounds, policy and proven-model circuits)`);
+const proverBackends = await benchProverBackends(quick ? 1 : 15, quick ? 1 : 5);
+reportBackends(proverBackends);
 
 step("circuit: constraints and setup");
 const info = await snarkjs.r1cs.info(paths.r1cs);
@@ -130,6 +174,7 @@ const results: BenchResults = {
   growthSlope: slope,
   windowAtPower,
   inference,
+  proverBackends,
 };
 
 const resultsDir = join(here, "results");
@@ -180,6 +225,7 @@ if (!quick) {
       "median prove ms",
     ),
   );
+  writeFileSync(join(here, "plots/prover-backends.svg"), backendsChart(proverBackends));
   writeFileSync(join(here, "BENCHMARKS.md"), renderMarkdown(results));
 }
 console.log(

@@ -77,8 +77,9 @@ export async function benchModelCircuit(
   proveReps: number,
   shippedReps: number,
 ): Promise<ModelCircuitFigures> {
-  const policyProver = await PolicyProver.load();
-  const modelProver = await ModelProver.load();
+  // snarkjs for both, so the ratio compares with earlier runs (the backends item has the native one)
+  const policyProver = await PolicyProver.load({}, undefined, { prover: "snarkjs" });
+  const modelProver = await ModelProver.load({}, { prover: "snarkjs" });
   const { buyRequest } = await import("../../circuits/test/helpers/statements.ts");
   const { meanReversionModel } = await import("../../test/helpers/models.ts");
   const modelRequest = { ...buyRequest, advice: 0n, model: meanReversionModel() };

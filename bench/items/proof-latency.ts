@@ -33,7 +33,7 @@ export interface ProofLatency {
 }
 
 /**
- * Ours (the prover API kept warm in the process) against the obvious way (one `snarkjs groth16
+ * Ours (the prover API with its snarkjs backend, kept warm in the process) against the obvious way (one `snarkjs groth16
  * fullprove` CLI process per proof, reading wasm and zkey from disk each time), alternating.
  */
 export async function benchProofLatency(reps: number): Promise<ProofLatency> {
@@ -47,7 +47,7 @@ export async function benchProofLatency(reps: number): Promise<ProofLatency> {
   const snarkjsCli = join(require.resolve("snarkjs").replace(/build\/main\.cjs$/, ""), "build/cli.cjs");
 
   const [cold, prover] = await timed(async () => {
-    const p = await PolicyProver.load();
+    const p = await PolicyProver.load({}, undefined, { prover: "snarkjs" });
     await p.prove(BENCH_REQUEST);
     return p;
   });

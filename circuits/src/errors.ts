@@ -51,3 +51,27 @@ export class WitnessError extends Error {
     super(`witness generation failed (the input violates a circuit constraint): ${detail}`, options);
   }
 }
+
+/** `prover: "native"` was asked for, and this machine cannot provide it. */
+export class NativeProverUnavailableError extends Error {
+  override readonly name = "NativeProverUnavailableError";
+  constructor(
+    readonly reason: string,
+    enable: string,
+  ) {
+    super(
+      `prover "native" was requested but is unavailable: ${reason}. To enable it: ${enable}; or set prover to "auto" (native when available, else snarkjs) or "snarkjs"`,
+    );
+  }
+}
+
+/** The prover refused a witness that does not satisfy the circuit (a tampered or mismatched witness). */
+export class WitnessRejectedError extends Error {
+  override readonly name = "WitnessRejectedError";
+  constructor(
+    readonly detail: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`the prover refused the witness: ${detail}`, options);
+  }
+}

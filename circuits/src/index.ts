@@ -10,6 +10,16 @@ export * from "./binding.ts";
 export * from "./evaluate-policy.ts";
 export * from "./witness-input.ts";
 export * from "./prover.ts";
+export {
+  PROVER_CHOICES,
+  createProverBackend,
+  nativeBackend,
+  resolveProverChoice,
+  snarkjsBackend,
+  type Groth16Backend,
+  type ProverBackendName,
+  type ProverChoice,
+} from "./prover-backend.ts";
 export { defaultArtifactPaths, modelArtifactPaths, type ArtifactPaths } from "./artifacts.ts";
 export { seededRandom } from "./seeded-random.ts";
 export * from "./model/index.ts";

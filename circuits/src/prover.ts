@@ -8,16 +8,15 @@ import { defaultArtifactPaths, type ArtifactPaths } from "./artifacts.ts";
 import { PolicyViolationError, ProverArtifactError, WitnessError } from "./errors.ts";
 import { evaluatePolicy } from "./evaluate-policy.ts";
 import { WINDOW_SIZE } from "./policy-constants.ts";
+import { createProverBackend, type Groth16Backend, type Groth16Proof, type ProverChoice } from "./prover-backend.ts";
 import type { PublicSignals, PublicValues } from "./public-values.ts";
 import { circuitInputOf, type ProofRequest } from "./witness-input.ts";
 
-/** A Groth16 proof as snarkjs returns it (decimal strings). */
-export interface Groth16Proof {
-  pi_a: string[];
-  pi_b: string[][];
-  pi_c: string[];
-  protocol: string;
-  curve: string;
+export type { Groth16Proof } from "./prover-backend.ts";
+
+/** How a prover is loaded: which Groth16 backend proves (default "auto"). */
+export interface ProverOptions {
+  prover?: ProverChoice;
 }
 
 /** The verifier contract's argument shape (pB's pairs already swapped for the EVM). */
@@ -68,10 +67,14 @@ export interface LoadedCircuit {
   witnessCalculator: WitnessCalculator;
   zkey: Uint8Array;
   verificationKey: unknown;
+  backend: Groth16Backend;
 }
 
-/** Loads a circuit's witness calculator, zkey and verification key (typed errors for missing files). */
-export async function loadCircuit(p: ArtifactPaths): Promise<LoadedCircuit> {
+/**
+ * Loads a circuit's witness calculator, zkey, verification key and prover backend (typed errors
+ * for missing files; {@link NativeProverUnavailableError} for `prover: "native"` where it cannot run).
+ */
+export async function loadCircuit(p: ArtifactPaths, options: ProverOptions = {}): Promise<LoadedCircuit> {
   const buildHint = "run `pnpm --filter @zkagent/circuits build` first";
   const wasm = await readArtifact(p.wasm, buildHint);
   const zkey = await readArtifact(
@@ -89,6 +92,7 @@ export async function loadCircuit(p: ArtifactPaths): Promise<LoadedCircuit> {
     witnessCalculator: await builder(wasm),
     zkey,
     verificationKey: JSON.parse(new TextDecoder().decode(vkeyBytes)),
+    backend: await createProverBackend(options.prover ?? "auto", zkey, p.r1cs),
   };
 }
 
@@ -109,10 +113,7 @@ export async function proveCircuitInput(
     throw new WitnessError(String((error as Error).message).trim(), { cause: error });
   }
   const proveStart = performance.now();
-  const { proof, publicSignals: provedSignals } = (await snarkjs.groth16.prove(
-    { type: "mem", data: circuit.zkey },
-    { type: "mem", data: witness },
-  )) as { proof: Groth16Proof; publicSignals: string[] };
+  const { proof, publicSignals: provedSignals } = await circuit.backend.prove(witness);
   const proveEnd = performance.now();
   if (provedSignals.some((s, i) => BigInt(s) !== publicSignals[i])) {
     throw new Error(`internal: proved public signals ${provedSignals.join(",")} differ from the packed values`);
@@ -143,9 +144,18 @@ export class PolicyProver {
     return this.circuit.verificationKey;
   }
 
-  /** Loads the artifacts (default: this package's build and ceremony folders). */
-  static async load(paths: Partial<ArtifactPaths> = {}, windowSize = WINDOW_SIZE): Promise<PolicyProver> {
-    return new PolicyProver(await loadCircuit({ ...defaultArtifactPaths, ...paths }), windowSize);
+  /** The Groth16 backend that makes this prover's proofs. */
+  get backend(): Groth16Backend {
+    return this.circuit.backend;
+  }
+
+  /** Loads the artifacts (default: this package's build and ceremony folders) and the backend (default "auto"). */
+  static async load(
+    paths: Partial<ArtifactPaths> = {},
+    windowSize = WINDOW_SIZE,
+    options: ProverOptions = {},
+  ): Promise<PolicyProver> {
+    return new PolicyProver(await loadCircuit({ ...defaultArtifactPaths, ...paths }, options), windowSize);
   }
 
   /**

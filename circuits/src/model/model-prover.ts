@@ -10,7 +10,9 @@ import {
   type Groth16Proof,
   type LoadedCircuit,
   type PolicyProof,
+  type ProverOptions,
 } from "../prover.ts";
+import type { Groth16Backend } from "../prover-backend.ts";
 import { packPublicValues, type PublicSignals, type PublicValues } from "../public-values.ts";
 import { evaluateModel, type ModelDecision } from "./evaluate-model.ts";
 import { modelCommitment, packWeights } from "./model-commitment.ts";
@@ -84,13 +86,18 @@ export class ModelProver {
 
   private constructor(private readonly circuit: LoadedCircuit) {}
 
-  /** Loads the proven-model circuit's artifacts (default: this package's build and ceremony). */
-  static async load(paths: Partial<ArtifactPaths> = {}): Promise<ModelProver> {
-    return new ModelProver(await loadCircuit({ ...modelArtifactPaths, ...paths }));
+  /** Loads the proven-model circuit's artifacts (default: this package's build and ceremony) and the backend (default "auto"). */
+  static async load(paths: Partial<ArtifactPaths> = {}, options: ProverOptions = {}): Promise<ModelProver> {
+    return new ModelProver(await loadCircuit({ ...modelArtifactPaths, ...paths }, options));
   }
 
   get verificationKey(): unknown {
     return this.circuit.verificationKey;
+  }
+
+  /** The Groth16 backend that makes this prover's proofs. */
+  get backend(): Groth16Backend {
+    return this.circuit.backend;
   }
 
   /** Proves the model's trade over `request`; a HOLD decision is refused (nothing to execute). */

@@ -2,7 +2,16 @@ import { join } from "node:path";
 
 import { fileURLToPath } from "node:url";
 
-import { ModelProver, PolicyProver, WINDOW_SIZE, modelCommitment, type QuantizedModel } from "@zkagent/circuits";
+import {
+  ModelProver,
+  NativeProverUnavailableError,
+  PolicyProver,
+  WINDOW_SIZE,
+  modelCommitment,
+  resolveProverChoice,
+  type ProverChoice,
+  type QuantizedModel,
+} from "@zkagent/circuits";
 
 import { FaultReporter } from "./chain/fault-reporter.ts";
 import { DEFAULT_RETRY, type RetryOptions } from "./chain/retry.ts";
@@ -11,6 +20,7 @@ import { TraderClient } from "./chain/trader-client.ts";
 import { Discloser, type DisclosureOptions } from "./disclosure/discloser.ts";
 import { runCycle, type CycleReport, type DecisionMode, type ProvenDecider } from "./cycle.ts";
 import { GovernanceWatch } from "./governance/governance-watch.ts";
+import { ProverUnavailableError } from "./errors.ts";
 import { Journal } from "./journal/journal.ts";
 import type { Logger } from "./log.ts";
 import { chainlinkFeed, type AggregatorV3Interface } from "./market/feed-abi.ts";
@@ -27,6 +37,16 @@ import { detectReorg, reconcile } from "./reconcile.ts";
  */
 export function journalPath(dataDir: string, chainId: bigint, trader: string, agent: string): string {
   return join(dataDir, `journal-${chainId}-${trader.toLowerCase()}-${agent.toLowerCase()}.sqlite`);
+}
+
+/** Which Groth16 backend `choice` means here; "native" where it cannot run is a typed agent error. */
+function proverBackendOf(choice: ProverChoice): ReturnType<typeof resolveProverChoice> {
+  try {
+    return resolveProverChoice(choice);
+  } catch (error) {
+    if (error instanceof NativeProverUnavailableError) throw new ProverUnavailableError(error.message);
+    throw error;
+  }
 }
 
 /** The proven decision model shipped with the agent (`zkagent model train` reproduces it). */
@@ -50,6 +70,8 @@ export interface AgentOptions {
   modelPath?: string;
   threads?: number;
   gpu?: "auto" | false;
+  /** The Groth16 prover (default "auto": native when built and usable here, else snarkjs). */
+  prover?: ProverChoice;
   temperature?: number;
   /** Base sampling seed; tick n samples with seed + n (only when temperature > 0). */
   seed?: number;
@@ -106,6 +128,10 @@ export class Agent {
       return result;
     };
     const mode = options.mode ?? "llm";
+    // Refused before anything loads: "native" asked for on a machine that has not built it.
+    const proverChoice = options.prover ?? "auto";
+    const { backend, why } = proverBackendOf(proverChoice);
+    options.log.info(`prover: ${backend} (${why})`);
     // Checked before anything loads: a disclosure with no active key is a configuration error.
     const discloser = options.disclosure ? new Discloser(options.disclosure) : undefined;
     const modelPath = options.modelPath ?? ensureTinyModel(options.dataDir);
@@ -154,9 +180,11 @@ export class Agent {
                 gpu: options.gpu ?? false,
               }),
             );
-      const prover = mode === "llm" ? await step("prover load", () => PolicyProver.load()) : undefined;
+      const proverOptions = { prover: proverChoice };
+      const prover =
+        mode === "llm" ? await step("prover load", () => PolicyProver.load({}, WINDOW_SIZE, proverOptions)) : undefined;
       const proven = provenFile
-        ? { model: provenFile.model, prover: await step("prover load", () => ModelProver.load()) }
+        ? { model: provenFile.model, prover: await step("prover load", () => ModelProver.load({}, proverOptions)) }
         : undefined;
       const agent = new Agent(
         client,

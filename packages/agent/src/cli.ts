@@ -60,6 +60,7 @@ async function startAgent(flags: CommonFlags, log: Logger): Promise<{ agent: Age
     ...(config.notesPath ? { notesPath: config.notesPath } : {}),
     ...(config.threads ? { threads: config.threads } : {}),
     gpu: config.gpu,
+    prover: config.prover,
     temperature: config.temperature,
     seed: config.seed,
     deadlineSeconds: config.deadlineSeconds,

@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { isAbsolute, join, resolve } from "node:path";
 
+import { PROVER_CHOICES } from "@zkagent/circuits";
 import { isAddress } from "ethers";
 import { z } from "zod";
 
@@ -74,6 +75,11 @@ export const configSchema = z
     /** How long a cycle waits for its receipt; after that each tick re-checks it, and nothing new is traded. */
     confirmTimeoutSeconds: z.number().min(1).max(3_600).default(120),
     /**
+     * The Groth16 prover: "snarkjs" (the reference), "native" (packages/prover-native; refused at
+     * start if this machine has not built it) or "auto" (native when built and usable, else snarkjs).
+     */
+    prover: z.enum(PROVER_CHOICES).default("auto"),
+    /**
      * Time-locked governance: a trade is proved only if it can land at least this long before any
      * scheduled change that affects it could take effect (its deadline is capped there); else the
      * agent waits, and journals why.
@@ -95,6 +101,7 @@ const ENV_FIELDS: Record<string, [keyof AgentConfig, "string" | "number"]> = {
   ZKAGENT_MODE: ["mode", "string"],
   ZKAGENT_DATA_DIR: ["dataDir", "string"],
   ZKAGENT_THREADS: ["threads", "number"],
+  ZKAGENT_PROVER: ["prover", "string"],
 };
 
 /** Validates raw config, naming the first bad field and what it must be. */

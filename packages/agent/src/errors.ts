@@ -11,6 +11,11 @@ export class ConfigError extends AgentError {
   override readonly name = "ConfigError";
 }
 
+/** The configured Groth16 prover cannot run on this machine (`prover: "native"` without its build). */
+export class ProverUnavailableError extends AgentError {
+  override readonly name = "ProverUnavailableError";
+}
+
 /** The model file is missing, unreadable or not a GGUF file. */
 export class ModelFileError extends AgentError {
   override readonly name = "ModelFileError";

@@ -38,6 +38,13 @@ describe("agent config (file, then ZKAGENT_* variables, then flags; validated)",
     expect(config.rpcUrl).to.equal("http://127.0.0.1:9999");
   });
 
+  it('chooses the prover "auto" by default; ZKAGENT_PROVER and the file can name one', async () => {
+    expect((await loadConfig(file(JSON.stringify(valid)), {}, {})).prover).to.equal("auto");
+    const path = file(JSON.stringify({ ...valid, prover: "snarkjs" }));
+    expect((await loadConfig(path, {}, {})).prover).to.equal("snarkjs");
+    expect((await loadConfig(path, {}, { ZKAGENT_PROVER: "native" })).prover).to.equal("native");
+  });
+
   const bad: [string, object | string, RegExp][] = [
     ["a missing traderAddress", { rpcUrl: valid.rpcUrl, chainId: 1 }, /traderAddress: Required/],
     [
@@ -49,6 +56,11 @@ describe("agent config (file, then ZKAGENT_* variables, then flags; validated)",
     ["an unknown field (a typo)", { ...valid, temprature: 1 }, /Unrecognized key.*temprature/],
     ["a hostile temperature", { ...valid, temperature: 1e9 }, /temperature: Number must be less than or equal to 2/],
     ["a file that is not JSON", "{ rpcUrl: nope", /is not valid JSON/],
+    [
+      "an unknown prover",
+      { ...valid, prover: "rapidsnark" },
+      /prover: Invalid enum value. Expected 'auto' \| 'snarkjs' \| 'native'/,
+    ],
   ];
   for (const [name, content, message] of bad) {
     it(`names the field for ${name}`, async () => {
