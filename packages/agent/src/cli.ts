@@ -30,6 +30,7 @@ import { newAuditorKey, parseViewKeyFile, type ViewKey } from "./disclosure/audi
 import { recordStoreAt } from "./disclosure/record-store.ts";
 import { identityToRecipient } from "age-encryption";
 import { terminateSnarkjs } from "@zkagent/circuits";
+import { registerWatchCommand } from "./watch/watch-command.ts";
 
 interface CommonFlags {
   config?: string;
@@ -426,6 +427,8 @@ model
   .action(async (file: string) => {
     process.stdout.write(renderInspection(await loadProvenModelFile(file)));
   });
+
+registerWatchCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -40,3 +40,5 @@ export * from "./disclosure/seal-record.ts";
 export * from "./governance/describe-call.ts";
 export * from "./governance/timelock-operations.ts";
 export * from "./governance/governance-watch.ts";
+export { watchClaims, type WatchOptions, type WatchReport, type WatchedClaim } from "./watch/claim-watcher.ts";
+export { judgeClaim, type ClaimJudgement } from "./watch/judge-claim.ts";
