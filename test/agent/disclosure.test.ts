@@ -21,6 +21,8 @@ import {
   type DecisionTrace,
   type NewAuditorKey,
   type RecordAudit,
+  type RecordStore,
+  RecordStoreError,
 } from "@zkagent/agent";
 import { Action, WINDOW_SIZE } from "@zkagent/circuits";
 
@@ -127,6 +129,33 @@ describe("selective disclosure on chain: records committed with trades, audited 
     // The trade audit re-verifies executeTradeWithRecord's calldata like executeTrade's.
     const trades = await auditTrades({ provider: ethers.provider, traderAddress });
     expect(trades.failures).to.equal(0);
+  });
+
+  it("sends nothing when the record cannot be stored: the tick fails, no proof journaled, the nonce unspent", async () => {
+    const { tw, model } = await networkHelpers.loadFixture(provenWorld);
+    const { dataDir } = await prepareAgentData(tw);
+    const unreachable: RecordStore = {
+      location: "http://records.invalid",
+      put: () => Promise.reject(new RecordStoreError("record store http://records.invalid unreachable")),
+      get: () => Promise.resolve(undefined),
+      list: () => Promise.resolve([]),
+    };
+    const { agent } = await startTestAgent(ethers, tw, dataDir, {
+      mode: "model",
+      decisionModel: model,
+      disclosure: { auditors: [keyOf(acme)], store: unreachable },
+    });
+    try {
+      const error = await agent.tick(0).then(
+        () => null,
+        (e: unknown) => e as Error,
+      );
+      expect(error?.name).to.equal("RecordStoreError");
+      expect(agent.journal.records().map((r) => r.kind)).to.deep.equal(["cycle"]);
+    } finally {
+      await agent.close();
+    }
+    expect(await tw.trader.nonceOf(tw.agent.address)).to.equal(0n);
   });
 
   it("refusals are sealed too when the operator opts in, and never committed (for information)", async () => {

@@ -247,7 +247,12 @@ program
     [] as string[],
   )
   .option("--records <location>", "the record store: a directory or an http(s) URL (with --view-key)")
-  .option("--agent <address>", "with --view-key: only this agent's records (repeatable)", collect, [] as string[])
+  .option(
+    "--agent <address>",
+    "with --view-key: only this agent's records (repeatable)",
+    (value: string, values: string[]) => [...values, addressArgument(value)],
+    [] as string[],
+  )
   .option("--json", "machine-readable report")
   .action(
     async (flags: {
