@@ -31,6 +31,7 @@ export * from "./audit/render-audit.ts";
 export { loadProvenModelFile, type LoadedProvenModel } from "./model/proven/model-file.ts";
 export * from "./audit/audit-records.ts";
 export * from "./audit/record-findings.ts";
+export * from "./audit/intelligence/index.ts";
 export * from "./disclosure/auditor-keys.ts";
 export * from "./disclosure/decision-record.ts";
 export * from "./disclosure/discloser.ts";
