@@ -106,13 +106,40 @@ function backendsSection(b: ProverBackendFigures | undefined): string {
     .filter((c) => c.nativeLoadMs !== null)
     .map((c) => `${c.circuit} ${fmt(c.nativeLoadMs)} ms and ${fmt(c.nativeTablesMb, 1)} MB`)
     .join(", ");
+  const sum = (p: Record<string, number>, match: (phase: string) => boolean = () => true) =>
+    Object.entries(p)
+      .filter(([phase]) => match(phase))
+      .reduce((total, [, ms]) => total + ms, 0);
+  const isMsm = (phase: string) => phase.startsWith("MSM");
+  const share = (part: number, whole: number) => `${fmt((100 * part) / whole)} %`;
+  const summary = (c: ProverBackendFigures["circuits"][number]) => {
+    const js = c.profile.snarkjs;
+    const jsTotal = sum(js);
+    const outsideText = (phasesAndWitness: number, warm: number) => {
+      const outside = warm - phasesAndWitness;
+      return Math.abs(outside) < 0.1 * warm
+        ? `phases and witness ${fmt(phasesAndWitness)} ms against a warm median of ${fmt(warm)} ms (profile and rounds measured apart): within this machine's noise: little time goes outside these phases`
+        : `phases and witness ${fmt(phasesAndWitness)} ms against a warm median of ${fmt(warm)} ms: about ${fmt(outside)} ms outside the phases (worker messaging, JavaScript around the calls)`;
+    };
+    const lines = [
+      `snarkjs: the five MSMs take ${fmt(sum(js, isMsm))} ms of its ${fmt(jsTotal)} ms of phases (${share(sum(js, isMsm), jsTotal)}; the G2 MSM alone ${fmt(js["MSM B2 (G2)"])} ms), A, B, C and the FFTs ${fmt(js["A, B, C and the FFTs"])} ms, the witness ${fmt(c.witnessMs, 1)} ms; ${outsideText(jsTotal + c.witnessMs, c.snarkjsWarm.median)}.`,
+    ];
+    if (c.profile.native && c.native) {
+      const nat = c.profile.native;
+      const natTotal = sum(nat);
+      lines.push(
+        `native: MSMs ${fmt(sum(nat, isMsm))} ms of ${fmt(natTotal)} ms (${share(sum(nat, isMsm), natTotal)}), FFTs ${fmt(nat["FFTs (9 of size n) and A·B−C"])} ms, the R1CS check ${fmt(nat["R1CS check of the witness"], 1)} ms; ${outsideText(natTotal + c.witnessMs, c.native.median)}. The MSMs, H's and the G2 one above all, are where more speed would come from.`,
+      );
+    }
+    return lines.map((line) => `- ${line}`).join("\n");
+  };
   const profiles = b.circuits
     .map(
       (c) =>
-        `**${c.circuit}** (${fmt(c.constraints)} constraints; the circom witness, the same for both: ${fmt(c.witnessMs, 1)} ms):\n\n${profileTable(c.profile.snarkjs, c.profile.native)}`,
+        `**${c.circuit}** (${fmt(c.constraints)} constraints; the circom witness, the same for both: ${fmt(c.witnessMs, 1)} ms):\n\n${profileTable(c.profile.snarkjs, c.profile.native)}\n\n${summary(c)}`,
     )
     .join("\n\n");
-  return `Measured ${b.measuredAt}; native backend: ${native}. **The machine was shared with other work** (1-minute load average ${fmt(b.loadAverage[0], 2)} before, ${fmt(b.loadAverage[1], 2)} after): absolute times are noisy, the ratios within this run are what to read. Each round proves the same statement with each contender in turn, after a warm-up.
+  return `Measured ${b.measuredAt}; native backend: ${native}. **The machine was shared with other work** (1-minute load average ${fmt(b.loadAverage[0], 2)} before, ${fmt(b.loadAverage[1], 2)} after): absolute times are noisy, the ratios within this run are what to read. Each round proves the same statement with each contender in turn, after a warm-up (rounds: ${b.circuits.map((c) => `${c.circuit} ${c.snarkjsWarm.n}`).join(", ")}).
 
 | circuit | constraints | snarkjs CLI per proof | snarkjs warm | native warm | native vs CLI | native vs warm | warm vs CLI |
 | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
@@ -124,7 +151,7 @@ All times include the witness. Loading the native prover (zkey parse and the fix
 
 ### Where the time goes
 
-Median per phase over the same witness. snarkjs's phases are delimited by its own debug messages (its FFTs run inside "A, B, C and the FFTs"); the native prover times its own.
+Median per phase over the same witness. snarkjs's phases are delimited by its own debug messages (its six FFTs run inside "A, B, C and the FFTs"); the native prover times its own. snarkjs runs its MSMs and FFTs in worker threads, so their start-up (once per process) and messaging fall inside those phases. What the native prover does differently: field arithmetic in x86-64 assembly instead of WebAssembly, OpenMP threads instead of workers and messages, fixed-base MSMs over tables precomputed at load (the zkey's points never change), and witness values 0 and 1 skipping the multiplication (packages/prover-native/README.md).
 
 ${profiles}`;
 }
