@@ -24,8 +24,11 @@ import { renderInspection, renderSummary } from "./model/proven/render-proven-mo
 import { loadTrainingConfig, trainProvenModel, writeProvenModel } from "./model/proven/train-proven-model.ts";
 import { DEFAULT_TRAINING_CONFIG } from "./model/proven/training-config.ts";
 import { auditTrades } from "./audit/audit-trades.ts";
-import { compiledVerifierCode, renderAudit, renderRecordAudit } from "./audit/render-audit.ts";
+import { compiledVerifierCode, renderAudit, renderHistoryFindings, renderRecordAudit } from "./audit/render-audit.ts";
 import { auditRecords, type RecordAudit } from "./audit/audit-records.ts";
+import { historyOfChain } from "./audit/history-of-chain.ts";
+import { analyseHistory } from "./audit/intelligence/analyse-history.ts";
+import type { HistoryFinding } from "./audit/intelligence/history.ts";
 import { newAuditorKey, parseViewKeyFile, type ViewKey } from "./disclosure/auditor-keys.ts";
 import { recordStoreAt } from "./disclosure/record-store.ts";
 import { identityToRecipient } from "age-encryption";
@@ -57,6 +60,7 @@ async function startAgent(flags: CommonFlags, log: Logger): Promise<{ agent: Age
     dataDir: config.dataDir,
     ...(config.modelPath ? { modelPath: config.modelPath } : {}),
     mode: config.mode,
+    path: config.path,
     ...(config.decisionModelPath ? { decisionModelPath: config.decisionModelPath } : {}),
     ...(config.notesPath ? { notesPath: config.notesPath } : {}),
     ...(config.threads ? { threads: config.threads } : {}),
@@ -272,6 +276,7 @@ program
       for (const file of flags.viewKey) viewKeys.push(...parseViewKeyFile(await readTextFile(file), file));
       const provider = new JsonRpcProvider(flags.rpcUrl);
       let records: RecordAudit | undefined;
+      let history: HistoryFinding[] = [];
       const report = await auditTrades({
         provider,
         traderAddress: flags.trader,
@@ -291,16 +296,36 @@ program
             ...(flags.agent.length > 0 ? { agents: flags.agent } : {}),
           });
         }
+        // For a human to look at: patterns over the vault's history (they never fail the audit, and
+        // a node that cannot answer them, e.g. for old state, leaves the verdict above standing).
+        try {
+          history = analyseHistory(
+            await historyOfChain({
+              provider,
+              traderAddress: flags.trader,
+              report,
+              ...(records ? { records } : {}),
+              ...(flags.fromBlock === undefined ? {} : { fromBlock: flags.fromBlock }),
+            }),
+          );
+        } catch (error) {
+          process.stderr.write(`history analysis skipped: ${(error as Error).message}\n`);
+        }
       } finally {
         provider.destroy();
         await terminateSnarkjs();
       }
       if (flags.json) {
-        const out = records ? { ...report, disclosure: { ...records, opened: records.opened.length } } : report;
+        const out = {
+          ...report,
+          ...(records ? { disclosure: { ...records, opened: records.opened.length } } : {}),
+          history,
+        };
         process.stdout.write(`${JSON.stringify(out, (_, v) => (typeof v === "bigint" ? v.toString() : v), 2)}\n`);
       } else {
         process.stdout.write(renderAudit(report));
         if (records) process.stdout.write(renderRecordAudit(records));
+        process.stdout.write(renderHistoryFindings(history));
       }
       const recordProblems = records?.findings.filter((f) => f.severity !== "info").length ?? 0;
       process.exitCode = report.failures > 0 || recordProblems > 0 ? 1 : 0;

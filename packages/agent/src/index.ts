@@ -32,6 +32,7 @@ export { loadProvenModelFile, type LoadedProvenModel } from "./model/proven/mode
 export * from "./audit/audit-records.ts";
 export * from "./audit/record-findings.ts";
 export * from "./audit/intelligence/index.ts";
+export * from "./audit/history-of-chain.ts";
 export * from "./disclosure/auditor-keys.ts";
 export * from "./disclosure/decision-record.ts";
 export * from "./disclosure/discloser.ts";

@@ -8,6 +8,7 @@ import {
   pricesCommitment,
   proofContext,
   unpackPublicValues,
+  type PublicValues,
   verifyPolicyProof,
   WINDOW_SIZE,
   type Groth16Proof,
@@ -37,6 +38,13 @@ export interface AuditedTrade {
   modelHash: bigint;
   /** What the proof covered: the policy (attested model) or the model's forward pass too (proven). */
   modelKind: "attested" | "proven";
+  /** What the pool took and gave, from the event. */
+  amountIn: bigint;
+  amountOut: bigint;
+  /** The proof's public values, from the calldata (absent if it could not be read). */
+  values?: PublicValues;
+  /** How far the proven price sat inside the band's edge, in basis points of the edge (where the window was readable). */
+  bandMarginBps?: number;
   checks: Check[];
   flags: string[];
   verified: boolean;
@@ -87,6 +95,8 @@ interface TradeLog {
     roundId: bigint;
     pricesCommitment: bigint;
     modelKind: bigint;
+    amountIn: bigint;
+    amountOut: bigint;
   };
 }
 
@@ -163,6 +173,8 @@ export async function auditTrades(options: AuditOptions): Promise<AuditReport> {
     const check = (name: string, ok: boolean, detail?: string) =>
       checks.push({ name, status: ok ? "ok" : "fail", ...(detail ? { detail } : {}) });
     const { agent, nonce, modelHash, action, size, roundId, pricesCommitment: committed } = log.args;
+    // Filled in as the checks read them (the record of a trade whose calldata is unreadable has neither).
+    const derived: { values?: PublicValues; bandMarginBps?: number } = {};
     const record = (latestPrice: bigint): AuditedTrade => ({
       txHash: log.transactionHash,
       blockNumber: log.blockNumber,
@@ -174,6 +186,9 @@ export async function auditTrades(options: AuditOptions): Promise<AuditReport> {
       latestPrice,
       modelHash,
       modelKind: log.args.modelKind === 1n ? "proven" : "attested",
+      amountIn: log.args.amountIn,
+      amountOut: log.args.amountOut,
+      ...derived,
       checks,
       flags,
       verified: checks.every((c) => c.status !== "fail"),
@@ -196,6 +211,7 @@ export async function auditTrades(options: AuditOptions): Promise<AuditReport> {
     const [proofArg, signalsArg] = call.args as unknown as [{ a: bigint[]; b: bigint[][]; c: bigint[] }, bigint[]];
     const signals = [...signalsArg].map(BigInt);
     const values = unpackPublicValues(signals);
+    derived.values = values;
 
     // 1. The proof, against the committed verification key.
     const proof = toSnarkjsProof(
@@ -274,6 +290,7 @@ export async function auditTrades(options: AuditOptions): Promise<AuditReport> {
       const band = bandFigures(window.prices, values.thresholdBps);
       const edge = values.action === 1 ? band.lowerBand : band.upperBand;
       const distance = band.scaledPrice > edge ? band.scaledPrice - edge : edge - band.scaledPrice;
+      if (edge > 0n) derived.bandMarginBps = Number((distance * BPS * 100n) / edge) / 100;
       if (edge > 0n && distance * BPS <= edge * margin) flags.push(`near the band edge (within ${margin} bps)`);
     } catch (error) {
       checks.push({

@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 
 import type { RecordAudit } from "./audit-records.ts";
+import type { HistoryFinding } from "./intelligence/history.ts";
 import type { AuditReport } from "./audit-trades.ts";
 
 const ARTIFACT = new URL(
@@ -71,5 +72,16 @@ export function renderRecordAudit(audit: RecordAudit): string {
   }
   const counted = (severity: string) => audit.findings.filter((f) => f.severity === severity).length;
   lines.push("", `${counted("high")} high, ${counted("medium")} medium, ${counted("info")} for information`);
+  return `${lines.join("\n")}\n`;
+}
+
+/** The history analyses' findings: for a human to look at, with the trades they rest on. */
+export function renderHistoryFindings(findings: readonly HistoryFinding[]): string {
+  const lines = ["", `history: ${findings.length === 0 ? "nothing to look at" : `${findings.length} finding(s)`}`];
+  for (const f of findings) {
+    const trades =
+      f.evidence.txHashes.length > 0 ? ` [${f.evidence.txHashes.map((h) => `${h.slice(0, 10)}…`).join(", ")}]` : "";
+    lines.push(`${f.severity}\t${f.kind}\t${f.agent ? `${f.agent.slice(0, 8)}… ` : ""}${f.detail}${trades}`);
+  }
   return `${lines.join("\n")}\n`;
 }
