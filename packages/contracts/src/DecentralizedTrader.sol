@@ -15,10 +15,12 @@ import {TradeLimits} from "./base/TradeLimits.sol";
 import {IDecentralizedTrader} from "./interfaces/IDecentralizedTrader.sol";
 import {IModelRegistry} from "./interfaces/IModelRegistry.sol";
 import {IOptimisticLane} from "./interfaces/IOptimisticLane.sol";
+import {ISignalHub} from "./interfaces/ISignalHub.sol";
 import {IPolicyVerifier} from "./interfaces/IPolicyVerifier.sol";
 import {IWindowLog} from "./interfaces/IWindowLog.sol";
 import {OracleGuard} from "./libraries/OracleGuard.sol";
 import {PublicValues} from "./libraries/PublicValues.sol";
+import {SignalKey} from "./libraries/SignalKey.sol";
 import {SlippageMath} from "./libraries/SlippageMath.sol";
 
 /// @title DecentralizedTrader
@@ -84,6 +86,11 @@ contract DecentralizedTrader is IDecentralizedTrader, TradeLimits, Ownable2Step,
     address public guardian;
     /// @notice The bond-and-challenge lane of `executeOptimistic`; zero while that path is off.
     IOptimisticLane public optimisticLane;
+    /// @notice The hub whose verified signals this vault follows; zero while it follows none.
+    ISignalHub public signalHub;
+    /// @notice The agent whose signals this vault follows (its position here is the follower's book).
+    address public signalPublisher;
+    mapping(bytes32 signalKey => bool) private _followed;
 
     /// @notice Wiring of a trader to its market.
     struct Wiring {
@@ -227,6 +234,81 @@ contract DecentralizedTrader is IDecentralizedTrader, TradeLimits, Ownable2Step,
         nonce = t.nonce;
     }
 
+    /// @notice Executes, for this vault, the hub's verified signal of the subscribed publisher for the
+    /// feed's latest round: no proof here (the hub verified it once for every follower), only this
+    /// vault's own rules in plain Solidity. The size is the signal's fraction of this vault's cap,
+    /// clamped to the room under the cap (BUY) or to the follower's position (SELL). Each signal
+    /// executes at most once per vault. Anyone may call it (a keeper serving many vaults): the
+    /// outcome is fixed by the signal and the vault's state.
+    /// @param roundId The signal's round (must still be the feed's latest and fresh).
+    /// @param pricesCommitment The signal's window commitment.
+    /// @param modelHash The signal's model (must be approved in this vault's registry too).
+    /// @return amountIn Tokens paid to the pool.
+    /// @return amountOut Tokens received.
+    function followSignal(
+        uint80 roundId,
+        uint256 pricesCommitment,
+        uint256 modelHash
+    ) external nonReentrant returns (uint256 amountIn, uint256 amountOut) {
+        ISignalHub hub = signalHub;
+        if (address(hub) == address(0)) revert NotSubscribed();
+        PolicyAndPause memory p = _state;
+        if (p.paused) revert TradingPaused();
+        (bool approved, ) = modelRegistry.approval(modelHash);
+        if (!approved) revert ModelNotApproved(modelHash);
+        address publisher = signalPublisher;
+        // this vault's own policy id (its threshold) is part of the key: a signal proven under
+        // another band is not this vault's
+        bytes32 key = SignalKey.compute(
+            publisher,
+            address(priceFeed),
+            roundId,
+            pricesCommitment,
+            modelHash,
+            p.thresholdBps
+        );
+        ISignalHub.VerifiedSignal memory signal = hub.signalOf(key);
+        if (signal.verifiedAt == 0) revert SignalNotVerified(key);
+        if (_followed[key]) revert SignalAlreadyFollowed(key);
+        if (signal.action == PublicValues.HOLD) revert HoldNotExecutable();
+        _checkSequencer();
+        uint256 referencePrice = OracleGuard.checkLatestRound(priceFeed, roundId, signal.latestPrice, p.maxOracleAge);
+
+        AgentState memory book = _agents[publisher];
+        bool isBuy = signal.action == PublicValues.BUY;
+        uint96 size = _followSize(isBuy, signal.sizeBps, book.position, p.maxPosition);
+        if (size == 0) revert NothingToFollow(key);
+        (AgentState memory bookAfter, VaultUsage memory vaultAfter) = _applyLimits(
+            publisher,
+            book,
+            isBuy,
+            size,
+            Math.mulDiv(size, referencePrice, _quoteScale),
+            p.maxTradesPerAgentPerPeriod,
+            p.maxTradesPerVaultPerPeriod,
+            p.maxTradesPerBlock
+        );
+        bookAfter.position = isBuy ? book.position + size : book.position - size;
+        _agents[publisher] = bookAfter;
+        _vault = vaultAfter;
+        _followed[key] = true;
+
+        (amountIn, amountOut) = isBuy ? _buy(size, referencePrice, p, 0) : _sell(size, referencePrice, p, 0);
+        emit SignalFollowed(key, publisher, signal.action, size, amountIn, amountOut, roundId);
+    }
+
+    /// @dev A signal's fraction of this vault's cap, clamped to the room under the cap (BUY) or to
+    /// the follower's position (SELL) before narrowing: a size ≤ the cap always fits 96 bits.
+    function _followSize(
+        bool isBuy,
+        uint16 sizeBps,
+        uint96 position,
+        uint96 maxPosition
+    ) private pure returns (uint96) {
+        uint256 room = isBuy ? maxPosition - Math.min(position, maxPosition) : position;
+        return uint96(Math.min((uint256(sizeBps) * maxPosition) / BPS, room));
+    }
+
     /// @dev What every path has checked and recorded before the swap.
     struct Admitted {
         PublicValues.Values v;
@@ -309,11 +391,16 @@ contract DecentralizedTrader is IDecentralizedTrader, TradeLimits, Ownable2Step,
         );
     }
 
-    /// @dev The sequencer, the latest round and the window; returns the latest answer.
-    function _checkMarket(PublicValues.Values memory v, uint32 maxOracleAge) private returns (uint256 referencePrice) {
+    /// @dev On an L2, the sequencer must be up and past its grace period.
+    function _checkSequencer() private view {
         if (address(sequencerUptimeFeed) != address(0)) {
             OracleGuard.checkSequencer(sequencerUptimeFeed, sequencerGracePeriod);
         }
+    }
+
+    /// @dev The sequencer, the latest round and the window; returns the latest answer.
+    function _checkMarket(PublicValues.Values memory v, uint32 maxOracleAge) private returns (uint256 referencePrice) {
+        _checkSequencer();
         referencePrice = OracleGuard.checkLatestRound(priceFeed, v.roundId, v.latestPrice, maxOracleAge);
         _checkWindow(v.roundId, v.pricesCommitment);
     }
@@ -446,6 +533,15 @@ contract DecentralizedTrader is IDecentralizedTrader, TradeLimits, Ownable2Step,
         if (agent == address(0)) revert ZeroAddress();
         _agents[agent].authorized = authorized;
         emit AgentAuthorizationSet(agent, authorized);
+    }
+
+    /// @notice Follows `publisher`'s signals verified by `hub` (zero hub: follow none).
+    /// @param hub The signal hub.
+    /// @param publisher The agent whose signals this vault follows.
+    function subscribe(ISignalHub hub, address publisher) external onlyOwner {
+        signalHub = hub;
+        signalPublisher = publisher;
+        emit SubscriptionSet(address(hub), publisher);
     }
 
     /// @notice Names the guardian, who may pause at once; zero for none.

@@ -74,6 +74,15 @@ interface IDecentralizedTrader {
     error LaneBondTokenMismatch(address bondToken, address quoteToken);
     /// @notice Thrown when someone other than the optimistic lane revokes a slashed agent.
     error NotOptimisticLane(address caller);
+    /// @notice Thrown by followSignal while the vault follows no hub.
+    error NotSubscribed();
+    /// @notice Thrown when the hub holds no verified signal under the key.
+    error SignalNotVerified(bytes32 key);
+    /// @notice Thrown when this vault has already executed the signal.
+    error SignalAlreadyFollowed(bytes32 key);
+    /// @notice Thrown when the signal leaves nothing to trade here (no room under the cap for a
+    /// BUY, no position for a SELL).
+    error NothingToFollow(bytes32 key);
 
     /// @notice Emitted for every executed trade. With the transaction's calldata (the proof and its
     /// public signals: latest price, policy, position) it is all an auditor needs.
@@ -110,6 +119,27 @@ interface IDecentralizedTrader {
     /// @param previousGuardian The guardian before.
     /// @param newGuardian The guardian now.
     event GuardianSet(address indexed previousGuardian, address indexed newGuardian);
+    /// @notice Emitted when this vault executes a hub's verified signal.
+    /// @param key The signal's key in the hub.
+    /// @param publisher The agent that proved it (its position here is the follower's book).
+    /// @param action 1 BUY, 2 SELL.
+    /// @param size Base-token amount bought or sold (the signal's fraction of this vault's cap).
+    /// @param amountIn Tokens paid to the pool.
+    /// @param amountOut Tokens received.
+    /// @param roundId The feed round.
+    event SignalFollowed(
+        bytes32 indexed key,
+        address indexed publisher,
+        uint8 action,
+        uint256 size,
+        uint256 amountIn,
+        uint256 amountOut,
+        uint80 roundId
+    );
+    /// @notice Emitted when the owner subscribes the vault to a publisher's signals.
+    /// @param hub The hub (zero: none).
+    /// @param publisher The publisher.
+    event SubscriptionSet(address hub, address publisher);
     /// @notice Emitted when the owner sets or clears the optimistic lane.
     /// @param lane The lane, or zero.
     event OptimisticLaneSet(address lane);

@@ -1,0 +1,236 @@
+import { expect } from "chai";
+import { network } from "hardhat";
+
+import { Action, modelCommitment } from "@zkagent/circuits";
+import { movePoolToPrice, pushPrice } from "@zkagent/contracts/world";
+import { ZeroAddress } from "ethers";
+
+import { NO_PROOF } from "../helpers/forged-world.ts";
+import { FOLLOWER_CAPS, deployHubWorld, hubSignals, type HubWorld } from "../helpers/hub-world.ts";
+import { meanReversionModel } from "../helpers/models.ts";
+import { PRICE_3000, TEST_MODEL_HASH, TEST_POLICY } from "../helpers/trader-fixture.ts";
+
+const { ethers, networkHelpers } = await network.create();
+const BELOW = (PRICE_3000 * 98n) / 100n;
+
+async function fixture() {
+  const hw = await deployHubWorld(ethers, networkHelpers);
+  await marketAt(hw, BELOW);
+  return hw;
+}
+
+async function marketAt(hw: HubWorld, price: bigint) {
+  await pushPrice(hw.world.priceFeed, price);
+  await movePoolToPrice(hw.world, hw.stranger, price);
+}
+
+async function publish(hw: HubWorld, action: number, sizeBps: bigint) {
+  const { signals, roundId, commitment } = await hubSignals(hw, action, sizeBps);
+  const tx = await hw.hub.connect(hw.agent).publishSignal([0n], NO_PROOF, signals);
+  const feed = await hw.world.priceFeed.getAddress();
+  const key = await hw.hub.keyOf(
+    hw.agent.address,
+    feed,
+    roundId,
+    commitment,
+    TEST_MODEL_HASH,
+    TEST_POLICY.thresholdBps,
+  );
+  return { tx, key, roundId, commitment };
+}
+
+describe("SignalHub: one verification, many vaults", function () {
+  this.timeout(180_000);
+
+  describe("publishing", () => {
+    it("verifies a signal once, caches it under what it depends on, and refuses to verify that key again", async () => {
+      const hw = await networkHelpers.loadFixture(fixture);
+      const { tx, key, roundId, commitment } = await publish(hw, Action.BUY, 5_000n);
+      await expect(tx)
+        .to.emit(hw.hub, "SignalVerified")
+        .withArgs(
+          key,
+          hw.agent.address,
+          await hw.world.priceFeed.getAddress(),
+          roundId,
+          commitment,
+          TEST_MODEL_HASH,
+          TEST_POLICY.thresholdBps,
+          Action.BUY,
+          5_000n,
+        );
+      const cached = await hw.hub.signalOf(key);
+      expect([cached.action, cached.sizeBps, cached.latestPrice, cached.roundId]).to.deep.equal([
+        1n,
+        5_000n,
+        BELOW,
+        roundId,
+      ]);
+      expect(await hw.hub.nonceOf(hw.agent.address)).to.equal(1n);
+      const again = await hubSignals(hw, Action.BUY, 4_000n);
+      await expect(hw.hub.connect(hw.agent).publishSignal([0n], NO_PROOF, again.signals))
+        .to.be.revertedWithCustomError(hw.hub, "SignalAlreadyVerified")
+        .withArgs(key);
+    });
+
+    it("refuses what the chain can check: context, model, window, round, shape — nothing cached, nonce kept", async () => {
+      const hw = await networkHelpers.loadFixture(fixture);
+      const { signals } = await hubSignals(hw, Action.BUY, 5_000n);
+      const hub = hw.hub.connect(hw.agent);
+      const cases: [string, bigint[], bigint[]][] = [];
+      const withIndex = (i: number, v: bigint) => signals.map((s, j) => (j === i ? v : s));
+      cases.push(["ContextMismatch", [0n], withIndex(4, signals[4]! + 1n)]);
+      cases.push(["ModelNotApproved", [0n], withIndex(3, 12345n)]);
+      cases.push(["WindowMismatch", [0n], withIndex(0, signals[0]! + 1n)]);
+      cases.push(["InvalidThreshold", [0n], withIndex(2, 10_000n)]);
+      cases.push(["MalformedMarketSignal", [0n], withIndex(1, signals[1]! | (3n << 158n))]);
+      cases.push(["PublicSignalCount", [0n], signals.slice(0, 4)]);
+      cases.push(["UnsupportedMarketCount", [0n, 1n], signals]);
+      cases.push(["InvalidMarketIds", [1n], signals]);
+      for (const [error, markets, values] of cases) {
+        await expect(hub.publishSignal(markets, NO_PROOF, values), error).to.be.revertedWithCustomError(hw.hub, error);
+      }
+      // the same market twice in one proof
+      await hw.hub.setVerifier(2n, await hw.hub.verifierOf(1n));
+      const twice = [signals[0]!, signals[0]!, signals[1]!, signals[1]!, ...signals.slice(2)];
+      await expect(hub.publishSignal([0n, 0n], NO_PROOF, twice))
+        .to.be.revertedWithCustomError(hw.hub, "InvalidMarketIds")
+        .withArgs(1n, 0n);
+      // a signal over a round the feed has since superseded
+      await pushPrice(hw.world.priceFeed, BELOW);
+      await expect(hub.publishSignal([0n], NO_PROOF, signals)).to.be.revertedWithCustomError(hw.hub, "RoundSuperseded");
+      expect(await hw.hub.nonceOf(hw.agent.address)).to.equal(0n);
+    });
+
+    it("refuses a proven model's hash: the signal circuit carries no model", async () => {
+      const hw = await networkHelpers.loadFixture(fixture);
+      const commitment = modelCommitment(meanReversionModel());
+      await hw.registry.registerProven(commitment, "mean reversion", "1", "test://model");
+      await hw.registry.approve(commitment);
+      const { signals } = await hubSignals(hw, Action.BUY, 5_000n, { modelHash: commitment });
+      await expect(hw.hub.connect(hw.agent).publishSignal([0n], NO_PROOF, signals))
+        .to.be.revertedWithCustomError(hw.hub, "ProvenModelNotSupported")
+        .withArgs(commitment);
+    });
+
+    it("lets only the owner list markets and set verifiers, and refuses a window log of another feed", async () => {
+      const hw = await networkHelpers.loadFixture(fixture);
+      const feed = await hw.world.priceFeed.getAddress();
+      const log = await hw.windowLog.getAddress();
+      await expect(hw.hub.connect(hw.stranger).addMarket(feed, log)).to.be.revertedWithCustomError(
+        hw.hub,
+        "OwnableUnauthorizedAccount",
+      );
+      await expect(hw.hub.connect(hw.stranger).setVerifier(2n, ZeroAddress)).to.be.revertedWithCustomError(
+        hw.hub,
+        "OwnableUnauthorizedAccount",
+      );
+      await expect(hw.hub.addMarket(hw.stranger.address, log))
+        .to.be.revertedWithCustomError(hw.hub, "InvalidMarket")
+        .withArgs(hw.stranger.address, log);
+    });
+  });
+
+  describe("following", () => {
+    it("executes one verified signal in every subscribed vault, each against its own cap, once", async () => {
+      const hw = await networkHelpers.loadFixture(fixture);
+      const { roundId, commitment, key } = await publish(hw, Action.BUY, 5_000n);
+      for (const [i, vault] of hw.followers.entries()) {
+        const expected = FOLLOWER_CAPS[i]! / 2n; // 50 % of this vault's cap
+        await expect(vault.connect(hw.stranger).followSignal(roundId, commitment, TEST_MODEL_HASH))
+          .to.emit(vault, "SignalFollowed")
+          .withArgs(key, hw.agent.address, Action.BUY, expected, (x: bigint) => x > 0n, expected, roundId);
+        expect(await vault.positionOf(hw.agent.address)).to.equal(expected);
+        await expect(vault.followSignal(roundId, commitment, TEST_MODEL_HASH))
+          .to.be.revertedWithCustomError(vault, "SignalAlreadyFollowed")
+          .withArgs(key);
+      }
+    });
+
+    it("clamps a BUY to the room under the cap and a SELL to the position, and refuses when nothing is left", async () => {
+      const hw = await networkHelpers.loadFixture(fixture);
+      const vault = hw.followers[1]!; // cap 1 ETH
+      const first = await publish(hw, Action.BUY, 8_000n);
+      await vault.followSignal(first.roundId, first.commitment, TEST_MODEL_HASH);
+      await marketAt(hw, BELOW);
+      const second = await publish(hw, Action.BUY, 8_000n);
+      await vault.followSignal(second.roundId, second.commitment, TEST_MODEL_HASH);
+      expect(await vault.positionOf(hw.agent.address)).to.equal(FOLLOWER_CAPS[1]); // 0.8 + 0.2, not 1.6
+      await marketAt(hw, BELOW);
+      const third = await publish(hw, Action.BUY, 1_000n);
+      await expect(vault.followSignal(third.roundId, third.commitment, TEST_MODEL_HASH))
+        .to.be.revertedWithCustomError(vault, "NothingToFollow")
+        .withArgs(third.key);
+      // a SELL in a vault with no position: nothing to sell
+      const above = (PRICE_3000 * 102n) / 100n;
+      await marketAt(hw, above);
+      const sell = await publish(hw, Action.SELL, 5_000n);
+      await expect(hw.followers[0]!.followSignal(sell.roundId, sell.commitment, TEST_MODEL_HASH))
+        .to.be.revertedWithCustomError(vault, "NothingToFollow")
+        .withArgs(sell.key);
+      await vault.followSignal(sell.roundId, sell.commitment, TEST_MODEL_HASH);
+      expect(await vault.positionOf(hw.agent.address)).to.equal(FOLLOWER_CAPS[1]! / 2n);
+    });
+
+    it("refuses a stale signal, an unverified one, another band's, an unapproved model, and unsubscribed or paused vaults", async () => {
+      const hw = await networkHelpers.loadFixture(fixture);
+      const vault = hw.followers[0]!;
+      const { roundId, commitment } = await publish(hw, Action.BUY, 5_000n);
+      await expect(vault.followSignal(roundId, commitment + 1n, TEST_MODEL_HASH)).to.be.revertedWithCustomError(
+        vault,
+        "SignalNotVerified",
+      );
+      // a vault with another threshold computes another key: the signal is not for its policy
+      await vault.setPolicy({ ...TEST_POLICY, maxPosition: FOLLOWER_CAPS[0]!, thresholdBps: 200n });
+      await expect(vault.followSignal(roundId, commitment, TEST_MODEL_HASH)).to.be.revertedWithCustomError(
+        vault,
+        "SignalNotVerified",
+      );
+      await vault.setPolicy({ ...TEST_POLICY, maxPosition: FOLLOWER_CAPS[0]! });
+      await vault.pause();
+      await expect(vault.followSignal(roundId, commitment, TEST_MODEL_HASH)).to.be.revertedWithCustomError(
+        vault,
+        "TradingPaused",
+      );
+      await vault.unpause();
+      await vault.subscribe(ZeroAddress, ZeroAddress);
+      await expect(vault.followSignal(roundId, commitment, TEST_MODEL_HASH)).to.be.revertedWithCustomError(
+        vault,
+        "NotSubscribed",
+      );
+      // and once the feed moves on, the signal is stale for everyone
+      const other = hw.followers[1]!;
+      await pushPrice(hw.world.priceFeed, BELOW);
+      await expect(other.followSignal(roundId, commitment, TEST_MODEL_HASH)).to.be.revertedWithCustomError(
+        other,
+        "RoundSuperseded",
+      );
+      expect(await other.positionOf(hw.agent.address)).to.equal(0n);
+      // a model the vault's registry no longer approves is not followed, whatever the hub cached
+      await hw.registry.revoke(TEST_MODEL_HASH, "test");
+      await expect(other.followSignal(roundId, commitment, TEST_MODEL_HASH))
+        .to.be.revertedWithCustomError(other, "ModelNotApproved")
+        .withArgs(TEST_MODEL_HASH);
+    });
+
+    it("keeps every vault-wide limit: a follower's exposure limit stops a signal another vault executes", async () => {
+      const hw = await networkHelpers.loadFixture(fixture);
+      const [big, capped] = [hw.followers[2]!, hw.followers[0]!];
+      await capped.setRiskLimits({
+        maxVaultPosition: 10n ** 17n,
+        maxNotionalPerAgentPerPeriod: 10n ** 12n,
+        maxNotionalPerVaultPerPeriod: 10n ** 12n,
+        period: 86_400n,
+        maxTradesPerAgentPerPeriod: 100n,
+        maxTradesPerVaultPerPeriod: 100n,
+        maxTradesPerBlock: 10n,
+      });
+      const { roundId, commitment } = await publish(hw, Action.BUY, 5_000n);
+      await big.followSignal(roundId, commitment, TEST_MODEL_HASH);
+      await expect(capped.followSignal(roundId, commitment, TEST_MODEL_HASH)).to.be.revertedWithCustomError(
+        capped,
+        "VaultExposureExceeded",
+      );
+    });
+  });
+});
