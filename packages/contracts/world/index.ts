@@ -9,3 +9,4 @@ export * from "./local-accounts.ts";
 export * from "./poseidon.ts";
 export * from "./window-log.ts";
 export * from "./real-shaped-feed.ts";
+export * from "./extra-market.ts";
