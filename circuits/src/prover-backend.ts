@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 
 import {
@@ -50,6 +51,12 @@ export function snarkjsBackend(zkey: Uint8Array): Groth16Backend {
 }
 
 /**
+ * Native provers already made in this process, by zkey and r1cs: their tables take seconds to
+ * compute and never change, so a second load of the same circuit (a restarted agent, a test) reuses them.
+ */
+const nativeProvers = new Map<string, NativeGroth16Prover>();
+
+/**
  * The native prover (packages/prover-native). With `r1cs`, every witness is checked against the
  * circuit's constraints first and a failing one is refused ({@link WitnessRejectedError}).
  * Throws {@link NativeProverUnavailableError} when the addon is not built or cannot run here.
@@ -61,7 +68,14 @@ export function nativeBackend(
 ): Groth16Backend & { native: NativeGroth16Prover } {
   const loaded = availability;
   if (!loaded.available) throw new NativeProverUnavailableError(loaded.reason, ENABLE_NATIVE_PROVER);
-  const native = new loaded.module.Prover(zkey, r1cs);
+  const hash = createHash("sha256").update(zkey);
+  if (r1cs) hash.update(r1cs);
+  const key = `${loaded.field}:${r1cs ? "checked" : "unchecked"}:${hash.digest("hex")}`;
+  let native = nativeProvers.get(key);
+  if (!native) {
+    native = new loaded.module.Prover(zkey, r1cs);
+    nativeProvers.set(key, native);
+  }
   return {
     name: "native",
     description: `native (ffiasm, ${loaded.field} field)`,
