@@ -269,6 +269,39 @@ describe("selective disclosure on chain: records committed with trades, audited 
       expect(kinds(audit).sort()).to.deep.equal(["record-decision-mismatch", "record-model-mismatch"]);
     });
 
+    it("a store shared with other vaults: their records, readable or not, are not this audit's findings", async () => {
+      const { audit } = await tradeWithRecord({
+        store: async (envelope, store) => {
+          await store.put(envelope);
+          const { tw } = await networkHelpers.loadFixture(provenWorld);
+          const proof = await proveTrade(tw, tw.agent, { action: Action.BUY, size: TEST_POLICY.maxPosition / 2n });
+          const trace = await honestTrace(tw, proof);
+          const otherVault = decisionRecordOf({ ...trace, trader: tw.otherAgent.address }, ["acme"]);
+          await store.put((await sealRecord(otherVault, [keyOf(acme)])).envelope);
+          await store.put((await sealRecord(otherVault, [keyOf(bcorp)])).envelope);
+        },
+      });
+      expect(audit.findings).to.deep.equal([]);
+    });
+
+    it("a store that cannot answer: the committed record is a missing-record finding, not a crash", async () => {
+      const { tw, recordHash } = await tradeWithRecord();
+      const failing: RecordStore = {
+        location: "http://records.invalid",
+        put: () => Promise.reject(new RecordStoreError("unreachable")),
+        get: () => Promise.reject(new RecordStoreError("record store http://records.invalid unreachable")),
+        list: () => Promise.resolve([]),
+      };
+      const audit = await auditRecords({
+        provider: ethers.provider,
+        traderAddress: await tw.trader.getAddress(),
+        store: failing,
+        viewKeys: parseViewKeyFile(acme.file),
+      });
+      expect(audit.findings.map((f) => [f.kind, f.recordHash])).to.deep.equal([["record-missing", recordHash]]);
+      expect(audit.findings[0]!.detail).to.match(/could not return .* unreachable/);
+    });
+
     it("a trade sent with plain executeTrade: no record committed, a gap in disclosure", async () => {
       const { tw } = await networkHelpers.loadFixture(provenWorld);
       const proof = await proveTrade(tw, tw.agent, { action: Action.BUY, size: TEST_POLICY.maxPosition / 2n });

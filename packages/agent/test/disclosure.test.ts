@@ -3,6 +3,7 @@ import { createServer, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
+import { Encrypter } from "age-encryption";
 import { expect } from "chai";
 import {
   Action,
@@ -16,12 +17,14 @@ import {
 
 import {
   ConfigError,
+  CorruptEnvelopeError,
   decisionRecordOf,
   Discloser,
   feedRoundMismatches,
   HttpRecordStore,
   LocalRecordStore,
   loadConfig,
+  MalformedRecordError,
   newAuditorKey,
   NoActiveAuditorError,
   NotForTheseKeysError,
@@ -182,6 +185,29 @@ describe("selective disclosure (decision records sealed to auditors' view keys)"
             store: new LocalRecordStore(dir("records")),
           }),
       ).to.throw(NoActiveAuditorError);
+    });
+
+    it("pads records to whole KiB, so prompts of different lengths seal to envelopes of one size", async () => {
+      const acme = await newAuditorKey("acme");
+      const keys = [{ id: acme.id, recipient: acme.recipient, revoked: false }];
+      const { trace } = provenTrade();
+      const sizeWith = async (prompt: string) =>
+        (await sealRecord(decisionRecordOf({ ...trace, llm: { ...trace.llm!, prompt } }, ["acme"]), keys)).envelope
+          .length;
+      expect(await sizeWith("short")).to.equal(await sizeWith("a much longer prompt ".repeat(10)));
+      expect(await sizeWith("x".repeat(3_000))).to.be.greaterThan(await sizeWith("short"));
+    });
+
+    it("tells a corrupt envelope from a well-sealed file that is not a record", async () => {
+      const acme = await newAuditorKey("acme");
+      const keys = parseViewKeyFile(acme.file);
+      const garbage = await openRecord(new TextEncoder().encode("not an age file"), keys).catch((e: unknown) => e);
+      expect(garbage).to.be.instanceOf(CorruptEnvelopeError);
+      const encrypter = new Encrypter();
+      encrypter.addRecipient(acme.recipient);
+      const notRecord = await openRecord(await encrypter.encrypt('{"hello":"auditor"}'), keys).catch((e: unknown) => e);
+      expect(notRecord).to.be.instanceOf(MalformedRecordError);
+      expect((notRecord as Error).message).to.match(/^version: /);
     });
 
     it("reads view-key files: ids from comments, several keys, and a clear error for a line that is not a key", () => {

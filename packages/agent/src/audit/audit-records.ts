@@ -4,7 +4,7 @@ import type { Provider } from "ethers";
 
 import type { ViewKey } from "../disclosure/auditor-keys.ts";
 import { MalformedRecordError, type DecisionRecord } from "../disclosure/decision-record.ts";
-import type { RecordStore } from "../disclosure/record-store.ts";
+import { RecordStoreError, type RecordStore } from "../disclosure/record-store.ts";
 import {
   CorruptEnvelopeError,
   NotForTheseKeysError,
@@ -96,8 +96,19 @@ export async function auditRecords(options: RecordAuditOptions): Promise<RecordA
   };
 
   /** Fetches, hash-checks and decrypts; a finding and undefined if any step fails. */
-  const open = async (recordHash: RecordHash, where: Omit<RecordFinding, "kind" | "severity" | "detail">) => {
-    const envelope = await store.get(recordHash);
+  const open = async (
+    recordHash: RecordHash,
+    where: Omit<RecordFinding, "kind" | "severity" | "detail">,
+    { uncommitted = false } = {},
+  ) => {
+    let envelope: Uint8Array | undefined;
+    try {
+      envelope = await store.get(recordHash);
+    } catch (error) {
+      if (!(error instanceof RecordStoreError)) throw error;
+      find("record-missing", `the store could not return ${recordHash}: ${error.message}`, where);
+      return undefined;
+    }
     if (!envelope) {
       find("record-missing", `no record at ${recordHash} in ${store.location}`, where);
       return undefined;
@@ -110,8 +121,10 @@ export async function auditRecords(options: RecordAuditOptions): Promise<RecordA
     try {
       return await openRecord(envelope, viewKeys);
     } catch (error) {
-      if (error instanceof NotForTheseKeysError) find("record-unreadable", error.message, where);
-      else if (error instanceof CorruptEnvelopeError || error instanceof MalformedRecordError)
+      // A record no trade committed and no view key opens may be another vault's, in a shared store.
+      if (error instanceof NotForTheseKeysError) {
+        if (!uncommitted) find("record-unreadable", error.message, where);
+      } else if (error instanceof CorruptEnvelopeError || error instanceof MalformedRecordError)
         find("record-corrupt", error.message, where);
       else throw error;
       return undefined;
@@ -181,8 +194,11 @@ export async function auditRecords(options: RecordAuditOptions): Promise<RecordA
   if (options.uncommitted) {
     for (const recordHash of await store.list()) {
       if (committedHashes.has(recordHash)) continue;
-      const record = await open(recordHash, { recordHash });
-      if (!record || !agentWanted(record.agent)) continue;
+      const record = await open(recordHash, { recordHash }, { uncommitted: true });
+      // A store may hold other vaults' records: only this chain's and this trader's are this audit's.
+      const ours =
+        record && BigInt(record.chainId) === chainId && record.trader.toLowerCase() === traderAddress.toLowerCase();
+      if (!record || !ours || !agentWanted(record.agent)) continue;
       opened.push({ recordHash, record });
       find(
         "record-uncommitted",

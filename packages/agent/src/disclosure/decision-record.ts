@@ -84,9 +84,15 @@ export class MalformedRecordError extends Error {
   override readonly name = "MalformedRecordError";
 }
 
-/** The record as the bytes that get encrypted: UTF-8 JSON. */
+/** Records are padded to a multiple of this, so a ciphertext's length says little about its prompt or output. */
+export const RECORD_PADDING_BYTES = 1_024;
+
+/** The record as the bytes that get encrypted: UTF-8 JSON, padded with spaces (which JSON ignores). */
 export function encodeDecisionRecord(record: DecisionRecord): Uint8Array {
-  return new TextEncoder().encode(JSON.stringify(decisionRecordSchema.parse(record)));
+  const json = new TextEncoder().encode(JSON.stringify(decisionRecordSchema.parse(record)));
+  const padded = new Uint8Array(Math.ceil(json.length / RECORD_PADDING_BYTES) * RECORD_PADDING_BYTES).fill(0x20);
+  padded.set(json);
+  return padded;
 }
 
 /** Parses decrypted bytes into a record, naming the first field that is wrong. */
