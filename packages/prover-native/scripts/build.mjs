@@ -3,6 +3,7 @@
 //
 //   node scripts/build.mjs             build; exit 1 with the reason if it cannot
 //   node scripts/build.mjs --optional  the `pnpm install` hook: never fails; prints one line
+//   node scripts/build.mjs --out DIR   build into DIR instead of build/ (the tests build the portable field there)
 //
 // Needs a C++17 compiler with OpenMP (g++) and GMP's headers (libgmp-dev). With nasm on an x86-64
 // CPU that has BMI2 and ADX, the field arithmetic is ffiasm's generated assembly; otherwise it is
@@ -15,14 +16,15 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { availableParallelism, tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 import { genericFieldSource } from "./field-generic.mjs";
 
 const optional = process.argv.includes("--optional");
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
-const buildDir = join(root, "build");
+const outIndex = process.argv.indexOf("--out");
+const buildDir = outIndex > 0 && process.argv[outIndex + 1] ? resolve(process.argv[outIndex + 1]) : join(root, "build");
 const statusPath = join(buildDir, "status.json");
 const addonPath = join(buildDir, "groth16native.node");
 const require = createRequire(join(root, "package.json"));
@@ -137,7 +139,9 @@ if (existsSync(addonPath) && existsSync(statusPath)) {
 const started = Date.now();
 const genDir = join(buildDir, "gen");
 const objDir = join(buildDir, "obj");
-rmSync(buildDir, { recursive: true, force: true });
+// only what this script writes: --out may name a directory with other things in it
+for (const dir of [genDir, objDir]) rmSync(dir, { recursive: true, force: true });
+rmSync(addonPath, { force: true });
 mkdirSync(genDir, { recursive: true });
 mkdirSync(objDir, { recursive: true });
 const logPath = join(buildDir, "build.log");
