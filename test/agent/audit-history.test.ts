@@ -65,4 +65,16 @@ describe("audit history from the chain (the figures the history analyses read)",
     expect(findings.find((f) => f.kind === "disclosure-gap")?.severity).to.equal("info");
     expect(slippageAtBound(trades, { withinBps: 25 }).flatMap((f) => f.evidence.txHashes)).to.deep.equal([sellTx]);
   });
+
+  it("reads the same history in pages of two blocks as in one request", async () => {
+    const { tw } = await networkHelpers.loadFixture(history);
+    const traderAddress = await tw.trader.getAddress();
+    const paging = { pageBlocks: 2 };
+    const whole = await auditTrades({ provider: ethers.provider, traderAddress });
+    const paged = await auditTrades({ provider: ethers.provider, traderAddress, paging });
+    expect(paged.trades.map((t) => t.txHash)).to.deep.equal(whole.trades.map((t) => t.txHash));
+    const a = await historyOfChain({ provider: ethers.provider, traderAddress, report: whole });
+    const b = await historyOfChain({ provider: ethers.provider, traderAddress, report: paged, paging });
+    expect(b).to.deep.equal(a);
+  });
 });

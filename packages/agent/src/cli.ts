@@ -27,6 +27,7 @@ import { auditTrades } from "./audit/audit-trades.ts";
 import { compiledVerifierCode, renderAudit, renderHistoryFindings, renderRecordAudit } from "./audit/render-audit.ts";
 import { auditRecords, type RecordAudit } from "./audit/audit-records.ts";
 import { historyOfChain } from "./audit/history-of-chain.ts";
+import type { LogPaging } from "./audit/paged-logs.ts";
 import { analyseHistory } from "./audit/intelligence/analyse-history.ts";
 import type { HistoryFinding } from "./audit/intelligence/history.ts";
 import { newAuditorKey, parseViewKeyFile, type ViewKey } from "./disclosure/auditor-keys.ts";
@@ -238,7 +239,17 @@ program
   .description("re-verify every trade a DecentralizedTrader executed, from the chain alone (exit 1 if any check fails)")
   .requiredOption("--rpc-url <url>", "JSON-RPC endpoint of the chain to audit")
   .requiredOption("--trader <address>", "the DecentralizedTrader")
-  .addOption(new Option("--from-block <n>", "first block to scan").argParser(wholeNumberArgument(0)))
+  .addOption(
+    new Option("--from-block <n>", "first block to scan (on a real chain: the deployment's block)").argParser(
+      wholeNumberArgument(0),
+    ),
+  )
+  .addOption(new Option("--to-block <n>", "last block to scan (default: the latest)").argParser(wholeNumberArgument(0)))
+  .addOption(
+    new Option("--page-blocks <n>", "blocks per log request (halved when the node refuses a range)")
+      .argParser(wholeNumberArgument(1))
+      .default(10_000),
+  )
   .addOption(
     new Option("--near-boundary-bps <n>", "flag signals this close to the band edge")
       .argParser(wholeNumberArgument(0, 10_000))
@@ -263,6 +274,8 @@ program
       rpcUrl: string;
       trader: string;
       fromBlock?: number;
+      toBlock?: number;
+      pageBlocks: number;
       nearBoundaryBps: number;
       viewKey: string[];
       records?: string;
@@ -275,6 +288,19 @@ program
       const viewKeys: ViewKey[] = [];
       for (const file of flags.viewKey) viewKeys.push(...parseViewKeyFile(await readTextFile(file), file));
       const provider = new JsonRpcProvider(flags.rpcUrl);
+      // One range for every read, fixed at the start; progress on a terminal only (stdout stays the report).
+      const paging: LogPaging = {
+        toBlock: flags.toBlock ?? (await provider.getBlockNumber()),
+        pageBlocks: flags.pageBlocks,
+        ...(process.stderr.isTTY
+          ? {
+              onProgress: ({ what, fromBlock, toBlock, doneThrough }) =>
+                process.stderr.write(
+                  `\r${what}: block ${doneThrough} of ${fromBlock}..${toBlock}${doneThrough === toBlock ? "\n" : ""}`,
+                ),
+            }
+          : {}),
+      };
       let records: RecordAudit | undefined;
       let history: HistoryFinding[] = [];
       const report = await auditTrades({
@@ -283,6 +309,7 @@ program
         ...(flags.fromBlock === undefined ? {} : { fromBlock: flags.fromBlock }),
         nearBoundaryBps: BigInt(flags.nearBoundaryBps),
         ...(await compiledVerifierCode()),
+        paging,
       });
       try {
         if (viewKeys.length > 0) {
@@ -292,6 +319,7 @@ program
             store: recordStoreAt(flags.records!),
             viewKeys,
             uncommitted: true,
+            paging,
             ...(flags.fromBlock === undefined ? {} : { fromBlock: flags.fromBlock }),
             ...(flags.agent.length > 0 ? { agents: flags.agent } : {}),
           });
@@ -304,6 +332,7 @@ program
               provider,
               traderAddress: flags.trader,
               report,
+              paging,
               ...(records ? { records } : {}),
               ...(flags.fromBlock === undefined ? {} : { fromBlock: flags.fromBlock }),
             }),

@@ -13,6 +13,7 @@ import {
   type RecordHash,
 } from "../disclosure/seal-record.ts";
 import { chainlinkFeed } from "../market/feed-abi.ts";
+import { pagedQuery, type LogPaging } from "./paged-logs.ts";
 import type { Round } from "../market/read-window.ts";
 import {
   feedRoundMismatches,
@@ -33,6 +34,8 @@ export interface RecordAuditOptions {
   agents?: readonly string[];
   /** Also open the store's records that no trade committed (refusals, proofs never executed). */
   uncommitted?: boolean;
+  /** The last block and the page size of log reads, and progress. */
+  paging?: LogPaging;
 }
 
 /** One decrypted record and what committed it (if anything). */
@@ -131,8 +134,21 @@ export async function auditRecords(options: RecordAuditOptions): Promise<RecordA
     }
   };
 
-  const commitments = await trader.queryFilter(trader.filters.DecisionRecordCommitted(), fromBlock);
-  const trades = await trader.queryFilter(trader.filters.TradeExecuted(), fromBlock);
+  const toBlock = options.paging?.toBlock ?? (await provider.getBlockNumber());
+  const commitments = await pagedQuery(
+    "DecisionRecordCommitted",
+    (from, to) => trader.queryFilter(trader.filters.DecisionRecordCommitted(), from, to),
+    fromBlock,
+    toBlock,
+    options.paging,
+  );
+  const trades = await pagedQuery(
+    "TradeExecuted",
+    (from, to) => trader.queryFilter(trader.filters.TradeExecuted(), from, to),
+    fromBlock,
+    toBlock,
+    options.paging,
+  );
   const committedHashes = new Set<string>();
   let committed = 0;
   let notCommitted = 0;

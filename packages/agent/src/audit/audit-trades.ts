@@ -17,6 +17,7 @@ import { DecentralizedTrader__factory, ModelRegistry__factory } from "@zkagent/c
 import { Contract, Interface, keccak256, type Provider } from "ethers";
 
 import { chainlinkFeed } from "../market/feed-abi.ts";
+import { pagedQuery, type LogPaging } from "./paged-logs.ts";
 import { readFeedWindow } from "../market/read-window.ts";
 
 /** One check of one trade: passed, failed, or not possible here (and why). */
@@ -69,6 +70,8 @@ export interface AuditOptions {
   vkeyPath?: string;
   /** The proven-model circuit's verification key (default: the committed one). */
   modelVkeyPath?: string;
+  /** The last block and the page size of log reads, and progress (default: to the latest block, 10 000 blocks a page). */
+  paging?: LogPaging;
 }
 
 /**
@@ -145,9 +148,23 @@ export async function auditTrades(options: AuditOptions): Promise<AuditReport> {
   const approvals = await registry.queryFilter(registry.filters.ModelApproved(), 0);
   const revocations = await registry.queryFilter(registry.filters.ModelRevoked(), 0);
   const fromBlock = options.fromBlock ?? 0;
-  const current = await trader.queryFilter(trader.filters.TradeExecuted(), fromBlock);
+  const toBlock = options.paging?.toBlock ?? (await provider.getBlockNumber());
+  const current = await pagedQuery(
+    "TradeExecuted",
+    (from, to) => trader.queryFilter(trader.filters.TradeExecuted(), from, to),
+    fromBlock,
+    toBlock,
+    options.paging,
+  );
   const legacyEvent = LEGACY_TRADER.getEvent("TradeExecuted")!;
-  const legacy = await provider.getLogs({ address: traderAddress, topics: [legacyEvent.topicHash], fromBlock });
+  const legacy = await pagedQuery(
+    "TradeExecuted (earlier ABI)",
+    (from, to) =>
+      provider.getLogs({ address: traderAddress, topics: [legacyEvent.topicHash], fromBlock: from, toBlock: to }),
+    fromBlock,
+    toBlock,
+    options.paging,
+  );
   const logs: TradeLog[] = [
     ...current.map((log) => ({
       transactionHash: log.transactionHash,

@@ -5,6 +5,7 @@ import { Contract, type Provider } from "ethers";
 import type { RecordAudit } from "./audit-records.ts";
 import type { AuditReport } from "./audit-trades.ts";
 import type { HistoryChange, HistoryDecision, HistoryTrade } from "./intelligence/history.ts";
+import { pagedQuery, type LogPaging } from "./paged-logs.ts";
 
 const DECIMALS_ABI = ["function decimals() view returns (uint8)"];
 
@@ -42,9 +43,13 @@ export async function historyOfChain(options: {
   report: AuditReport;
   records?: RecordAudit;
   fromBlock?: number;
+  paging?: LogPaging;
 }): Promise<ChainHistory> {
   const { provider, traderAddress, report } = options;
   const fromBlock = options.fromBlock ?? 0;
+  const toBlock = options.paging?.toBlock ?? (await provider.getBlockNumber());
+  const paged = <T>(what: string, query: (from: number, to: number) => Promise<T[]>) =>
+    pagedQuery(what, query, fromBlock, toBlock, options.paging);
   const trader = DecentralizedTrader__factory.connect(traderAddress, provider);
   const decimalsOf = async (address: string) =>
     BigInt(await (new Contract(address, DECIMALS_ABI, provider).getFunction("decimals")() as Promise<bigint>));
@@ -60,7 +65,11 @@ export async function historyOfChain(options: {
     return times.get(block)!;
   };
   const committed = new Set(
-    (await trader.queryFilter(trader.filters.DecisionRecordCommitted(), fromBlock)).map((c) => c.transactionHash),
+    (
+      await paged("DecisionRecordCommitted", (from, to) =>
+        trader.queryFilter(trader.filters.DecisionRecordCommitted(), from, to),
+      )
+    ).map((c) => c.transactionHash),
   );
   const currentPolicy = await trader.policy();
 
@@ -90,7 +99,9 @@ export async function historyOfChain(options: {
   const changes: HistoryChange[] = [];
   const change = async (kind: HistoryChange["kind"], blockNumber: number, detail: string) =>
     changes.push({ kind, blockNumber, timestamp: await timeOf(blockNumber), detail });
-  for (const e of await trader.queryFilter(trader.filters.PolicyUpdated(), fromBlock)) {
+  for (const e of await paged("PolicyUpdated", (from, to) =>
+    trader.queryFilter(trader.filters.PolicyUpdated(), from, to),
+  )) {
     const p = e.args.policy;
     await change(
       "policy",
@@ -98,10 +109,14 @@ export async function historyOfChain(options: {
       `maxPosition ${p.maxPosition}, thresholdBps ${p.thresholdBps}, maxSlippageBps ${p.maxSlippageBps}`,
     );
   }
-  for (const e of await trader.queryFilter(trader.filters.RiskLimitsUpdated(), fromBlock)) {
+  for (const e of await paged("RiskLimitsUpdated", (from, to) =>
+    trader.queryFilter(trader.filters.RiskLimitsUpdated(), from, to),
+  )) {
     await change("limits", e.blockNumber, "risk limits replaced");
   }
-  for (const e of await trader.queryFilter(trader.filters.AgentAuthorizationSet(), fromBlock)) {
+  for (const e of await paged("AgentAuthorizationSet", (from, to) =>
+    trader.queryFilter(trader.filters.AgentAuthorizationSet(), from, to),
+  )) {
     await change(
       "authorisation",
       e.blockNumber,
@@ -109,7 +124,9 @@ export async function historyOfChain(options: {
     );
   }
   const registry = ModelRegistry__factory.connect(await trader.modelRegistry(), provider);
-  for (const e of await registry.queryFilter(registry.filters.ModelApproved(), fromBlock)) {
+  for (const e of await paged("ModelApproved", (from, to) =>
+    registry.queryFilter(registry.filters.ModelApproved(), from, to),
+  )) {
     await change("model", e.blockNumber, `model ${e.args.modelHash.toString(16).slice(0, 12)}… approved`);
   }
   changes.sort((a, b) => a.blockNumber - b.blockNumber);
