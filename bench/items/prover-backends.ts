@@ -154,10 +154,10 @@ async function benchCircuit(
     if (result.status !== 0) throw new Error(`snarkjs CLI failed: ${result.stderr}`);
     return performance.now() - t;
   };
-  // warm-up: JIT, snarkjs's workers, the page cache
+  // warm-up: JIT, snarkjs's workers, the page cache (the CLI's only in a full run: --quick stays short)
   await proveOnce(warm);
   if (native) await proveOnce(native);
-  cli();
+  if (reps > 1) cli();
   const warmSamples: number[] = [];
   const nativeSamples: number[] = [];
   const cliSamples: number[] = [];
