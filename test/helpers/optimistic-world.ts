@@ -38,7 +38,14 @@ export interface Claim {
  * challenger holding USDC approved for the lane.
  */
 export async function deployOptimisticWorld(ethers: HardhatEthers, helpers: NetworkHelpers): Promise<OptimisticWorld> {
-  const tw = await deployTraderWorld(ethers, helpers);
+  return addOptimisticLane(ethers, await deployTraderWorld(ethers, helpers));
+}
+
+/** `tw` with an optimistic lane set on its vault, the agent bonded for it, and a funded challenger. */
+export async function addOptimisticLane<T extends TraderWorld>(
+  ethers: HardhatEthers,
+  tw: T,
+): Promise<T & Pick<OptimisticWorld, "lane" | "challenger">> {
   const challenger = (await ethers.getSigners())[5]!;
   const lane = await new OptimisticLane__factory(tw.owner).deploy(
     await tw.world.usdc.getAddress(),

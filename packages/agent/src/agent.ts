@@ -19,11 +19,13 @@ import type { AgentSigner } from "./chain/signer.ts";
 import { TraderClient } from "./chain/trader-client.ts";
 import { Discloser, type DisclosureOptions } from "./disclosure/discloser.ts";
 import { runCycle, type CycleReport, type DecisionMode, type ProvenDecider } from "./cycle.ts";
+import { ConfigError, PreflightError, ProverUnavailableError } from "./errors.ts";
 import { GovernanceWatch } from "./governance/governance-watch.ts";
-import { ProverUnavailableError } from "./errors.ts";
 import { Journal } from "./journal/journal.ts";
 import type { Logger } from "./log.ts";
 import { chainlinkFeed, type AggregatorV3Interface } from "./market/feed-abi.ts";
+import { ClaimKeeper, type TendReport } from "./optimistic/claim-keeper.ts";
+import { LaneClient } from "./optimistic/lane-client.ts";
 import { ensureTinyModel } from "./model/bundled-model.ts";
 import { modelHashOf } from "./model/model-file.ts";
 import { loadProvenModelFile } from "./model/proven/model-file.ts";
@@ -52,7 +54,16 @@ function proverBackendOf(choice: ProverChoice): ReturnType<typeof resolveProverC
 /** The proven decision model shipped with the agent (`zkagent model train` reproduces it). */
 export const SHIPPED_DECISION_MODEL = fileURLToPath(new URL("../models/decision-model-v1.json", import.meta.url));
 
+/**
+ * How trades reach the chain: "verified" (executeTrade: the proof is verified before the swap) or
+ * "optimistic" (executeOptimistic: proven off-chain, bonded in the vault's lane, the proof posted
+ * only if challenged or to settle early).
+ */
+export type TradePath = "verified" | "optimistic";
+
 export interface AgentOptions {
+  /** How trades reach the chain (default "verified"). */
+  path?: TradePath;
   /** How the agent decides (see DecisionMode); default "llm". */
   mode?: DecisionMode;
   /** The proven model's file (modes "model", "llm+model"); default the shipped one. */
@@ -118,6 +129,8 @@ export class Agent {
     private readonly options: AgentOptions,
     /** Seals decision records to the auditors (disclosure on). */
     readonly discloser?: Discloser,
+    /** The optimistic path's bond and claims (path "optimistic", or claims left from it). */
+    readonly claims?: ClaimKeeper,
   ) {}
 
   static async start(options: AgentOptions): Promise<Agent> {
@@ -134,6 +147,12 @@ export class Agent {
     options.log.info(`prover: ${backend} (${why})`);
     // Checked before anything loads: a disclosure with no active key is a configuration error.
     const discloser = options.disclosure ? new Discloser(options.disclosure) : undefined;
+    const path = options.path ?? "verified";
+    if (path === "optimistic" && discloser) {
+      throw new ConfigError(
+        'path "optimistic" with disclosure: executeOptimistic cannot commit a decision record\'s hash; use path "verified" to disclose',
+      );
+    }
     const modelPath = options.modelPath ?? ensureTinyModel(options.dataDir);
     // The model the proofs name: the GGUF's hash (attested), or the proven model's commitment.
     const provenFile =
@@ -153,6 +172,12 @@ export class Agent {
       options.receiptPollMs,
     );
     const { priceFeed } = await step("preflight", () => client.preflight(options.chainId, modelHash));
+    const lane = await LaneClient.of(options.traderAddress, options.wallet.address, { signer: options.wallet }, retry);
+    if (path === "optimistic" && !lane) {
+      throw new PreflightError(
+        `${options.traderAddress} has no optimistic lane: the vault owner turns the path on with setOptimisticLane; or use path "verified"`,
+      );
+    }
     // Refused here, before anything heavy loads, if another agent process holds this journal.
     const journal = Journal.open(
       journalPath(options.dataDir, options.chainId, options.traderAddress, options.wallet.address),
@@ -186,6 +211,16 @@ export class Agent {
       const proven = provenFile
         ? { model: provenFile.model, prover: await step("prover load", () => ModelProver.load({}, proverOptions)) }
         : undefined;
+      // On the verified path too, while claims from an earlier optimistic run are still open.
+      const keepsClaims = path === "optimistic" || journal.claims().length + journal.unrecordedClaims().length > 0;
+      const claims =
+        lane && keepsClaims ? new ClaimKeeper(lane, journal, options.wallet.provider!, options.log) : undefined;
+      if (claims) {
+        const { slashReward, challengeWindow, responseWindow } = await claims.parameters();
+        options.log.info(
+          `path: ${path}${path === "optimistic" ? ` (lane ${lane!.address}: challenge window ${challengeWindow} s, response window ${responseWindow} s, slash reserve ${slashReward})` : " (tending open optimistic claims)"}`,
+        );
+      }
       const agent = new Agent(
         client,
         journal,
@@ -198,6 +233,7 @@ export class Agent {
         faults,
         options,
         discloser,
+        claims,
       );
       await step("recovery", () => agent.recover());
       return agent;
@@ -210,8 +246,20 @@ export class Agent {
   /** Undoes what a reorganisation removed, then settles every open send; returns how many are still pending. */
   private async recover(): Promise<number> {
     await detectReorg(this.journal, this.client, this.options.log);
-    if (!this.journal.hasOpenTrades()) return 0;
-    return reconcile(this.journal, this.client, this.options.log, this.reportedPending);
+    const pending = this.journal.hasOpenTrades()
+      ? await reconcile(this.journal, this.client, this.options.log, this.reportedPending)
+      : 0;
+    await this.tendClaims();
+    return pending;
+  }
+
+  /**
+   * Optimistic path: one pass over the agent's claims (record, answer challenges, finalise; see
+   * ClaimKeeper). The run loop calls it on every poll, not only on new rounds: a challenge must
+   * not wait for the market to move.
+   */
+  async tendClaims(): Promise<TendReport | undefined> {
+    return this.claims?.tend();
   }
 
   private governanceWatch?: GovernanceWatch;
@@ -265,6 +313,7 @@ export class Agent {
         ...(this.proven ? { proven: this.proven } : {}),
         ...(this.options.notesPath ? { notesPath: this.options.notesPath } : {}),
         ...(this.discloser ? { discloser: this.discloser } : {}),
+        ...(this.claims && (this.options.path ?? "verified") === "optimistic" ? { optimistic: this.claims } : {}),
         modelHash: this.modelHash,
         ...(this.prover ? { prover: this.prover } : {}),
         journal: this.journal,

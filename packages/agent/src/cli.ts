@@ -35,6 +35,8 @@ import { recordStoreAt } from "./disclosure/record-store.ts";
 import { identityToRecipient } from "age-encryption";
 import { terminateSnarkjs } from "@zkagent/circuits";
 import { registerWatchCommand } from "./watch/watch-command.ts";
+import { registerBondCommand } from "./optimistic/bond-command.ts";
+import { optimisticSection } from "./optimistic/optimistic-status.ts";
 
 interface CommonFlags {
   config?: string;
@@ -212,6 +214,14 @@ withCommon(
         lastTrades: summary?.lastTrades ?? [],
         governance: governanceStatus(governance),
         ...(journal ? { governanceWaits: journal.governanceWaits() } : {}),
+        // bond, claims and their deadlines (path "optimistic", or claims left from it)
+        ...(await optimisticSection({
+          path: config.path,
+          provider,
+          traderAddress: config.traderAddress,
+          agent,
+          ...(journal ? { journal } : {}),
+        })),
         journal: summary
           ? {
               path,
@@ -488,6 +498,7 @@ model
   });
 
 registerWatchCommand(program);
+registerBondCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -52,6 +52,12 @@ export const configSchema = z
      * LLM advises, the proven model decides).
      */
     mode: z.enum(["llm", "model", "llm+model"]).default("llm"),
+    /**
+     * How trades reach the chain: "verified" (executeTrade verifies the proof before the swap) or
+     * "optimistic" (executeOptimistic: proven off-chain and bonded in the vault's lane; the proof is
+     * posted when challenged, or to settle early). See README, "The optimistic path".
+     */
+    path: z.enum(["verified", "optimistic"]).default("verified"),
     /** The proven model's file (modes "model", "llm+model"); default: the shipped decision model. */
     decisionModelPath: z.string().min(1).optional(),
     /** A text file of notes or headlines the adviser reads (mode "llm+model"). */
@@ -99,6 +105,7 @@ const ENV_FIELDS: Record<string, [keyof AgentConfig, "string" | "number"]> = {
   ZKAGENT_TRADER_ADDRESS: ["traderAddress", "string"],
   ZKAGENT_MODEL_PATH: ["modelPath", "string"],
   ZKAGENT_MODE: ["mode", "string"],
+  ZKAGENT_PATH: ["path", "string"],
   ZKAGENT_DATA_DIR: ["dataDir", "string"],
   ZKAGENT_THREADS: ["threads", "number"],
   ZKAGENT_PROVER: ["prover", "string"],

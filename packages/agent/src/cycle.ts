@@ -19,6 +19,7 @@ import { MalformedSignalError, TradeRevertedError, WindowUnavailableError } from
 import type { Journal } from "./journal/journal.ts";
 import type { Logger } from "./log.ts";
 import type { AggregatorV3Interface } from "./market/feed-abi.ts";
+import { storedProofOf, type ClaimKeeper } from "./optimistic/claim-keeper.ts";
 import { readFeedWindow, type Window } from "./market/read-window.ts";
 import type { SignalModel } from "./model/signal-model.ts";
 import { parseSignal, type Signal } from "./signal/parse-signal.ts";
@@ -67,6 +68,12 @@ export interface CycleDeps {
   notesPath?: string;
   /** Seals each decision record to the auditors' keys; its hash is committed with the trade. */
   discloser?: Discloser;
+  /**
+   * The optimistic path (config `path: "optimistic"`): each trade is still proven, the proof kept
+   * in the journal, and sent with executeOptimistic; the keeper checks the bond first and answers
+   * the claim's challenges. Absent: the verified path (executeTrade).
+   */
+  optimistic?: ClaimKeeper;
 }
 
 /** "unavailable": the feed has no window the chain would accept (see readFeedWindow); nothing to do. */
@@ -91,6 +98,10 @@ export interface CycleReport {
   verdict: Verdict;
   rule?: string;
   reason?: string;
+  /** Optimistic path: why nothing was proven or sent (the bond could not cover the claim; journaled bond-hold). */
+  bondHold?: string;
+  /** Optimistic path: the claim the trade opened. */
+  claimId?: string;
   /** "superseded": a newer oracle round landed between proof and inclusion; re-proved next round. */
   outcome?: "executed" | "pending" | "reverted" | "superseded";
   txHash?: string;
@@ -265,6 +276,7 @@ export async function runCycle(deps: CycleDeps, tick: number): Promise<CycleRepo
   record();
 
   if (!deps.prover) throw new Error("mode llm needs the policy prover");
+  if (await holdsForBond(deps, tick, report, state, trade)) return report;
   const proof = await deps.prover.prove({
     prices: window.prices,
     roundId: window.roundId,
@@ -299,6 +311,28 @@ export function traceBase(
     policy: { maxPosition: state.maxPosition, thresholdBps: state.thresholdBps },
     position: state.position,
   };
+}
+
+/**
+ * Optimistic path: true if the lane could not take this trade's claim now (the bond, the claim
+ * cap, a slash), checked before proving: the hold is journaled (bond-hold) and nothing is proven
+ * or sent. The keeper first settles open claims early when that alone makes room.
+ */
+export async function holdsForBond(
+  deps: CycleDeps,
+  tick: number,
+  report: CycleReport,
+  state: { nonce: bigint },
+  trade: { action: Action; size: bigint },
+): Promise<boolean> {
+  if (!deps.optimistic) return false;
+  const verdict = await deps.optimistic.bondVerdict(trade.size, report.latestPrice);
+  if (verdict.fits) return false;
+  deps.optimistic.holdForBond(tick, report.roundId, state.nonce, trade, verdict);
+  report.bondHold = verdict.reason;
+  report.reason = verdict.reason;
+  deps.log.warn(`tick ${tick}: ${report.action} ${trade.size} held, nothing proven or sent: ${verdict.reason}`);
+  return true;
 }
 
 /** Seals and stores a refusal's record, if the operator opted in. Never committed on-chain (there is no trade). */
@@ -343,7 +377,12 @@ export async function submitProof(
     report.recordHash = recordHash;
     report.timingsMs.disclose = performance.now() - started;
   }
-  journal.trades.proved(state.nonce, proof.publicSignals);
+  // Optimistic path: the proof is journaled before anything is sent, so no claim exists without it.
+  journal.trades.proved(
+    state.nonce,
+    proof.publicSignals,
+    deps.optimistic ? { proof: storedProofOf(proof.solidityProof) } : undefined,
+  );
 
   const t4 = performance.now();
   const gate = deps.tradeDeadline
@@ -358,7 +397,9 @@ export async function submitProof(
   }
   const { deadline } = gate;
   try {
-    const txHash = await client.send(proof, state.nonce, deadline, journal, 0n, recordHash);
+    const txHash = deps.optimistic
+      ? await client.sendOptimistic(proof.publicSignals, state.nonce, deadline, journal)
+      : await client.send(proof, state.nonce, deadline, journal, 0n, recordHash);
     const t5 = performance.now();
     report.timingsMs.submit = t5 - t4;
     report.txHash = txHash;
@@ -369,6 +410,11 @@ export async function submitProof(
       report.gasUsed = outcome.receipt.gasUsed;
       report.positionAfter = trade.action === Action.BUY ? state.position + trade.size : state.position - trade.size;
       journal.trades.executed(outcome.txHash, outcome.receipt);
+      if (deps.optimistic) {
+        // a stop before this record is recovered from the chain (ClaimKeeper.tend)
+        const claimId = await deps.optimistic.recordOpened(outcome.txHash, state.nonce, outcome.receipt.blockNumber);
+        if (claimId) report.claimId = claimId;
+      }
       log.info(`tick ${tick}: ${report.action} ${trade.size} executed`, {
         tx: outcome.txHash,
         gas: outcome.receipt.gasUsed,

@@ -113,3 +113,18 @@ export class IllegalTransitionError extends AgentError {
     super(`journal: ${trade} cannot go from ${from} to ${to}; nothing was written (this is a bug in the agent)`);
   }
 }
+
+/**
+ * A call to the optimistic lane would revert (found in simulation: nothing was sent) or reverted
+ * on-chain; `reason` is the lane's decoded custom error.
+ */
+export class LaneCallError extends AgentError {
+  override readonly name = "LaneCallError";
+  constructor(
+    readonly call: string,
+    readonly reason: string,
+    readonly txHash?: string,
+  ) {
+    super(`OptimisticLane.${call} ${txHash ? `reverted (tx ${txHash})` : "would revert; nothing was sent"}: ${reason}`);
+  }
+}

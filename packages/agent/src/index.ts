@@ -44,3 +44,7 @@ export * from "./governance/timelock-operations.ts";
 export * from "./governance/governance-watch.ts";
 export { watchClaims, type WatchOptions, type WatchReport, type WatchedClaim } from "./watch/claim-watcher.ts";
 export { judgeClaim, type ClaimJudgement } from "./watch/judge-claim.ts";
+export * from "./optimistic/worst-loss.ts";
+export * from "./optimistic/lane-client.ts";
+export * from "./optimistic/claim-keeper.ts";
+export * from "./optimistic/optimistic-status.ts";

@@ -4,7 +4,7 @@ import { performance } from "node:perf_hooks";
 import { Action, ACTION_NAMES, evaluateModel, proofContext } from "@zkagent/circuits";
 
 import type { CycleDeps, CycleReport } from "./cycle.ts";
-import { discloseRefusal, submitProof, traceBase } from "./cycle.ts";
+import { discloseRefusal, holdsForBond, submitProof, traceBase } from "./cycle.ts";
 import type { DecisionTrace } from "./disclosure/record-of-decision.ts";
 import { MalformedSignalError } from "./errors.ts";
 import type { Window } from "./market/read-window.ts";
@@ -138,6 +138,7 @@ export async function runProvenCycle(
     return report;
   }
 
+  if (await holdsForBond(deps, tick, report, state, decision)) return report;
   const proof = await deps.proven.prover.prove({
     prices: window.prices,
     roundId: window.roundId,

@@ -58,6 +58,8 @@ export async function runAgent(agent: Agent, options: RunOptions): Promise<RunSu
           lastSkip = undefined;
         }
         options.onTick?.(result);
+      } else {
+        await agent.tendClaims(); // optimistic path: answer a challenge without waiting for a new round
       }
     } catch (error) {
       if (!(error instanceof AgentError) || error instanceof IllegalTransitionError) throw error;

@@ -3,6 +3,7 @@ import { Contract, Interface, Transaction, type Provider, type TransactionReceip
 import type { PolicyProof } from "@zkagent/circuits";
 import {
   DecentralizedTrader__factory,
+  OptimisticLane__factory,
   WindowLog__factory,
   type DecentralizedTrader,
 } from "@zkagent/contracts/typechain";
@@ -14,10 +15,11 @@ import { decodeRevert } from "./decode-error.ts";
 import { DEFAULT_RETRY, withRetry, type RetryOptions } from "./retry.ts";
 import type { AgentSigner } from "./signer.ts";
 
-/** Every error a trade can revert with: the trader's, its libraries', and the window log's. */
+/** Every error a trade can revert with: the trader's, its libraries', the window log's and the optimistic lane's. */
 const TRADE_ERRORS = new Interface([
   ...DecentralizedTrader__factory.abi,
   ...WindowLog__factory.abi.filter((fragment) => fragment.type === "error"),
+  ...OptimisticLane__factory.abi.filter((fragment) => fragment.type === "error"),
 ]);
 
 export interface TraderState {
@@ -134,6 +136,30 @@ export class TraderClient {
             amountLimit,
             recordHash,
           ]);
+    return this.signAndSend(data, traderNonce, journal);
+  }
+
+  /**
+   * `send` for the optimistic path: `executeOptimistic` with the proof's public signals only (no
+   * verification on-chain; the trader opens a claim in its lane, which the agent answers with the
+   * proof if challenged). Simulated, journaled and broadcast exactly as `send`.
+   */
+  async sendOptimistic(
+    publicSignals: readonly bigint[],
+    traderNonce: bigint,
+    deadline: bigint,
+    journal: Journal,
+    amountLimit = 0n,
+  ): Promise<string> {
+    const data = this.trader.interface.encodeFunctionData("executeOptimistic", [
+      publicSignals as [bigint, bigint, bigint, bigint, bigint],
+      deadline,
+      amountLimit,
+    ]);
+    return this.signAndSend(data, traderNonce, journal);
+  }
+
+  private async signAndSend(data: string, traderNonce: bigint, journal: Journal): Promise<string> {
     const request = { to: this.traderAddress, data, from: this.wallet.address };
     let gas: bigint;
     try {

@@ -24,11 +24,55 @@ export type ActivityEntry =
       roundId: string;
       reason: string;
       changes: { id: string; readyAt: string; calls: string[] }[];
-    };
+    }
+  /** Optimistic path: a tick on which the agent proved and sent nothing because its free bond (or the lane's claim cap) could not cover the claim. */
+  | {
+      kind: "bond-hold";
+      tick: number;
+      roundId: string;
+      traderNonce: string;
+      action: string;
+      size: string;
+      worstLoss: string;
+      required: string;
+      free: string;
+      pending: number;
+      reason: string;
+    }
+  /** Optimistic path: the agent's bond account as the lane reported it, written when it changed. */
+  | { kind: "bond"; total: string; locked: string; pending: number; withdrawable: string; slashed: boolean };
+
+/** A Groth16 proof as the contracts take it (pB's pairs already swapped), decimal strings. */
+export interface StoredProof {
+  a: [string, string];
+  b: [[string, string], [string, string]];
+  c: [string, string];
+}
+
+/** A claim's fields as the lane hashes them (OptimisticLane.Claim), decimal strings. */
+export interface StoredClaim {
+  trader: string;
+  agent: string;
+  nonce: string;
+  signalsHash: string;
+  verifier: string;
+  worstLoss: string;
+  challengeDeadline: string;
+}
+
+/** How a claim left the open states. */
+export type ClaimSettlement = "proven" | "finalized";
 
 /** One step of a trade's lifecycle (see trade-lifecycle.ts, the only writer of these). */
 export type TradeEntry =
-  | { kind: "proved"; traderNonce: string; publicSignals: string[] }
+  /** `path` "optimistic": sent with executeOptimistic; the proof is kept to answer a challenge. */
+  | {
+      kind: "proved";
+      traderNonce: string;
+      publicSignals: string[];
+      path?: "optimistic";
+      proof?: StoredProof;
+    }
   | { kind: "signed"; traderNonce: string; txHash: string; rawTx: string; accountNonce: number }
   | {
       kind: "confirmed";
@@ -44,7 +88,22 @@ export type TradeEntry =
   /** A newer oracle round landed between proving and inclusion; the next round is proved afresh. */
   | { kind: "superseded"; traderNonce: string; reason: string }
   /** An executed trade that a chain reorganisation removed; its signed bytes are sent again. */
-  | { kind: "reorged"; traderNonce: string; txHash: string };
+  | { kind: "reorged"; traderNonce: string; txHash: string }
+  /** An executed optimistic trade's claim, as its ClaimOpened log says (`txHash`: the trade). */
+  | { kind: "claim-opened"; traderNonce: string; txHash: string; claimId: string; claim: StoredClaim }
+  | { kind: "claim-challenged"; traderNonce: string; claimId: string; challenger: string; responseDeadline: string }
+  /** Proven (by the agent's answer or early settlement, or by anyone) or finalised after the window. */
+  | {
+      kind: "claim-settled";
+      traderNonce: string;
+      claimId: string;
+      how: ClaimSettlement;
+      /** The lane transaction that settled it, if known. */
+      settledBy?: string;
+      /** The challenge bond the agent won, when a challenge was answered. */
+      challengeBondWon?: string;
+    }
+  | { kind: "claim-slashed"; traderNonce: string; claimId: string; settledBy?: string };
 
 /** What one cycle left behind, step by step; the chain stays the source of truth. */
 export type JournalEntry = ActivityEntry | TradeEntry;

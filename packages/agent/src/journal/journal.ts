@@ -4,23 +4,39 @@ import { hostname } from "node:os";
 import { dirname } from "node:path";
 
 import { JournalError, type JournalHolder } from "../errors.ts";
-import { insertEvent, unsealedEvents, type ActivityEntry, type JournalRecord } from "./events.ts";
+import { insertEvent, unsealedEvents, type ActivityEntry, type JournalRecord, type TradeEntry } from "./events.ts";
 import { JournalLock, lockHeld } from "./journal-lock.ts";
 import { readLegacyJournal } from "./legacy-jsonl.ts";
 import {
+  claimCountsOf,
+  claimsOf,
   executedOf,
   hasOpenTrades,
   lastExecutedNonce,
   openTradesOf,
   summaryOf,
+  unrecordedClaimsOf,
+  type JournaledClaim,
   type Ledger,
   type JournalSummary,
+  type UnrecordedClaim,
 } from "./ledger.ts";
 import { assertKnownVersion, createSchema, prepareWritable, userVersion } from "./schema.ts";
 import { inTransaction, sqlite, type DatabaseSync } from "./sqlite.ts";
-import { TradeLifecycle } from "./trade-lifecycle.ts";
+import { TradeLifecycle, type ClaimState } from "./trade-lifecycle.ts";
 
-export type { ActivityEntry, JournalEntry, JournalRecord, TradeEntry } from "./events.ts";
+export type {
+  ActivityEntry,
+  ClaimSettlement,
+  JournalEntry,
+  JournalRecord,
+  StoredClaim,
+  StoredProof,
+  TradeEntry,
+} from "./events.ts";
+
+/** Activity records (not trade steps): what `append` takes and an import copies as is. */
+const ACTIVITY_KINDS: ReadonlySet<string> = new Set(["cycle", "fault", "governance-wait", "bond-hold", "bond"]);
 
 /** The files of one journal, all named after the store: `<name>.sqlite`, `<name>.lock`, `<name>.jsonl`. */
 export interface JournalFiles {
@@ -144,6 +160,37 @@ export class JournalView {
     return lastExecutedNonce(this.db);
   }
 
+  /** A journal of layout 1 (an earlier zkagent, read-only) has no optimistic columns: nothing to show. */
+  private get hasClaims(): boolean {
+    return userVersion(this.db) >= 2;
+  }
+
+  /** Optimistic claims in `states` (default: open and challenged), oldest first. */
+  claims(states?: readonly ClaimState[]): JournaledClaim[] {
+    return this.hasClaims ? claimsOf(this.db, states) : [];
+  }
+
+  /** Executed optimistic trades whose claim is not recorded yet (a stop between the receipt and the record). */
+  unrecordedClaims(): UnrecordedClaim[] {
+    return this.hasClaims ? unrecordedClaimsOf(this.db) : [];
+  }
+
+  /** Claims by state, for `zkagent status`. */
+  claimCounts(): Record<ClaimState, number> {
+    return this.hasClaims ? claimCountsOf(this.db) : { open: 0, challenged: 0, proven: 0, finalized: 0, slashed: 0 };
+  }
+
+  /** The last record of `kind` (the last bond observation, the last bond hold), if any. */
+  last(kind: "bond" | "bond-hold"): JournalRecord | undefined {
+    const row = this.db.prepare("SELECT body FROM events WHERE kind = ? ORDER BY seq DESC LIMIT 1").get(kind);
+    return row ? (JSON.parse(String(row.body)) as JournalRecord) : undefined;
+  }
+
+  /** How many ticks held for want of bond. */
+  bondHolds(): number {
+    return Number(this.db.prepare("SELECT count(*) AS n FROM events WHERE kind = 'bond-hold'").get()!.n);
+  }
+
   summary(): JournalSummary {
     return summaryOf(this.db);
   }
@@ -259,7 +306,7 @@ export class Journal extends JournalView {
 
   /** Appends a cycle's verdict or a fault; committed (fsync'd) before it returns. */
   append(entry: ActivityEntry): JournalRecord {
-    if (entry.kind !== "cycle" && entry.kind !== "fault" && entry.kind !== "governance-wait") {
+    if (!ACTIVITY_KINDS.has(entry.kind)) {
       throw new JournalError(
         `journal: a ${(entry as { kind: string }).kind} record is a trade step: use journal.trades`,
       );
@@ -307,9 +354,8 @@ function importLegacy(
   const run = () => {
     for (const { record, sha } of legacy.records) {
       const stamp = { seq: record.seq, at: record.at, sha };
-      if (record.kind === "cycle" || record.kind === "fault" || record.kind === "governance-wait")
-        insertEvent(db, record, null, stamp);
-      else trades.apply(record, stamp);
+      if (ACTIVITY_KINDS.has(record.kind)) insertEvent(db, record, null, stamp);
+      else trades.apply(record as TradeEntry, stamp);
     }
   };
   if (db.isTransaction) run();

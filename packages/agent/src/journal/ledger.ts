@@ -1,5 +1,6 @@
-import type { JournalRecord } from "./events.ts";
+import type { JournalRecord, StoredClaim, StoredProof } from "./events.ts";
 import type { DatabaseSync } from "./sqlite.ts";
+import { OPEN_CLAIM_STATES, type ClaimState } from "./trade-lifecycle.ts";
 
 /** A proof with no signed transaction and no outcome (a stop between proving and signing). */
 export interface OpenProof {
@@ -110,4 +111,73 @@ export function summaryOf(db: DatabaseSync, lastTrades = 10): JournalSummary {
       .map((row) => JSON.parse(String(row.body)) as JournalRecord)
       .reverse(),
   };
+}
+
+/** An optimistic trade's claim as the journal holds it, with what answering it needs. */
+export interface JournaledClaim {
+  trade: number;
+  traderNonce: string;
+  txHash: string;
+  claimId: string;
+  claim: StoredClaim;
+  state: ClaimState;
+  /** When a challenge must be answered by (seconds), once challenged. */
+  responseDeadline?: number;
+  proof: StoredProof;
+  publicSignals: string[];
+}
+
+/** An optimistic trade that executed but whose claim the journal has not recorded (a stop in between). */
+export interface UnrecordedClaim {
+  trade: number;
+  traderNonce: string;
+  txHash: string;
+}
+
+const CLAIM_COLUMNS = "id, trader_nonce, tx_hash, claim_id, claim, claim_state, response_deadline, proof";
+
+function claimOf(row: Record<string, unknown>): JournaledClaim {
+  const stored = JSON.parse(String(row.proof)) as { proof: StoredProof; publicSignals: string[] };
+  return {
+    trade: Number(row.id),
+    traderNonce: String(row.trader_nonce),
+    txHash: String(row.tx_hash),
+    claimId: String(row.claim_id),
+    claim: JSON.parse(String(row.claim)) as StoredClaim,
+    state: row.claim_state as ClaimState,
+    ...(row.response_deadline === null ? {} : { responseDeadline: Number(row.response_deadline) }),
+    proof: stored.proof,
+    publicSignals: stored.publicSignals,
+  };
+}
+
+/** Claims in `states` (default: the open ones), oldest trade first. */
+export function claimsOf(db: DatabaseSync, states: readonly ClaimState[] = OPEN_CLAIM_STATES): JournaledClaim[] {
+  return db
+    .prepare(
+      `SELECT ${CLAIM_COLUMNS} FROM trades WHERE claim_state IN (${states.map(() => "?").join(", ")}) ORDER BY trader_nonce`,
+    )
+    .all(...states)
+    .map(claimOf);
+}
+
+/** Executed optimistic trades with no claim recorded yet. */
+export function unrecordedClaimsOf(db: DatabaseSync): UnrecordedClaim[] {
+  return db
+    .prepare(
+      "SELECT id, trader_nonce, tx_hash FROM trades WHERE path = 'optimistic' AND state = 'executed' AND claim_state IS NULL ORDER BY trader_nonce",
+    )
+    .all()
+    .map((row) => ({ trade: Number(row.id), traderNonce: String(row.trader_nonce), txHash: String(row.tx_hash) }));
+}
+
+/** How many claims the journal holds in each state. */
+export function claimCountsOf(db: DatabaseSync): Record<ClaimState, number> {
+  const counts: Record<ClaimState, number> = { open: 0, challenged: 0, proven: 0, finalized: 0, slashed: 0 };
+  for (const row of db
+    .prepare("SELECT claim_state, count(*) AS n FROM trades WHERE claim_state IS NOT NULL GROUP BY claim_state")
+    .all()) {
+    counts[row.claim_state as ClaimState] = Number(row.n);
+  }
+  return counts;
 }

@@ -2,7 +2,7 @@ import { JournalError } from "../errors.ts";
 import { inTransaction, type DatabaseSync } from "./sqlite.ts";
 
 /** The layout below; a journal written by a newer zkagent (a higher version) is refused, not guessed at. */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 /**
  * events: the audit trail, every record ever written with its time, append-only (triggers refuse
@@ -15,6 +15,8 @@ export const SCHEMA_VERSION = 1;
  * runs: one row per agent start (pid, host, time; `stopped_at` when it closed cleanly), which
  *   names the holder of the lock to a second process and to `zkagent status`.
  * meta: facts about the journal itself (the JSON-lines import).
+ *
+ * Version 2 adds the optimistic path to `trades` (see OPTIMISTIC_DDL).
  */
 const DDL = `
 CREATE TABLE events (
@@ -63,6 +65,36 @@ CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;
 `;
 
 /**
+ * Version 2: a trade's path, and for optimistic trades the proof kept to answer a challenge and
+ * the claim the lane opened, with its state (see CLAIM_TRANSITIONS in trade-lifecycle.ts). One
+ * claim per trade row; a claim id is never on two rows.
+ */
+const OPTIMISTIC_DDL = `
+ALTER TABLE trades ADD COLUMN path TEXT NOT NULL DEFAULT 'verified' CHECK (path IN ('verified', 'optimistic'));
+ALTER TABLE trades ADD COLUMN proof TEXT;
+ALTER TABLE trades ADD COLUMN claim_id TEXT;
+ALTER TABLE trades ADD COLUMN claim TEXT;
+ALTER TABLE trades ADD COLUMN claim_state TEXT
+  CHECK (claim_state IS NULL OR claim_state IN ('open', 'challenged', 'proven', 'finalized', 'slashed'));
+ALTER TABLE trades ADD COLUMN response_deadline INTEGER;
+CREATE UNIQUE INDEX trades_one_claim ON trades (claim_id) WHERE claim_id IS NOT NULL;
+CREATE INDEX trades_by_claim_state ON trades (claim_state) WHERE claim_state IS NOT NULL;
+CREATE INDEX trades_unclaimed ON trades (path, state) WHERE path = 'optimistic';
+`;
+
+/** Each step from version n to n + 1, in one transaction with the version bump. */
+const MIGRATIONS: Record<number, string> = { 1: OPTIMISTIC_DDL };
+
+function migrate(db: DatabaseSync, from: number): void {
+  for (let version = from; version < SCHEMA_VERSION; version++) {
+    inTransaction(db, () => {
+      db.exec(MIGRATIONS[version]!);
+      db.exec(`PRAGMA user_version = ${version + 1}`);
+    });
+  }
+}
+
+/**
  * The runner's connection. WAL: readers (`zkagent status`, audits) never block the writer and
  * never see a half-written transaction. synchronous=FULL: every commit is fsync'd to the WAL
  * before it returns, so the signed transaction is on disk before it is broadcast, power loss
@@ -77,17 +109,20 @@ export function prepareWritable(db: DatabaseSync, path: string): void {
   if (version === 0) {
     inTransaction(db, () => {
       db.exec(DDL);
-      db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
+      db.exec("PRAGMA user_version = 1");
     });
+    migrate(db, 1);
   } else {
     assertKnownVersion(version, path);
+    migrate(db, version); // a journal of an earlier zkagent gains the new columns, keeping every row
   }
 }
 
 /** Creates the schema in a scratch database (an in-memory view of a JSON-lines journal). */
 export function createSchema(db: DatabaseSync): void {
   db.exec(DDL);
-  db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
+  db.exec("PRAGMA user_version = 1");
+  migrate(db, 1);
 }
 
 export function userVersion(db: DatabaseSync): number {

@@ -1,5 +1,13 @@
 import { IllegalTransitionError, JournalError } from "../errors.ts";
-import { insertEvent, type JournalRecord, type Stamp, type TradeEntry } from "./events.ts";
+import {
+  insertEvent,
+  type ClaimSettlement,
+  type JournalRecord,
+  type Stamp,
+  type StoredClaim,
+  type StoredProof,
+  type TradeEntry,
+} from "./events.ts";
 import { inTransaction, type DatabaseSync } from "./sqlite.ts";
 
 /**
@@ -25,6 +33,30 @@ export const TRADE_TRANSITIONS: Readonly<Record<TradeState, readonly TradeState[
   superseded: [],
 };
 
+/**
+ * Where an optimistic trade's claim stands, once its trade executed (a second dimension of the same
+ * trade row; a verified trade has none). A reorganisation that undoes the trade takes its claim
+ * with it: the claim is opened again when the same bytes execute again.
+ *
+ *   (none) ──► open ──► challenged ──► proven | slashed
+ *               ├─────► proven      (settled early with its proof)
+ *               └─────► finalized   (unchallenged past the window: trusted economically, not proven)
+ */
+export type ClaimState = "open" | "challenged" | "proven" | "finalized" | "slashed";
+
+/** Every legal move of a claim ("none": the executed trade has no claim recorded yet). */
+export const CLAIM_TRANSITIONS: Readonly<Record<ClaimState | "none", readonly ClaimState[]>> = {
+  none: ["open"],
+  open: ["challenged", "proven", "finalized"],
+  challenged: ["proven", "slashed"],
+  proven: [],
+  finalized: [],
+  slashed: [],
+};
+
+/** Claims that still need the agent (an answer, a finalisation, a settlement). */
+export const OPEN_CLAIM_STATES: readonly ClaimState[] = ["open", "challenged"];
+
 /** States in which a trade still needs the agent: no second trade for its nonce until it leaves them. */
 export const OPEN_STATES: readonly TradeState[] = ["proved", "signed", "reorged"];
 
@@ -39,10 +71,29 @@ interface TradeRow {
   traderNonce: string;
   state: TradeState;
   txHash: string | null;
+  path: "verified" | "optimistic";
+  claimId: string | null;
+  claimState: ClaimState | null;
 }
 
-const stateAfter = (entry: TradeEntry): TradeState =>
+type ClaimEntry = Extract<TradeEntry, { kind: `claim-${string}` }>;
+type StepEntry = Exclude<TradeEntry, ClaimEntry>;
+
+const isClaimEntry = (entry: TradeEntry): entry is ClaimEntry => entry.kind.startsWith("claim-");
+
+const stateAfter = (entry: StepEntry): TradeState =>
   entry.kind === "confirmed" ? entry.status : entry.kind === "superseded" ? "superseded" : entry.kind;
+
+const claimStateAfter = (entry: ClaimEntry): ClaimState =>
+  entry.kind === "claim-opened"
+    ? "open"
+    : entry.kind === "claim-challenged"
+      ? "challenged"
+      : entry.kind === "claim-slashed"
+        ? "slashed"
+        : entry.how;
+
+const ROW_COLUMNS = "id, trader_nonce, state, tx_hash, path, claim_id, claim_state";
 
 /** A trader nonce as the journal stores it: a canonical decimal that fits SQLite's INTEGER exactly. */
 function nonceOf(traderNonce: bigint | string): string {
@@ -70,9 +121,68 @@ function assertMined(txHash: string, receipt: MinedReceipt): void {
 export class TradeLifecycle {
   constructor(private readonly db: DatabaseSync) {}
 
-  /** A proof for `traderNonce` exists: a new trade. Refused while another trade for the nonce is open. */
-  proved(traderNonce: bigint | string, publicSignals: readonly (bigint | string)[]): JournalRecord {
-    return this.apply({ kind: "proved", traderNonce: nonceOf(traderNonce), publicSignals: publicSignals.map(String) });
+  /**
+   * A proof for `traderNonce` exists: a new trade. Refused while another trade for the nonce is
+   * open. On the optimistic path the proof itself is kept (before anything is sent, so no claim can
+   * exist without the proof that answers it).
+   */
+  proved(
+    traderNonce: bigint | string,
+    publicSignals: readonly (bigint | string)[],
+    optimistic?: { proof: StoredProof },
+  ): JournalRecord {
+    return this.apply({
+      kind: "proved",
+      traderNonce: nonceOf(traderNonce),
+      publicSignals: publicSignals.map(String),
+      ...(optimistic ? { path: "optimistic" as const, proof: optimistic.proof } : {}),
+    });
+  }
+
+  /** The lane opened the claim of the optimistic trade executed by `txHash` (from its ClaimOpened log). */
+  claimOpened(txHash: string, claimId: string, claim: StoredClaim): JournalRecord {
+    const row = this.byHash(txHash, "claim open");
+    return this.apply({ kind: "claim-opened", traderNonce: row.traderNonce, txHash, claimId, claim });
+  }
+
+  /** Someone challenged the claim; the agent must prove it by `responseDeadline` (seconds). */
+  claimChallenged(claimId: string, challenger: string, responseDeadline: bigint): JournalRecord {
+    const row = this.byClaim(claimId, "challenged");
+    return this.apply({
+      kind: "claim-challenged",
+      traderNonce: row.traderNonce,
+      claimId,
+      challenger,
+      responseDeadline: responseDeadline.toString(),
+    });
+  }
+
+  /** The claim was proven or finalised on the lane. */
+  claimSettled(
+    claimId: string,
+    how: ClaimSettlement,
+    details: { settledBy?: string; challengeBondWon?: bigint } = {},
+  ): JournalRecord {
+    const row = this.byClaim(claimId, how);
+    return this.apply({
+      kind: "claim-settled",
+      traderNonce: row.traderNonce,
+      claimId,
+      how,
+      ...(details.settledBy ? { settledBy: details.settledBy } : {}),
+      ...(details.challengeBondWon === undefined ? {} : { challengeBondWon: details.challengeBondWon.toString() }),
+    });
+  }
+
+  /** The claim was challenged and not proven in time: the agent's bond for this vault is gone. */
+  claimSlashed(claimId: string, settledBy?: string): JournalRecord {
+    const row = this.byClaim(claimId, "slashed");
+    return this.apply({
+      kind: "claim-slashed",
+      traderNonce: row.traderNonce,
+      claimId,
+      ...(settledBy ? { settledBy } : {}),
+    });
   }
 
   /** The proof's transaction is signed; called before it is broadcast, so a crash after it loses nothing. */
@@ -118,14 +228,26 @@ export class TradeLifecycle {
    */
   apply(entry: TradeEntry, stamp?: Stamp): JournalRecord {
     const run = () => {
+      if (isClaimEntry(entry)) return this.applyClaim(entry, stamp);
       const to = stateAfter(entry);
       if (entry.kind === "proved") {
         const open = this.openFor(entry.traderNonce);
         if (open) throw new IllegalTransitionError(describe(open), open.state, "proved (a second proof for the nonce)");
+        if (entry.path === "optimistic" && !entry.proof) {
+          throw new JournalError(`an optimistic trade for nonce ${entry.traderNonce} needs its proof journaled`);
+        }
         const record = insertEvent(this.db, entry, "new", stamp);
         this.db
-          .prepare("INSERT INTO trades (id, trader_nonce, state, updated) VALUES (?, ?, 'proved', ?)")
-          .run(record.seq, Number(entry.traderNonce), record.seq);
+          .prepare(
+            "INSERT INTO trades (id, trader_nonce, state, updated, path, proof) VALUES (?, ?, 'proved', ?, ?, ?)",
+          )
+          .run(
+            record.seq,
+            Number(entry.traderNonce),
+            record.seq,
+            entry.path ?? "verified",
+            entry.proof ? JSON.stringify({ proof: entry.proof, publicSignals: entry.publicSignals }) : null,
+          );
         return record;
       }
       const row =
@@ -153,6 +275,12 @@ export class TradeLifecycle {
            gas_used = :gasUsed, block_number = :blockNumber, reason = :reason
          WHERE id = :id`,
       );
+      if (to === "reorged" && row.claimState !== null) {
+        // the claim left the chain with the trade; it is opened again when the same bytes execute
+        this.db
+          .prepare("UPDATE trades SET claim = NULL, claim_state = NULL, response_deadline = NULL WHERE id = ?")
+          .run(row.id);
+      }
       update.run({
         id: row.id,
         state: to,
@@ -169,6 +297,42 @@ export class TradeLifecycle {
     return this.db.isTransaction ? run() : inTransaction(this.db, run);
   }
 
+  /** A claim step: validated against CLAIM_TRANSITIONS, written with its event in one transaction. */
+  private applyClaim(entry: ClaimEntry, stamp?: Stamp): JournalRecord {
+    const to = claimStateAfter(entry);
+    const row =
+      entry.kind === "claim-opened" ? this.byHash(entry.txHash, "claim open") : this.byClaim(entry.claimId, to);
+    const from = row.claimState ?? "none";
+    if (row.path !== "optimistic" || row.state !== "executed") {
+      throw new IllegalTransitionError(describe(row), `${row.path} trade ${row.state}`, `claim ${to}`);
+    }
+    if (!CLAIM_TRANSITIONS[from].includes(to))
+      throw new IllegalTransitionError(describe(row), `claim ${from}`, `claim ${to}`);
+    const record = insertEvent(this.db, entry, row.id, stamp);
+    this.db
+      .prepare(
+        `UPDATE trades SET claim_state = :to, updated = :seq,
+           claim_id = coalesce(:claimId, claim_id), claim = coalesce(:claim, claim),
+           response_deadline = coalesce(:responseDeadline, response_deadline)
+         WHERE id = :id`,
+      )
+      .run({
+        id: row.id,
+        to,
+        seq: record.seq,
+        claimId: entry.kind === "claim-opened" ? entry.claimId : null,
+        claim: entry.kind === "claim-opened" ? JSON.stringify(entry.claim) : null,
+        responseDeadline: entry.kind === "claim-challenged" ? Number(entry.responseDeadline) : null,
+      });
+    return record;
+  }
+
+  private byClaim(claimId: string, to: string): TradeRow {
+    const row = this.db.prepare(`SELECT ${ROW_COLUMNS} FROM trades WHERE claim_id = ?`).get(claimId);
+    if (!row) throw new IllegalTransitionError(`claim ${claimId}`, "never opened", `claim ${to}`);
+    return rowOf(row);
+  }
+
   private confirmation(txHash: string, status: "executed" | "reverted", receipt: MinedReceipt) {
     const row = this.byHash(txHash, status);
     return {
@@ -182,16 +346,14 @@ export class TradeLifecycle {
   }
 
   private byHash(txHash: string, to: string): TradeRow {
-    const row = this.db.prepare("SELECT id, trader_nonce, state, tx_hash FROM trades WHERE tx_hash = ?").get(txHash);
+    const row = this.db.prepare(`SELECT ${ROW_COLUMNS} FROM trades WHERE tx_hash = ?`).get(txHash);
     if (!row) throw new IllegalTransitionError(`transaction ${txHash}`, "never signed", to);
     return rowOf(row);
   }
 
   private openFor(traderNonce: string): TradeRow | undefined {
     const row = this.db
-      .prepare(
-        "SELECT id, trader_nonce, state, tx_hash FROM trades WHERE trader_nonce = ? AND state IN ('proved', 'signed', 'reorged')",
-      )
+      .prepare(`SELECT ${ROW_COLUMNS} FROM trades WHERE trader_nonce = ? AND state IN ('proved', 'signed', 'reorged')`)
       .get(Number(traderNonce));
     return row ? rowOf(row) : undefined;
   }
@@ -203,6 +365,9 @@ function rowOf(row: Record<string, unknown>): TradeRow {
     traderNonce: String(row.trader_nonce),
     state: row.state as TradeState,
     txHash: row.tx_hash === null ? null : String(row.tx_hash),
+    path: row.path === "optimistic" ? "optimistic" : "verified",
+    claimId: row.claim_id === null || row.claim_id === undefined ? null : String(row.claim_id),
+    claimState: (row.claim_state ?? null) as ClaimState | null,
   };
 }
 
