@@ -83,3 +83,33 @@ describe("the native prover's portable C++ field (no nasm, any 64-bit CPU)", fun
     expect(error?.message).to.match(/does not satisfy constraint \d+ of the circuit/);
   });
 });
+
+describe("the native prover's install hook (pnpm install never fails because of it)", () => {
+  const withoutCompiler = (args: string[]) => {
+    const out = mkdtempSync(join(tmpdir(), "zkagent-no-compiler-"));
+    const run = spawnSync(process.execPath, [buildScript, ...args, "--out", out], {
+      encoding: "utf8",
+      env: { ...process.env, CXX: "/nonexistent/g++" },
+    });
+    const recorded = JSON.parse(readFileSync(join(out, "status.json"), "utf8")) as { built: boolean; reason: string };
+    rmSync(out, { recursive: true, force: true });
+    return { code: run.status, stdout: run.stdout, recorded };
+  };
+
+  it("prints one line naming what is missing and how to enable it, and exits 0 (--optional)", () => {
+    const { code, stdout, recorded } = withoutCompiler(["--optional"]);
+    expect(code).to.equal(0);
+    expect(stdout.trim().split("\n")).to.have.length(1);
+    expect(stdout).to.match(
+      /native prover not built \(a C\+\+ compiler \(\/nonexistent\/g\+\+\) missing: apt-get install -y g\+\+ libgmp-dev nasm/,
+    );
+    expect(stdout).to.match(/the agent proves with snarkjs/);
+    expect(recorded).to.include({ built: false });
+  });
+
+  it("fails, saying the same, when the build is asked for explicitly", () => {
+    const { code, stdout } = withoutCompiler([]);
+    expect(code).to.equal(1);
+    expect(stdout).to.match(/a C\+\+ compiler .* missing/);
+  });
+});
