@@ -142,8 +142,9 @@ describe("SignalHub: one verification, many vaults", function () {
           .withArgs(key, hw.agent.address, Action.BUY, expected, (x: bigint) => x > 0n, expected, roundId);
         expect(await vault.positionOf(hw.agent.address)).to.equal(expected);
         await expect(vault.followSignal(roundId, commitment, TEST_MODEL_HASH))
-          .to.be.revertedWithCustomError(vault, "SignalAlreadyFollowed")
-          .withArgs(key);
+          .to.be.revertedWithCustomError(vault, "RoundAlreadyFollowed")
+          .withArgs(roundId, roundId);
+        expect(await vault.lastFollowedRound()).to.equal(roundId);
       }
     });
 

@@ -78,8 +78,8 @@ interface IDecentralizedTrader {
     error NotSubscribed();
     /// @notice Thrown when the hub holds no verified signal under the key.
     error SignalNotVerified(bytes32 key);
-    /// @notice Thrown when this vault has already executed the signal.
-    error SignalAlreadyFollowed(bytes32 key);
+    /// @notice Thrown when this vault has already followed a signal of this round (or a later one).
+    error RoundAlreadyFollowed(uint80 roundId, uint80 lastFollowedRound);
     /// @notice Thrown when the signal leaves nothing to trade here (no room under the cap for a
     /// BUY, no position for a SELL).
     error NothingToFollow(bytes32 key);
