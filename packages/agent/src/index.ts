@@ -48,3 +48,4 @@ export * from "./optimistic/worst-loss.ts";
 export * from "./optimistic/lane-client.ts";
 export * from "./optimistic/claim-keeper.ts";
 export * from "./optimistic/optimistic-status.ts";
+export * from "./audit/audit-claims.ts";

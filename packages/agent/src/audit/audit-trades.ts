@@ -17,6 +17,7 @@ import { DecentralizedTrader__factory, ModelRegistry__factory } from "@zkagent/c
 import { Contract, Interface, keccak256, type Provider } from "ethers";
 
 import { chainlinkFeed } from "../market/feed-abi.ts";
+import { auditClaims, type AuditedClaim, type ClaimFinding, type OptimisticTrade } from "./audit-claims.ts";
 import { pagedQuery, type LogPaging } from "./paged-logs.ts";
 import { readFeedWindow } from "../market/read-window.ts";
 
@@ -49,6 +50,8 @@ export interface AuditedTrade {
   checks: Check[];
   flags: string[];
   verified: boolean;
+  /** Executed via executeOptimistic (no proof in calldata): its claim, as the lane tells it. */
+  claim?: AuditedClaim;
 }
 
 export interface AuditReport {
@@ -57,6 +60,8 @@ export interface AuditReport {
   verifierCodeMatches: boolean | null;
   trades: AuditedTrade[];
   failures: number;
+  /** The optimistic trades' claims: finalised unproven (low), slashed or a posted proof that fails (high), pending (info). */
+  claimFindings: ClaimFinding[];
 }
 
 export interface AuditOptions {
@@ -104,7 +109,7 @@ interface TradeLog {
 }
 
 /** Converts the contract's proof argument back to snarkjs's shape (pB's pairs swapped back). */
-function toSnarkjsProof(a: bigint[], b: bigint[][], c: bigint[]): Groth16Proof {
+export function toSnarkjsProof(a: bigint[], b: bigint[][], c: bigint[]): Groth16Proof {
   const s = (v: bigint | undefined) => (v ?? 0n).toString();
   return {
     pi_a: [s(a[0]), s(a[1]), "1"],
@@ -183,6 +188,7 @@ export async function auditTrades(options: AuditOptions): Promise<AuditReport> {
     }),
   ].sort((a, b) => a.blockNumber - b.blockNumber || a.index - b.index);
   const trades: AuditedTrade[] = [];
+  const optimistic: OptimisticTrade[] = [];
 
   for (const log of logs) {
     const checks: Check[] = [];
@@ -215,30 +221,52 @@ export async function auditTrades(options: AuditOptions): Promise<AuditReport> {
     const call = tx
       ? (trader.interface.parseTransaction({ data: tx.data }) ?? LEGACY_TRADER.parseTransaction({ data: tx.data }))
       : null;
-    // executeTradeWithRecord carries the same proof and signals, then the record's hash.
-    if (!tx || !call || (call.name !== "executeTrade" && call.name !== "executeTradeWithRecord")) {
+    // executeTradeWithRecord carries the same proof and signals, then the record's hash;
+    // executeOptimistic carries the signals only (its proof is the claim's: see auditClaims).
+    const direct = ["executeTrade", "executeTradeWithRecord", "executeOptimistic"];
+    if (!tx || !call || !direct.includes(call.name)) {
       check(
         "calldata",
         false,
-        "the transaction is not a direct executeTrade or executeTradeWithRecord call (not auditable from calldata)",
+        "the transaction is not a direct executeTrade, executeTradeWithRecord or executeOptimistic call (not auditable from calldata)",
       );
       trades.push(record(0n));
       continue;
     }
-    const [proofArg, signalsArg] = call.args as unknown as [{ a: bigint[]; b: bigint[][]; c: bigint[] }, bigint[]];
+    const isOptimistic = call.name === "executeOptimistic";
+    const [proofArg, signalsArg] = (isOptimistic ? [undefined, call.args[0]] : call.args) as unknown as [
+      { a: bigint[]; b: bigint[][]; c: bigint[] } | undefined,
+      bigint[],
+    ];
     const signals = [...signalsArg].map(BigInt);
     const values = unpackPublicValues(signals);
     derived.values = values;
 
     // 1. The proof, against the committed verification key.
-    const proof = toSnarkjsProof(
-      [...proofArg.a],
-      [...proofArg.b].map((p) => [...p]),
-      [...proofArg.c],
-    );
     // A proven model's proof is checked against the proven-model circuit's key.
     const proofKey = log.args.modelKind === 1n ? modelVkey : vkey;
-    check("proof verifies off-chain", await verifyPolicyProof(proofKey, proof, signals));
+    if (proofArg) {
+      const proof = toSnarkjsProof(
+        [...proofArg.a],
+        [...proofArg.b].map((p) => [...p]),
+        [...proofArg.c],
+      );
+      check("proof verifies off-chain", await verifyPolicyProof(proofKey, proof, signals));
+    } else {
+      checks.push({
+        name: "proof verifies off-chain",
+        status: "skipped",
+        detail: "optimistic trade: no proof in calldata (see its claim)",
+      });
+      optimistic.push({
+        txHash: log.transactionHash,
+        blockNumber: log.blockNumber,
+        agent,
+        nonce,
+        signals,
+        modelKind: log.args.modelKind === 1n ? "proven" : "attested",
+      });
+    }
     // 2. The event says what the proof says.
     check(
       "event matches calldata",
@@ -319,6 +347,32 @@ export async function auditTrades(options: AuditOptions): Promise<AuditReport> {
 
     trades.push(record(values.latestPrice));
   }
+  // The optimistic trades' claims: a posted proof re-verified, a slash or a bad proof fails the trade.
+  const { claims, findings: claimFindings } = await auditClaims({
+    provider,
+    trades: optimistic,
+    vkey,
+    modelVkey,
+    toSnarkjsProof,
+    toBlock,
+    ...(options.paging ? { paging: options.paging } : {}),
+  });
+  for (const trade of trades) {
+    const claim = claims.get(trade.txHash);
+    if (!claim) continue;
+    trade.claim = claim;
+    if (claim.verdict === "settled by proof") {
+      trade.checks.push({
+        name: "claim's posted proof verifies off-chain",
+        status: claim.proofVerifies ? "ok" : "fail",
+      });
+    } else if (claim.verdict === "slashed") {
+      trade.checks.push({ name: "claim proven", status: "fail", detail: "slashed: never proven when challenged" });
+    } else {
+      trade.flags.push(`claim ${claim.verdict}`);
+    }
+    trade.verified = trade.checks.every((c) => c.status !== "fail");
+  }
   const failures = trades.filter((t) => !t.verified).length + (verifierCodeMatches === false ? 1 : 0);
-  return { trader: traderAddress, chainId, verifierCodeMatches, trades, failures };
+  return { trader: traderAddress, chainId, verifierCodeMatches, trades, failures, claimFindings };
 }

@@ -47,6 +47,18 @@ export function renderAudit(report: AuditReport): string {
     );
   }
   lines.push("", `${report.trades.length} trades, ${report.failures} failing`);
+  const optimistic = report.trades.filter((t) => t.claim);
+  if (optimistic.length > 0) {
+    lines.push("", `optimistic trades (no proof in calldata): ${optimistic.length}`);
+    lines.push(["block", "agent", "nonce", "claim", "posted proof"].join("\t"));
+    for (const t of optimistic) {
+      const proof = t.claim!.proofVerifies === undefined ? "—" : t.claim!.proofVerifies ? "verifies" : "FAILS";
+      lines.push([t.blockNumber, `${t.agent.slice(0, 8)}…`, t.nonce, t.claim!.verdict, proof].join("\t"));
+    }
+    for (const f of report.claimFindings.filter((f) => f.severity !== "info")) {
+      lines.push(`${f.severity}\t${f.kind}\tnonce ${f.nonce} of ${f.agent.slice(0, 8)}…: ${f.detail}`);
+    }
+  }
   return `${lines.join("\n")}\n`;
 }
 
