@@ -38,6 +38,21 @@ describe("agent config (file, then ZKAGENT_* variables, then flags; validated)",
     expect(config.rpcUrl).to.equal("http://127.0.0.1:9999");
   });
 
+  it('takes the path "verified" by default; ZKAGENT_PATH and the file can choose "optimistic"', async () => {
+    expect((await loadConfig(file(JSON.stringify(valid)), {}, {})).path).to.equal("verified");
+    const optimistic = file(JSON.stringify({ ...valid, path: "optimistic" }));
+    expect((await loadConfig(optimistic, {}, {})).path).to.equal("optimistic");
+    expect((await loadConfig(file(JSON.stringify(valid)), {}, { ZKAGENT_PATH: "optimistic" })).path).to.equal(
+      "optimistic",
+    );
+    const hub = file(JSON.stringify({ ...valid, path: "fast" }));
+    const error = await loadConfig(hub, {}, {}).then(
+      () => null,
+      (e: Error) => e,
+    );
+    expect(error?.message).to.match(/path: Invalid enum value. Expected 'verified' \| 'optimistic'/);
+  });
+
   it('chooses the prover "auto" by default; ZKAGENT_PROVER and the file can name one', async () => {
     expect((await loadConfig(file(JSON.stringify(valid)), {}, {})).prover).to.equal("auto");
     const path = file(JSON.stringify({ ...valid, prover: "snarkjs" }));

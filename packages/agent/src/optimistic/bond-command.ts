@@ -11,6 +11,7 @@ import { ConfigError, PreflightError } from "../errors.ts";
 import { JournalView } from "../journal/journal.ts";
 import { LaneClient } from "./lane-client.ts";
 import { optimisticStatus, renderOptimisticStatus } from "./optimistic-status.ts";
+import { formatUnitsShort } from "./worst-loss.ts";
 
 interface BondFlags {
   config?: string;
@@ -69,11 +70,15 @@ export function registerBondCommand(program: Command): void {
         const value = amountIn(amount, decimals);
         const balance = await lane.tokenBalance();
         if (balance < value) {
-          throw new ConfigError(`bond deposit: the agent holds ${balance} of the bond token, less than ${value}`);
+          throw new ConfigError(
+            `bond deposit: the agent holds ${formatUnitsShort(balance, decimals, symbol)}, less than ${amount} ${symbol}`,
+          );
         }
         const txHash = await lane.deposit(value);
         const after = await lane.bond();
-        process.stdout.write(`deposited ${amount} ${symbol} (tx ${txHash}); bond total ${after.total}\n`);
+        process.stdout.write(
+          `deposited ${amount} ${symbol} (tx ${txHash}); bond total ${formatUnitsShort(after.total, decimals, symbol)}\n`,
+        );
       } finally {
         close();
       }
@@ -91,7 +96,7 @@ export function registerBondCommand(program: Command): void {
         if (value > withdrawable) {
           // the lane would refuse it (BondLocked): say so and send nothing
           throw new ConfigError(
-            `bond withdraw: ${amount} ${symbol} is more than the withdrawable ${withdrawable} (units of 10^-${decimals}); unsettled claims lock the rest`,
+            `bond withdraw: ${amount} ${symbol} is more than the withdrawable ${formatUnitsShort(withdrawable, decimals, symbol)}; unsettled claims lock the rest`,
           );
         }
         const txHash = await lane.withdraw(value, flags.to ?? lane.agent);
