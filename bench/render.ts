@@ -99,7 +99,7 @@ function backendsSection(b: ProverBackendFigures | undefined): string {
   const rows = b.circuits
     .map(
       (c) =>
-        `| ${c.circuit} | ${fmt(c.constraints)} | ${fmt(c.snarkjsCli.median)} ms | ${fmt(c.snarkjsWarm.median)} ms | ${c.native ? `${fmt(c.native.median)} ms` : "—"} | **${fmt(c.ratios.nativeVsCli, 1)}×** | **${fmt(c.ratios.nativeVsWarm, 1)}×** | ${fmt(c.ratios.warmVsCli, 1)}× |`,
+        `| ${c.circuit} | ${fmt(c.constraints)} | ${fmt(c.snarkjsCli.median)} ms | ${fmt(c.snarkjsWarm.median)} ms | ${c.native ? `${fmt(c.native.median)} ms` : "—"} | **${fmt(c.ratios.nativeVsCli, 1)}×** | **${fmt(c.ratios.nativeVsWarm, 1)}×** | ${fmt(c.ratios.warmVsCli, 1)}× | ${c.portable ? `${fmt(c.portable.median)} ms (${fmt(c.ratios.portableVsWarm, 1)}× warm)` : "—"} |`,
     )
     .join("\n");
   const loads = b.circuits
@@ -117,7 +117,7 @@ function backendsSection(b: ProverBackendFigures | undefined): string {
     const jsTotal = sum(js);
     const outsideText = (phasesAndWitness: number, warm: number) => {
       const outside = warm - phasesAndWitness;
-      return Math.abs(outside) < 0.1 * warm
+      return outside < 0.1 * warm
         ? `phases and witness ${fmt(phasesAndWitness)} ms against a warm median of ${fmt(warm)} ms (profile and rounds measured apart): within this machine's noise: little time goes outside these phases`
         : `phases and witness ${fmt(phasesAndWitness)} ms against a warm median of ${fmt(warm)} ms: about ${fmt(outside)} ms outside the phases (worker messaging, JavaScript around the calls)`;
     };
@@ -141,11 +141,11 @@ function backendsSection(b: ProverBackendFigures | undefined): string {
     .join("\n\n");
   return `Measured ${b.measuredAt}; native backend: ${native}. **The machine was shared with other work** (1-minute load average ${fmt(b.loadAverage[0], 2)} before, ${fmt(b.loadAverage[1], 2)} after): absolute times are noisy, the ratios within this run are what to read. Each round proves the same statement with each contender in turn, after a warm-up (rounds: ${b.circuits.map((c) => `${c.circuit} ${c.snarkjsWarm.n}`).join(", ")}).
 
-| circuit | constraints | snarkjs CLI per proof | snarkjs warm | native warm | native vs CLI | native vs warm | warm vs CLI |
-| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
+| circuit | constraints | snarkjs CLI per proof | snarkjs warm | native warm | native vs CLI | native vs warm | warm vs CLI | native, portable C++ field |
+| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
 ${rows}
 
-All times include the witness. Loading the native prover (zkey parse and the fixed-base tables, once per process): ${loads || "—"}.
+All times include the witness. The last column is the native prover built without nasm (the portable field a machine without nasm or BMI2/ADX gets), measured in the same rounds. Loading the native prover (zkey parse and the fixed-base tables, once per process): ${loads || "—"}.
 
 ![prover backends](plots/prover-backends.svg)
 

@@ -1,8 +1,8 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { loadavg, tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { performance } from "node:perf_hooks";
 
 import {
@@ -17,13 +17,14 @@ import {
   type ArtifactPaths,
   type ModelProofRequest,
 } from "@zkagent/circuits";
-import { loadNativeProver, type NativeGroth16Prover } from "@zkagent/prover-native";
+import { loadNativeProver, type NativeGroth16Prover, type NativeProverModule } from "@zkagent/prover-native";
 import * as snarkjs from "snarkjs";
 
 import { stats, type Stats } from "../stats.ts";
 import { BENCH_REQUEST } from "./proof-latency.ts";
 
 const require = createRequire(import.meta.url);
+const buildScript = join(dirname(require.resolve("@zkagent/prover-native")), "../scripts/build.mjs");
 const snarkjsCli = join(require.resolve("snarkjs").replace(/build\/main\.cjs$/, ""), "build/cli.cjs");
 
 /** Median milliseconds per phase of one proof. */
@@ -35,9 +36,16 @@ export interface CircuitBackendFigures {
   /** Witness + prove, warm, in process, through PolicyProver / ModelProver. */
   snarkjsWarm: Stats;
   native: Stats | null;
+  /** The native prover built with the portable C++ field (what a machine without nasm gets); full runs only. */
+  portable?: Stats | null;
   /** One `snarkjs groth16 fullprove` process per proof. */
   snarkjsCli: Stats;
-  ratios: { nativeVsWarm: number | null; nativeVsCli: number | null; warmVsCli: number };
+  ratios: {
+    nativeVsWarm: number | null;
+    nativeVsCli: number | null;
+    warmVsCli: number;
+    portableVsWarm?: number | null;
+  };
   /** Loading the native prover (zkey parse, fixed-base tables), and the tables' size. */
   nativeLoadMs: number | null;
   nativeTablesMb: number | null;
@@ -107,6 +115,7 @@ async function benchCircuit(
   reps: number,
   profileReps: number,
   modelRequest: ModelProofRequest,
+  portableField?: NativeProverModule,
 ): Promise<CircuitBackendFigures> {
   const work = mkdtempSync(join(tmpdir(), "zkagent-backends-"));
   const input = circuit === "policy" ? circuitInputOf(BENCH_REQUEST).input : modelCircuitInputOf(modelRequest).input;
@@ -129,6 +138,13 @@ async function benchCircuit(
     const t = performance.now();
     native = await load("native");
     nativeLoadMs = Math.round(performance.now() - t);
+  }
+  // The portable field's prover, as the circuits package would drive it: witness, then prove.
+  let portable: { prove(): Promise<unknown> } | undefined;
+  if (portableField) {
+    const circuitFiles = await loadCircuit(paths, { prover: "snarkjs" });
+    const prover = new portableField.Prover(circuitFiles.zkey, new Uint8Array(readFileSync(paths.r1cs)));
+    portable = { prove: async () => prover.prove(await circuitFiles.witnessCalculator.calculateWTNSBin(input, 0)) };
   }
   const proveOnce = async (p: { prove(): Promise<unknown> }) => {
     const t = performance.now();
@@ -157,13 +173,16 @@ async function benchCircuit(
   // warm-up: JIT, snarkjs's workers, the page cache (the CLI's only in a full run: --quick stays short)
   await proveOnce(warm);
   if (native) await proveOnce(native);
+  if (portable) await proveOnce(portable);
   if (reps > 1) cli();
   const warmSamples: number[] = [];
   const nativeSamples: number[] = [];
   const cliSamples: number[] = [];
+  const portableSamples: number[] = [];
   for (let i = 0; i < reps; i++) {
     warmSamples.push(await proveOnce(warm));
     if (native) nativeSamples.push(await proveOnce(native));
+    if (portable) portableSamples.push(await proveOnce(portable));
     cliSamples.push(cli());
   }
   await warm.close();
@@ -216,11 +235,13 @@ async function benchCircuit(
     constraints: info.nConstraints,
     snarkjsWarm: warmStats,
     native: nativeStats,
+    ...(portable ? { portable: stats(portableSamples) } : {}),
     snarkjsCli: cliStats,
     ratios: {
       nativeVsWarm: nativeStats ? ratio(warmStats.median, nativeStats.median) : null,
       nativeVsCli: nativeStats ? ratio(cliStats.median, nativeStats.median) : null,
       warmVsCli: ratio(cliStats.median, warmStats.median),
+      ...(portable ? { portableVsWarm: ratio(warmStats.median, stats(portableSamples).median) } : {}),
     },
     nativeLoadMs,
     nativeTablesMb,
@@ -233,12 +254,30 @@ async function benchCircuit(
 export async function benchProverBackends(reps: number, profileReps: number): Promise<ProverBackendFigures> {
   const loadBefore = loadavg()[0]!;
   const loaded = loadNativeProver();
+  // Full runs also build the portable C++ field (about 10 s) and measure it beside the others.
+  let portableField: NativeProverModule | undefined;
+  if (loaded.available && reps > 1) {
+    const out = join(import.meta.dirname, "../tmp/portable-field");
+    const build = spawnSync(process.execPath, [buildScript, "--out", out], {
+      encoding: "utf8",
+      env: { ...process.env, ZKAGENT_NATIVE_FIELD: "generic" },
+    });
+    if (build.status === 0) portableField = require(join(out, "groth16native.node")) as NativeProverModule;
+    else console.log(`portable field not measured: ${build.stdout.trim() || build.stderr.trim()}`);
+  }
   const { buyRequest } = await import("../../circuits/test/helpers/statements.ts");
   const { meanReversionModel } = await import("../../test/helpers/models.ts");
   const modelRequest: ModelProofRequest = { ...buyRequest, advice: 0n, model: meanReversionModel() };
   const circuits = [
-    await benchCircuit("policy", defaultArtifactPaths, reps, profileReps, modelRequest),
-    await benchCircuit("model", modelArtifactPaths, Math.max(1, Math.ceil(reps / 2)), profileReps, modelRequest),
+    await benchCircuit("policy", defaultArtifactPaths, reps, profileReps, modelRequest, portableField),
+    await benchCircuit(
+      "model",
+      modelArtifactPaths,
+      Math.max(1, Math.ceil(reps / 2)),
+      profileReps,
+      modelRequest,
+      portableField,
+    ),
   ];
   return {
     measuredAt: new Date().toISOString(),
