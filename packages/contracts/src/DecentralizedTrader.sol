@@ -24,15 +24,21 @@ import {SignalKey} from "./libraries/SignalKey.sol";
 import {SlippageMath} from "./libraries/SlippageMath.sol";
 
 /// @title DecentralizedTrader
-/// @notice A vault holding its owner's base (WETH) and quote (USDC) tokens that authorised agents
-/// trade on Uniswap V3, one trade per Groth16 proof that the trade obeys the owner's policy over
-/// the oracle's data, from an approved model, bound to this chain, contract, agent and nonce.
+/// @notice A vault holding its owner's base and quote (USD) tokens that trades on Uniswap V3 by
+/// three paths, each bounded by the owner's policy and limits in plain Solidity:
+/// - `executeTrade`: an authorised agent's trade with a Groth16 proof that it obeys the policy over
+///   the oracle's data (and, for a proven model, is the model's decision), bound to this chain,
+///   contract, agent and nonce; verified here.
+/// - `executeOptimistic`: the same trade with its proof only claimed, the agent's bond in the
+///   owner's OptimisticLane covering its worst loss until the claim is proven or unchallenged.
+/// - `followSignal`: a signal the owner's chosen publisher proved once in a SignalHub, sized by
+///   this vault's own cap; no proof here.
 /// @author zkagent
-/// @dev Note: what a proof shows is policy compliance over the feed's window; that the named model
-/// produced the signal is the agent's attestation. The window is the feed's: the proof's round must
-/// be the feed's latest, and its window commitment must equal the WindowLog's commitment to the 30
-/// rounds ending there, which the log read from the feed itself. Slippage bounds come from the same
-/// latest answer.
+/// @dev Note: for an attested model a proof shows policy compliance over the feed's window; that
+/// the named model produced the signal is the agent's attestation. The window is the feed's: the
+/// proof's round must be the feed's latest, and its window commitment must equal the WindowLog's
+/// commitment to the 30 rounds ending there, which the log read from the feed itself. Slippage
+/// bounds come from the same latest answer.
 contract DecentralizedTrader is IDecentralizedTrader, TradeLimits, Ownable2Step, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
 
@@ -244,9 +250,9 @@ contract DecentralizedTrader is IDecentralizedTrader, TradeLimits, Ownable2Step,
     /// @notice Executes, for this vault, the hub's verified signal of the subscribed publisher for the
     /// feed's latest round: no proof here (the hub verified it once for every follower), only this
     /// vault's own rules in plain Solidity. The size is the signal's fraction of this vault's cap,
-    /// clamped to the room under the cap (BUY) or to the follower's position (SELL). Each signal
-    /// executes at most once per vault (one signal per round). Anyone may call it (a keeper serving many vaults): the
-    /// outcome is fixed by the signal and the vault's state.
+    /// clamped to the room under the cap (BUY) or to the follower's position (SELL). A vault follows
+    /// at most one signal per round. Anyone may call it (a keeper serving many vaults): the outcome
+    /// is fixed by the signal and the vault's state.
     /// @param roundId The signal's round (must still be the feed's latest and fresh).
     /// @param pricesCommitment The signal's window commitment.
     /// @param modelHash The signal's model (must be approved in this vault's registry too).
@@ -264,22 +270,15 @@ contract DecentralizedTrader is IDecentralizedTrader, TradeLimits, Ownable2Step,
         }
         PolicyAndPause memory p = _state;
         if (p.paused) revert TradingPaused();
-        (bool approved, ) = modelRegistry.approval(modelHash);
-        if (!approved) revert ModelNotApproved(modelHash);
         address publisher = signalPublisher;
-        // this vault's own policy id (its threshold) is part of the key: a signal proven under
-        // another band is not this vault's
-        bytes32 key = SignalKey.compute(
+        (bytes32 key, ISignalHub.VerifiedSignal memory signal) = _verifiedSignal(
+            subscription.hub,
             publisher,
-            address(priceFeed),
             roundId,
             pricesCommitment,
             modelHash,
             p.thresholdBps
         );
-        ISignalHub.VerifiedSignal memory signal = subscription.hub.signalOf(key);
-        if (signal.verifiedAt == 0) revert SignalNotVerified(key);
-        if (signal.action == PublicValues.HOLD) revert HoldNotExecutable();
         _checkSequencer();
         uint256 referencePrice = OracleGuard.checkLatestRound(priceFeed, roundId, signal.latestPrice, p.maxOracleAge);
 
@@ -304,6 +303,25 @@ contract DecentralizedTrader is IDecentralizedTrader, TradeLimits, Ownable2Step,
 
         (amountIn, amountOut) = isBuy ? _buy(size, referencePrice, p, 0) : _sell(size, referencePrice, p, 0);
         emit SignalFollowed(key, publisher, signal.action, size, amountIn, amountOut, roundId);
+    }
+
+    /// @dev The hub's verified, executable signal for this vault: its model approved here too, and
+    /// this vault's own policy id (its threshold) in the key, so a signal proven under another band
+    /// is not this vault's.
+    function _verifiedSignal(
+        ISignalHub hub,
+        address publisher,
+        uint80 roundId,
+        uint256 pricesCommitment,
+        uint256 modelHash,
+        uint16 thresholdBps
+    ) private view returns (bytes32 key, ISignalHub.VerifiedSignal memory signal) {
+        (bool approved, ) = modelRegistry.approval(modelHash);
+        if (!approved) revert ModelNotApproved(modelHash);
+        key = SignalKey.compute(publisher, address(priceFeed), roundId, pricesCommitment, modelHash, thresholdBps);
+        signal = hub.signalOf(key);
+        if (signal.verifiedAt == 0) revert SignalNotVerified(key);
+        if (signal.action == PublicValues.HOLD) revert HoldNotExecutable();
     }
 
     /// @dev A signal's fraction of this vault's cap, clamped to the room under the cap (BUY) or to
