@@ -1,13 +1,15 @@
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
+import type { SignalMarketCount } from "../src/signal/signal-values.ts";
+
 /** Where the circuit pipeline reads and writes. One place, so scripts and the prover agree. */
 export const circuitsRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 export const workspaceRoot = resolve(circuitsRoot, "..");
 
 /** The circuits this project ships; they share one phase-1 (Powers of Tau) file. */
-export type CircuitName = "policy" | "model";
-export const CIRCUIT_NAMES: readonly CircuitName[] = ["policy", "model"];
+export type CircuitName = "policy" | "model" | "signal1" | "signal2" | "signal4";
+export const CIRCUIT_NAMES: readonly CircuitName[] = ["policy", "model", "signal1", "signal2", "signal4"];
 
 /** Everything one circuit's build, ceremony and export read and write. */
 export interface CircuitTarget {
@@ -31,6 +33,29 @@ export interface CircuitTarget {
 }
 
 const generated = join(workspaceRoot, "packages/contracts/src/generated");
+
+/** Signal v1 for `markets` markets per proof: build/signalK, ceremony/signalK, SignalVerifierK. */
+function signalTarget(markets: SignalMarketCount): CircuitTarget {
+  const name = `signal${markets}` as const;
+  const main = `main_signal_${markets}`;
+  return {
+    name,
+    title: `zkagent signal v1, K = ${markets} (circuits/src/circom/${main}.circom)`,
+    mainCircuit: join(circuitsRoot, `src/circom/${main}.circom`),
+    buildDir: join(circuitsRoot, `build/${name}`),
+    r1cs: join(circuitsRoot, `build/${name}/${main}.r1cs`),
+    wasm: join(circuitsRoot, `build/${name}/${main}_js/${main}.wasm`),
+    ceremonyDir: join(circuitsRoot, `ceremony/${name}`),
+    zkey: join(circuitsRoot, `ceremony/${name}/${name}_final.zkey`),
+    vkey: join(circuitsRoot, `ceremony/${name}/verification_key.json`),
+    manifest: join(circuitsRoot, `ceremony/${name}/manifest.json`),
+    transcript: join(circuitsRoot, `ceremony/${name}/TRANSCRIPT.md`),
+    verifierSol: join(generated, `SignalVerifier${markets}.sol`),
+    vkeyForContracts: join(generated, `${name}_verification_key.json`),
+    verifierContract: `SignalVerifier${markets}`,
+    windowSize: 30,
+  };
+}
 
 export const circuitTargets: Record<CircuitName, CircuitTarget> = {
   policy: {
@@ -67,6 +92,9 @@ export const circuitTargets: Record<CircuitName, CircuitTarget> = {
     verifierContract: "ModelPolicyVerifier",
     windowSize: 30,
   },
+  signal1: signalTarget(1),
+  signal2: signalTarget(2),
+  signal4: signalTarget(4),
 };
 
 /** The phase-1 file every circuit's phase 2 starts from. */

@@ -22,3 +22,16 @@ export const modelArtifactPaths: ArtifactPaths = {
   zkey: join(circuitsRoot, "ceremony/model/model_final.zkey"),
   vkey: join(circuitsRoot, "ceremony/model/verification_key.json"),
 };
+
+/** The signal hub's circuit for `markets` markets per proof (1, 2 or 4; src/circom/main_signal_K.circom). */
+export function signalArtifactPaths(markets: number): ArtifactPaths {
+  const name = `signal${markets}`;
+  const main = `main_signal_${markets}`;
+  return {
+    wasm: join(circuitsRoot, `build/${name}/${main}_js/${main}.wasm`),
+    witnessCalculator: join(circuitsRoot, `build/${name}/${main}_js/witness_calculator.js`),
+    r1cs: join(circuitsRoot, `build/${name}/${main}.r1cs`),
+    zkey: join(circuitsRoot, `ceremony/${name}/${name}_final.zkey`),
+    vkey: join(circuitsRoot, `ceremony/${name}/verification_key.json`),
+  };
+}

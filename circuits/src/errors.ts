@@ -30,6 +30,25 @@ export class PolicyViolationError extends Error {
   }
 }
 
+/** The rules of the signal circuit (signal.circom), per market. */
+export type SignalRule =
+  | "RANGE" // rule 1: prices in (0, 2^64), thresholdBps < 10 000, sizeBps ≥ 0
+  | "BAND" // rule 3: action vs deviation from the MA (policy v1's)
+  | "HOLD_SIZE" // rule 4: HOLD iff sizeBps = 0
+  | "SIZE_BPS"; // rule 5: sizeBps ≤ 10 000
+
+/** A well-formed signal that the signal circuit's rules forbid, in market `market` (0-based). */
+export class SignalViolationError extends Error {
+  override readonly name = "SignalViolationError";
+  constructor(
+    readonly rule: SignalRule,
+    readonly market: number,
+    readonly reason: string,
+  ) {
+    super(`signal rule ${rule} rejects market ${market}: ${reason}`);
+  }
+}
+
 /** A prover artifact (wasm, zkey, vkey) is missing or unreadable. */
 export class ProverArtifactError extends Error {
   override readonly name = "ProverArtifactError";

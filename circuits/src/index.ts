@@ -1,6 +1,7 @@
 /**
- * @zkagent/circuits — policy v1: the statement's constants, the pure helpers
- * both sides share, `evaluatePolicy`, and the in-process Groth16 prover.
+ * @zkagent/circuits — policy v1, the proven model v1 and signal v1 (the signal hub's): the
+ * statements' constants, the pure helpers both sides share, `evaluatePolicy`, `evaluateModel`,
+ * `evaluateSignal`, and the in-process Groth16 provers.
  */
 export * from "./policy-constants.ts";
 export * from "./errors.ts";
@@ -20,6 +21,7 @@ export {
   type ProverBackendName,
   type ProverChoice,
 } from "./prover-backend.ts";
-export { defaultArtifactPaths, modelArtifactPaths, type ArtifactPaths } from "./artifacts.ts";
+export { defaultArtifactPaths, modelArtifactPaths, signalArtifactPaths, type ArtifactPaths } from "./artifacts.ts";
 export { seededRandom } from "./seeded-random.ts";
 export * from "./model/index.ts";
+export * from "./signal/index.ts";

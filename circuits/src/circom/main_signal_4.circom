@@ -1,0 +1,6 @@
+pragma circom 2.1.9;
+
+include "signal.circom";
+
+// The signal hub's instance for 4 markets per proof, each over a 30-round window.
+component main {public [pricesCommitment, marketSignal, thresholdBps, modelHash, context]} = SignalV1(4, 30);
