@@ -2,7 +2,10 @@
  * README command 1's demo (see session.ts for what runs). Prints a per-tick table and a summary;
  * writes a self-contained HTML report and the figures as JSON.
  *
- *   pnpm demo [--ticks 60] [--seed 7] [--mode llm+model|model|llm] [--model file.gguf] [--temperature 1] [--threads n] [--out demo-output]
+ * After the session, two scenes on the same chain (scenes/): one hub signal followed by three
+ * vaults, and an optimistic trade beside a cheating claim that the challenger bot gets slashed.
+ *
+ *   pnpm demo [--ticks 60] [--seed 7] [--mode llm+model|model|llm] [--model file.gguf] [--temperature 1] [--threads n] [--out demo-output] [--no-scenes]
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -12,7 +15,9 @@ import type { DecisionMode } from "@zkagent/agent";
 import { terminateSnarkjs } from "@zkagent/circuits";
 import { formatEther, formatUnits } from "ethers";
 
-import { renderReport, type DemoSummary, type TickRow } from "./report-html.ts";
+import { renderReport, type DemoScenes, type DemoSummary, type TickRow } from "./report-html.ts";
+import { runHubScene } from "./scenes/hub-scene.ts";
+import { runOptimisticScene } from "./scenes/optimistic-scene.ts";
 import { DEMO_POLICY, START_USDC, START_WETH, WINDOW, runSession } from "./session.ts";
 
 const USAGE = `usage: pnpm demo [options]
@@ -25,6 +30,7 @@ const USAGE = `usage: pnpm demo [options]
   --temperature t    sampling temperature, 0..2 (default 1)
   --threads n        llama.cpp threads
   --out dir          where report.html and summary.json go (default demo-output)
+  --no-scenes        skip the scenes after the session (the signal hub's, the optimistic lane's)
   --help             this text`;
 
 /** An input mistake: one line and the usage, no stack trace, exit 2. */
@@ -44,6 +50,7 @@ try {
       threads: { type: "string" },
       mode: { type: "string", default: "llm+model" },
       out: { type: "string", default: "demo-output" },
+      "no-scenes": { type: "boolean", default: false },
       help: { type: "boolean", default: false },
     },
   });
@@ -113,6 +120,13 @@ const session = await runSession({
     );
   },
 });
+
+let scenes: DemoScenes | undefined;
+if (!values["no-scenes"]) {
+  const hub = await runHubScene(session.chain, session.modelPath);
+  const optimistic = await runOptimisticScene(session.chain, session.modelPath);
+  scenes = { hub, optimistic };
+}
 
 const rows: TickRow[] = session.reports.map((r) => ({
   tick: r.tick,
@@ -184,8 +198,47 @@ summary
   proof (witness+prove)  ${summary.meanProofMs.toFixed(0)} ms mean over ${proved.length} proofs; inference ${summary.meanInferenceMs.toFixed(1)} ms mean
   wall time              ${summary.wallSeconds.toFixed(1)} s`);
 
+if (scenes) printScenes(scenes, summary.meanGas);
+
 mkdirSync(out, { recursive: true });
-writeFileSync(join(out, "report.html"), renderReport(rows, summary, Number(formatEther(DEMO_POLICY.maxPosition))));
-writeFileSync(join(out, "summary.json"), `${JSON.stringify({ summary, rows }, null, 2)}\n`);
+writeFileSync(
+  join(out, "report.html"),
+  renderReport(rows, summary, Number(formatEther(DEMO_POLICY.maxPosition)), scenes),
+);
+writeFileSync(
+  join(out, "summary.json"),
+  `${JSON.stringify({ summary, rows, ...(scenes ? { scenes } : {}) }, null, 2)}\n`,
+);
 console.log(`\nreport: ${join(out, "report.html")}\nfigures: ${join(out, "summary.json")}`);
 await terminateSnarkjs();
+
+function printScenes({ hub, optimistic }: DemoScenes, verifiedMeanGas: number): void {
+  const gas = (n: number) => n.toLocaleString("en-US");
+  console.log(`
+one proof, many vaults (signal hub)
+  signal                 ${hub.signal.action} ${hub.signal.sizeBps / 100} % of each cap at ${hub.priceUsd.toFixed(2)} USD (round ${hub.roundId}), proved in ${hub.proofMs.toFixed(0)} ms
+  key                    ${hub.key}
+  window recorded        ${gas(hub.windowRecordGas)} gas (a keeper, once per round)
+  published once         ${gas(hub.publishGas)} gas (the only verification)`);
+  for (const f of hub.follows) {
+    console.log(
+      `  follower, cap ${`${f.capEth} ETH`.padEnd(8)}${`${f.sizeEth} ETH for ${f.paidUsdc.toFixed(2)} USDC`.padEnd(32)}${gas(f.gas)} gas`,
+    );
+  }
+  console.log(
+    `  per trade              ${gas(hub.amortizedGasPerTrade)} gas amortised over ${hub.follows.length} vaults (record + publish + follows)${verifiedMeanGas ? ` vs ${gas(Math.round(verifiedMeanGas))} mean per verified trade in the session` : ""}`,
+  );
+  console.log("\nan optimistic trade challenged and resolved");
+  for (const c of optimistic.claims) {
+    const steps = Object.entries(c.gas)
+      .map(([step, g]) => `${step} ${gas(g)}`)
+      .join(", ");
+    console.log(`  ${`${c.label} ${c.action} ${c.sizeEth} ETH`.padEnd(23)}bot: ${c.judgement}`);
+    console.log(`  ${"".padEnd(23)}${c.fate}; gas ${steps}`);
+  }
+  const first = optimistic.bonds[0]!.bond;
+  const last = optimistic.bonds.at(-1)!.bond;
+  console.log(
+    `  bond                   ${first.totalUsdc} USDC → ${last.totalUsdc} USDC${last.slashed ? " (slashed)" : ""}; vault +${optimistic.vaultCompensationUsdc} USDC; challenger ${optimistic.challengerUsdc.after - optimistic.challengerUsdc.before >= 0 ? "+" : ""}${(optimistic.challengerUsdc.after - optimistic.challengerUsdc.before).toFixed(2)} USDC; agent ${optimistic.agentAuthorizedAfter ? "still authorised" : "deauthorised"}`,
+  );
+}

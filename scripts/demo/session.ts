@@ -15,6 +15,8 @@ import {
   type CycleReport,
   type DecisionMode,
 } from "@zkagent/agent";
+import type { HardhatEthers, HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
+import type { NetworkHelpers } from "@nomicfoundation/hardhat-network-helpers/types";
 import {
   deployWorld,
   deployZkagent,
@@ -23,6 +25,8 @@ import {
   movePoolToPrice,
   pushPrice,
   pushPrices,
+  type World,
+  type Zkagent,
 } from "@zkagent/contracts/world";
 import { parseEther, parseUnits } from "ethers";
 import { network } from "hardhat";
@@ -53,6 +57,18 @@ export interface SessionOptions {
   onTick?: (report: CycleReport) => void;
 }
 
+/** The session's chain and contracts, left running for the scenes that follow it (scenes/). */
+export interface SessionChain {
+  ethers: HardhatEthers;
+  networkHelpers: NetworkHelpers;
+  world: World;
+  zkagent: Zkagent;
+  deployer: HardhatEthersSigner;
+  /** The session's agent (hardhat account 1) as a signer of this chain. */
+  agent: HardhatEthersSigner;
+  arbitrageur: HardhatEthersSigner;
+}
+
 export interface SessionResult {
   reports: CycleReport[];
   path: bigint[];
@@ -63,6 +79,7 @@ export interface SessionResult {
   traderAddress: string;
   vault: { weth: bigint; usdc: bigint };
   finalPosition: bigint;
+  chain: SessionChain;
 }
 
 export async function runSession(options: SessionOptions): Promise<SessionResult> {
@@ -70,14 +87,15 @@ export async function runSession(options: SessionOptions): Promise<SessionResult
   rmSync(dataDir, { recursive: true, force: true }); // a new chain every run: never recover an old journal
   mkdirSync(dataDir, { recursive: true });
   const { ethers, networkHelpers } = await network.create();
-  const [deployer, , arbitrageur] = await ethers.getSigners();
+  const [deployer, agentSigner, arbitrageur] = await ethers.getSigners();
   const path = meanRevertingPath({ seed, length: WINDOW - 1 + ticks });
 
   const world = await deployWorld(deployer!, { initialPrice: path[0]! });
-  const { registry, trader } = await deployZkagent(deployer!, await marketOf(world), DEMO_POLICY, {
+  const zkagent = await deployZkagent(deployer!, await marketOf(world), DEMO_POLICY, {
     owner: deployer!.address,
     governor: deployer!.address,
   });
+  const { registry, trader } = zkagent;
   const traderAddress = await trader.getAddress();
   const mode = options.mode ?? "llm+model";
   const modelPath = options.modelPath ?? ensureTinyModel(dataDir);
@@ -97,6 +115,7 @@ export async function runSession(options: SessionOptions): Promise<SessionResult
   }
   await registry.approve(modelHash);
   const agentWallet = hardhatWallet(1, ethers.provider);
+  if (agentWallet.address !== agentSigner!.address) throw new Error("hardhat account 1 is not the agent's wallet");
   await trader.setAgentAuthorization(agentWallet.address, true);
 
   await world.weth.deposit({ value: START_WETH });
@@ -143,5 +162,14 @@ export async function runSession(options: SessionOptions): Promise<SessionResult
     traderAddress,
     vault: { weth: await world.weth.balanceOf(traderAddress), usdc: await world.usdc.balanceOf(traderAddress) },
     finalPosition: await trader.positionOf(agentWallet.address),
+    chain: {
+      ethers,
+      networkHelpers,
+      world,
+      zkagent,
+      deployer: deployer!,
+      agent: agentSigner!,
+      arbitrageur: arbitrageur!,
+    },
   };
 }
