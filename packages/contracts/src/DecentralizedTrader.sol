@@ -12,6 +12,7 @@ import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/Reentrancy
 import {ISwapRouter} from "@uniswap/v3-periphery/contracts/interfaces/ISwapRouter.sol";
 
 import {TradeLimits} from "./base/TradeLimits.sol";
+import {VerifierSet} from "./base/VerifierSet.sol";
 import {IDecentralizedTrader} from "./interfaces/IDecentralizedTrader.sol";
 import {IModelRegistry} from "./interfaces/IModelRegistry.sol";
 import {IOptimisticLane} from "./interfaces/IOptimisticLane.sol";
@@ -39,7 +40,7 @@ import {SlippageMath} from "./libraries/SlippageMath.sol";
 /// proof's round must be the feed's latest, and its window commitment must equal the WindowLog's
 /// commitment to the 30 rounds ending there, which the log read from the feed itself. Slippage
 /// bounds come from the same latest answer.
-contract DecentralizedTrader is IDecentralizedTrader, TradeLimits, Ownable2Step, ReentrancyGuardTransient {
+contract DecentralizedTrader is IDecentralizedTrader, TradeLimits, VerifierSet, Ownable2Step, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
 
     uint256 private constant BPS = 10_000;
@@ -58,13 +59,6 @@ contract DecentralizedTrader is IDecentralizedTrader, TradeLimits, Ownable2Step,
     uint256 public immutable sequencerGracePeriod;
     /// @notice The model registry consulted for every trade.
     IModelRegistry public immutable modelRegistry;
-    /// @notice The policy verifier (generated from the policy circuit's zkey), for attested models.
-    /// Immutable: a key rotation is a new trader deployment, so every trade this contract ever
-    /// executed was checked by one of its two verifiers, which an auditor can read off the contract.
-    IPolicyVerifier public immutable verifier;
-    /// @notice The proven-model verifier (policy + model in one proof), for proven models; zero if
-    /// this vault trades attested models only.
-    IPolicyVerifier public immutable modelVerifier;
     /// @notice The record of this feed's window commitments that every proof's window must match.
     IWindowLog public immutable windowLog;
     /// @notice 10^(baseDecimals + feedDecimals − quoteDecimals): converts base × price to quote.
@@ -148,8 +142,10 @@ contract DecentralizedTrader is IDecentralizedTrader, TradeLimits, Ownable2Step,
         sequencerUptimeFeed = wiring.sequencerUptimeFeed;
         sequencerGracePeriod = wiring.sequencerGracePeriod;
         modelRegistry = wiring.modelRegistry;
-        verifier = wiring.verifier;
-        modelVerifier = wiring.modelVerifier;
+        _activateVerifier(0, wiring.verifier, bytes32(0), bytes32(0));
+        if (address(wiring.modelVerifier) != address(0)) {
+            _activateVerifier(1, wiring.modelVerifier, bytes32(0), bytes32(0));
+        }
         windowLog = wiring.windowLog;
         _quoteScale =
             10 **
@@ -242,7 +238,10 @@ contract DecentralizedTrader is IDecentralizedTrader, TradeLimits, Ownable2Step,
         uint256 amountLimit
     ) private returns (uint256 amountIn, uint256 amountOut, uint32 nonce) {
         Admitted memory t = _admit(publicSignals, deadline);
-        if (!t.verifier.verifyProof(proof.a, proof.b, proof.c, publicSignals)) revert InvalidProof();
+        if (!t.verifier.verifyProof(proof.a, proof.b, proof.c, publicSignals)) {
+            _explainRejectedProof(t.kind, proof, publicSignals);
+            revert InvalidProof();
+        }
         (amountIn, amountOut) = _swapAndLog(t, amountLimit);
         nonce = t.nonce;
     }
@@ -365,7 +364,7 @@ contract DecentralizedTrader is IDecentralizedTrader, TradeLimits, Ownable2Step,
         (bool approved, IModelRegistry.ModelKind kind) = modelRegistry.approval(v.modelHash);
         if (!approved) revert ModelNotApproved(v.modelHash);
         // A proven model's proof is checked by the circuit that carries its forward pass.
-        IPolicyVerifier proofVerifier = kind == IModelRegistry.ModelKind.Proven ? modelVerifier : verifier;
+        IPolicyVerifier proofVerifier = _activeVerifier(uint8(kind));
         if (address(proofVerifier) == address(0)) revert ModelKindNotSupported(v.modelHash);
         if (v.maxPosition != p.maxPosition || v.thresholdBps != p.thresholdBps) {
             revert PolicyMismatch(v.maxPosition, v.thresholdBps, p.maxPosition, p.thresholdBps);
@@ -560,6 +559,29 @@ contract DecentralizedTrader is IDecentralizedTrader, TradeLimits, Ownable2Step,
         if (agent == address(0)) revert ZeroAddress();
         _agents[agent].authorized = authorized;
         emit AgentAuthorizationSet(agent, authorized);
+    }
+
+    /// @notice Makes `newVerifier` the one verifier accepted for `kind`'s proofs, retiring the
+    /// active one (its proofs are then refused with ProofForRetiredVerifier). With a timelock as
+    /// owner this is announced and delayed like every change to what a proof means. Claims of the
+    /// optimistic path keep the verifier they were opened with.
+    /// @param kind 0 attested (policy circuit), 1 proven (proven-model circuit).
+    /// @param newVerifier The generated verifier of the new circuit version.
+    /// @param circuitId The circuit's id (e.g. keccak256 of its name and version).
+    /// @param vkeyHash keccak256 of its verification key.
+    function setVerifier(
+        uint8 kind,
+        IPolicyVerifier newVerifier,
+        bytes32 circuitId,
+        bytes32 vkeyHash
+    ) external onlyOwner {
+        _activateVerifier(kind, newVerifier, circuitId, vkeyHash);
+    }
+
+    /// @notice Stops accepting `kind`'s proofs at all (ModelKindNotSupported until a new verifier).
+    /// @param kind 0 attested, 1 proven.
+    function retireVerifier(uint8 kind) external onlyOwner {
+        _retireVerifier(kind);
     }
 
     /// @notice Follows `publisher`'s signals verified by `hub` (zero hub: follow none).

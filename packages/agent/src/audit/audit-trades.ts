@@ -52,6 +52,8 @@ export interface AuditedTrade {
   verified: boolean;
   /** Executed via executeOptimistic (no proof in calldata): its claim, as the lane tells it. */
   claim?: AuditedClaim;
+  /** The verifier the trader accepted this trade's kind of proof from at the trade's block. */
+  verifier?: string;
 }
 
 export interface AuditReport {
@@ -198,6 +200,10 @@ export async function auditTrades(options: AuditOptions): Promise<AuditReport> {
     const { agent, nonce, modelHash, action, size, roundId, pricesCommitment: committed } = log.args;
     // Filled in as the checks read them (the record of a trade whose calldata is unreadable has neither).
     const derived: { values?: PublicValues; bandMarginBps?: number } = {};
+    // Verifiers rotate (VerifierSet): the one active for the trade's kind at its block checked it.
+    const atTrade = { blockTag: log.blockNumber };
+    const verifierAtTrade =
+      log.args.modelKind === 1n ? await trader.modelVerifier(atTrade) : await trader.verifier(atTrade);
     const record = (latestPrice: bigint): AuditedTrade => ({
       txHash: log.transactionHash,
       blockNumber: log.blockNumber,
@@ -215,6 +221,7 @@ export async function auditTrades(options: AuditOptions): Promise<AuditReport> {
       checks,
       flags,
       verified: checks.every((c) => c.status !== "fail"),
+      verifier: verifierAtTrade,
     });
 
     const tx = await provider.getTransaction(log.transactionHash);
