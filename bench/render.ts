@@ -1,3 +1,4 @@
+import type { PathsGasFigures } from "./items/paths-gas.ts";
 import type { ProverBackendFigures } from "./items/prover-backends.ts";
 import type { BenchResults } from "./run.ts";
 import {
@@ -260,6 +261,8 @@ ${r.modelCircuit.growth.map((g) => `| ${g.windowSize} | ${g.hidden} | ${fmt(g.co
 
 ![constraints against hidden width](plots/model-constraints.svg) ![prove time against hidden width](plots/model-prove.svg)
 
+${pathsSection(r.pathsGas)}
+
 ## Cost per trade on Arbitrum One
 
 At stated prices (L2 base fee ${DEFAULT_ARBITRUM_PRICES.l2GasPriceGwei} gwei, Arbitrum One's floor; ${DEFAULT_ARBITRUM_PRICES.l1PricePerUnitGwei} gwei per L1 calldata unit; ETH at $${fmt(DEFAULT_ARBITRUM_PRICES.ethUsd)}): ${arbitrumFormula(DEFAULT_ARBITRUM_PRICES)}. Re-run with today's prices: \`tsx bench/arbitrum-cost.ts --l2-gwei … --l1-gwei-per-unit … --eth-usd …\`.
@@ -300,6 +303,7 @@ ${inference}
 
 - \`pnpm bench\` — everything above (about 5 minutes here); \`pnpm bench --quick\` — one sample of each (CI runs it so the suite cannot rot; CI asserts no timing).
 - \`pnpm bench --only backends\` measures the prover backends alone (about 2 minutes here) and merges them into \`latest.json\` and this file.
+- \`pnpm bench --only paths\` measures the gas of the three paths (verified, optimistic, signal hub) alone (about a minute here) and merges them the same way.
 - \`pnpm bench --model path/to/model.gguf\` adds an operator's own GGUF to the inference table.
 - Growth beyond N = 60 needs a power-14 Powers of Tau: \`tsx circuits/scripts/phase1.ts 14 bench/tmp/pot14.ptau\` (about 9 minutes here), cached in \`bench/tmp\` (ignored by git).
 
@@ -308,5 +312,81 @@ ${inference}
 - GPU inference and proving: no accelerator on these machines (node-llama-cpp's CUDA/Vulkan builds are not installed by default).
 - Other native provers: rapidsnark and the arkworks WebAssembly provers are not obtainable from the npm registry here; the native backend is this repository's own (packages/prover-native, on ffiasm).
 - Real-chain gas: Arbitrum's L1 data fee is not modelled by the in-process chain. The trade rows above use MockV3Aggregator; the window rows and \`packages/contracts/gas-snapshot.json\` use the real-shaped feed.
+`;
+}
+
+/** The three paths side by side: today's verified trade, the optimistic path, the signal hub. */
+export function pathsSection(f: PathsGasFigures | undefined): string {
+  if (!f) return "## One proof, many trades\n\nNot measured in this run: `pnpm bench --only paths`.";
+  const publish = Object.entries(f.hub.publish)
+    .map(([k, gas]) => `| publishSignal, ${k} | ${fmt(gas)} |`)
+    .join("\n");
+  const ks = [...new Set(f.hub.amortized.map((a) => a.k))];
+  const vaults = [...new Set(f.hub.amortized.map((a) => a.vaults))];
+  const rows = ks
+    .map(
+      (k) =>
+        `| K = ${k} | ${vaults.map((v) => fmt(f.hub.amortized.find((a) => a.k === k && a.vaults === v)!.perTrade)).join(" | ")} |`,
+    )
+    .join("\n");
+  const byMarket = [...new Set(f.hub.follows.map((x) => x.market))]
+    .map((m) => {
+      const gas = f.hub.follows.filter((x) => x.market === m).map((x) => x.gas);
+      return `${m} ${fmt(Math.min(...gas))}–${fmt(Math.max(...gas))}`;
+    })
+    .join(", ");
+  return `## One proof, many trades: the signal hub and the optimistic path
+
+Measured ${f.measuredAt} in one world and one run (\`pnpm bench --only paths\`; in-process chain, the shared world's four markets with real Uniswap V3 pools and mock feeds, real generated verifiers and real proofs; steady state: windows recorded, usage slots in use).
+
+| path | gas |
+| --- | ---: |
+| verified BUY (\`executeTrade\`, verification included) | ${fmt(f.verifiedBuy)} |
+| optimistic BUY (\`executeOptimistic\`, claim opened) | ${fmt(f.optimistic.buy)} |
+| challenge a claim | ${fmt(f.optimistic.challenge)} |
+| answer a challenge with the proof | ${fmt(f.optimistic.answer)} |
+| finalise an unchallenged claim | ${fmt(f.optimistic.finalize)} |
+${publish}
+| followSignal (mean of ${f.hub.follows.length}; ${byMarket}) | ${fmt(f.hub.followMean)} |
+
+Amortised gas per executed trade through the hub, (publishSignal_K + V·K follows) / (V·K), for V following vaults per market and K markets per proof, against ${fmt(f.verifiedBuy)} for a verified trade:
+
+| | ${vaults.map((v) => `V = ${v}`).join(" | ")} |
+| --- | ${vaults.map(() => "---:").join(" | ")} |
+${rows}
+
+![amortised gas per trade](plots/paths-gas.svg)
+
+The floor of the hub path is the follow itself (${fmt(f.hub.followMean)}: the oracle and limit checks and the router's swap); the issue's target of 180k per trade at 8 trades per verification is not reached (K = 1, V = 8: ${fmt(f.hub.amortized.find((a) => a.k === 1 && a.vaults === 8)?.perTrade ?? 0)}; K = 4, V = 2: ${fmt(f.hub.amortized.find((a) => a.k === 4 && a.vaults === 2)?.perTrade ?? 0)}). The optimistic path costs ${fmt(f.optimistic.buy)} per trade when unchallenged plus ${fmt(f.optimistic.finalize)} to finalise, or the answer's ${fmt(f.optimistic.answer)} when challenged.`;
+}
+
+/** Amortised gas per trade against the number of following vaults, one line per K (SVG). */
+export function pathsChart(f: PathsGasFigures): string {
+  const W = 560;
+  const H = 280;
+  const pad = { l: 70, r: 120, t: 32, b: 40 };
+  const vaults = [...new Set(f.hub.amortized.map((a) => a.vaults))];
+  const maxY = Math.max(f.verifiedBuy, ...f.hub.amortized.map((a) => a.perTrade)) * 1.05;
+  const x = (i: number) => pad.l + (i / (vaults.length - 1)) * (W - pad.l - pad.r);
+  const y = (v: number) => H - pad.b - (v / maxY) * (H - pad.t - pad.b);
+  const colours = ["#4a6fa5", "#c0504d", "#9bbb59"];
+  const lines = [...new Set(f.hub.amortized.map((a) => a.k))]
+    .map((k, n) => {
+      const pts = vaults.map((v, i) => [x(i), y(f.hub.amortized.find((a) => a.k === k && a.vaults === v)!.perTrade)]);
+      const d = pts.map(([px, py], i) => `${i ? "L" : "M"}${px!.toFixed(1)},${py!.toFixed(1)}`).join("");
+      const last = pts.at(-1)!;
+      return `<path d="${d}" fill="none" stroke="${colours[n]}" stroke-width="2"/><text x="${last[0]! + 6}" y="${last[1]! + 4}" fill="${colours[n]}">hub, K = ${k}</text>`;
+    })
+    .join("");
+  const flat = (value: number, label: string, colour: string) =>
+    `<line x1="${pad.l}" y1="${y(value)}" x2="${W - pad.r}" y2="${y(value)}" stroke="${colour}" stroke-dasharray="4 3"/><text x="${W - pad.r + 6}" y="${y(value) + 4}" fill="${colour}">${label} ${fmt(value)}</text>`;
+  const ticks = vaults
+    .map((v, i) => `<text x="${x(i)}" y="${H - pad.b + 16}" text-anchor="middle">${v}</text>`)
+    .join("");
+  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="11" fill="#333">
+<rect width="100%" height="100%" fill="#fff"/><text x="${W / 2}" y="18" text-anchor="middle" font-size="13">Gas per executed trade (lower is better)</text>
+<line x1="${pad.l}" y1="${H - pad.b}" x2="${W - pad.r}" y2="${H - pad.b}" stroke="#999"/><line x1="${pad.l}" y1="${pad.t}" x2="${pad.l}" y2="${H - pad.b}" stroke="#999"/>
+${flat(f.verifiedBuy, "verified", "#666")}${flat(f.optimistic.buy, "optimistic", "#8064a2")}${lines}${ticks}
+<text x="${(W - pad.r + pad.l) / 2}" y="${H - 6}" text-anchor="middle">following vaults per market (V)</text><text x="14" y="${H / 2}" transform="rotate(-90 14 ${H / 2})" text-anchor="middle">gas</text></svg>
 `;
 }

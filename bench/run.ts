@@ -21,8 +21,9 @@ import { benchGas, type GasFigures } from "./items/gas.ts";
 import { benchInference, type InferenceFigures } from "./items/inference.ts";
 import { benchModelCircuit, type ModelCircuitFigures } from "./items/model-circuit.ts";
 import { benchProofLatency, type ProofLatency } from "./items/proof-latency.ts";
+import { benchPathsGas, type PathsGasFigures } from "./items/paths-gas.ts";
 import { benchProverBackends, type ProverBackendFigures } from "./items/prover-backends.ts";
-import { backendsChart, latencyChart, lineChart, renderMarkdown } from "./render.ts";
+import { backendsChart, latencyChart, lineChart, pathsChart, renderMarkdown } from "./render.ts";
 
 export interface BenchResults {
   quick: boolean;
@@ -38,6 +39,8 @@ export interface BenchResults {
   inference: InferenceFigures[];
   /** snarkjs warm, the native backend and the snarkjs CLI side by side (absent from older runs). */
   proverBackends?: ProverBackendFigures;
+  /** Today's verified path, the optimistic path and the signal hub side by side (absent from older runs). */
+  pathsGas?: PathsGasFigures;
 }
 
 const { values } = parseArgs({
@@ -58,9 +61,34 @@ function reportBackends(figures: ProverBackendFigures): void {
   }
 }
 
+function reportPaths(figures: PathsGasFigures): void {
+  const k4v2 = figures.hub.amortized.find((a) => a.k === 4 && a.vaults === 2)?.perTrade;
+  console.log(
+    `verified BUY ${figures.verifiedBuy}, optimistic BUY ${figures.optimistic.buy}, follow ${figures.hub.followMean}, publish ${JSON.stringify(figures.hub.publish)}, per trade at K=4 V=2: ${k4v2}`,
+  );
+}
+
+if (values.only === "paths") {
+  step("gas of the three paths (verified, optimistic, signal hub)");
+  const pathsGas = await benchPathsGas();
+  reportPaths(pathsGas);
+  const resultsDir = join(here, "results");
+  writeFileSync(
+    join(resultsDir, `${pathsGas.measuredAt.replace(/[:.]/g, "-")}-paths.json`),
+    `${JSON.stringify(pathsGas, null, 2)}\n`,
+  );
+  // The other items stay as their last full run measured them; this section states its own date.
+  const latestPath = join(resultsDir, "latest.json");
+  const latest = { ...(JSON.parse(readFileSync(latestPath, "utf8")) as BenchResults), pathsGas };
+  writeFileSync(latestPath, `${JSON.stringify(latest, null, 2)}\n`);
+  writeFileSync(join(here, "plots/paths-gas.svg"), pathsChart(pathsGas));
+  writeFileSync(join(here, "BENCHMARKS.md"), renderMarkdown(latest));
+  process.exit(0);
+}
+
 if (values.only !== undefined) {
   if (values.only !== "backends") {
-    console.error(`--only takes "backends", not ${JSON.stringify(values.only)}`);
+    console.error(`--only takes "backends" or "paths", not ${JSON.stringify(values.only)}`);
     process.exit(2);
   }
   step("prover backends (policy and proven-model circuits)");
@@ -108,6 +136,10 @@ await terminateSnarkjs();
 step("gas");
 const gas = await benchGas();
 console.log(`verifier ${gas.verifyProof}, BUY ${gas.executeTradeBuy}, SELL ${gas.executeTradeSell}`);
+
+step("gas of the three paths (verified, optimistic, signal hub)");
+const pathsGas = await benchPathsGas();
+reportPaths(pathsGas);
 
 const cycles = quick ? 3 : 50;
 step(`agent cycle (${cycles} cycles, own process)`);
@@ -175,6 +207,7 @@ const results: BenchResults = {
   windowAtPower,
   inference,
   proverBackends,
+  pathsGas,
 };
 
 const resultsDir = join(here, "results");
@@ -184,6 +217,7 @@ writeFileSync(join(resultsDir, `${results.machine.date.replace(/[:.]/g, "-")}${q
 writeFileSync(join(resultsDir, quick ? "latest-quick.json" : "latest.json"), json);
 if (!quick) {
   mkdirSync(join(here, "plots"), { recursive: true });
+  writeFileSync(join(here, "plots/paths-gas.svg"), pathsChart(pathsGas));
   writeFileSync(
     join(here, "plots/proof-latency.svg"),
     latencyChart(proofLatency.ours.total.median, proofLatency.snarkjsCli.median),

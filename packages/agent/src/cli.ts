@@ -35,6 +35,7 @@ import { recordStoreAt } from "./disclosure/record-store.ts";
 import { identityToRecipient } from "age-encryption";
 import { terminateSnarkjs } from "@zkagent/circuits";
 import { registerWatchCommand } from "./watch/watch-command.ts";
+import { registerAuditHubCommand } from "./audit/audit-hub-command.ts";
 import { registerBondCommand } from "./optimistic/bond-command.ts";
 import { optimisticSection } from "./optimistic/optimistic-status.ts";
 
@@ -498,6 +499,7 @@ model
   });
 
 registerWatchCommand(program);
+registerAuditHubCommand(program);
 registerBondCommand(program);
 
 try {

@@ -49,3 +49,4 @@ export * from "./optimistic/lane-client.ts";
 export * from "./optimistic/claim-keeper.ts";
 export * from "./optimistic/optimistic-status.ts";
 export * from "./audit/audit-claims.ts";
+export { auditHub, type HubAuditReport, type AuditedPublication, type AuditedFollow } from "./audit/audit-hub.ts";

@@ -1,0 +1,162 @@
+import { Action, SignalProver, type SignalMarketCount } from "@zkagent/circuits";
+import { OptimisticLane__factory, WindowLog__factory } from "@zkagent/contracts/typechain";
+import { movePoolMarketToPrice, movePoolToPrice, pushPrice } from "@zkagent/contracts/world";
+import type { ContractTransactionResponse } from "ethers";
+import { network } from "hardhat";
+
+import { deployMultiMarketWorld, belowOf, type MultiMarketWorld } from "../../test/helpers/hub-markets.ts";
+import { readWindow } from "../../test/helpers/market.ts";
+import { claimOf } from "../../test/helpers/optimistic-world.ts";
+import { closeSharedProver, proveTrade } from "../../test/helpers/prove-trade.ts";
+import { PRICE_3000, TEST_MODEL_HASH, TEST_POLICY } from "../../test/helpers/trader-fixture.ts";
+
+/** Gas of today's path, the optimistic path and the signal hub, measured in one world and one run. */
+export interface PathsGasFigures {
+  measuredAt: string;
+  /** A proven BUY through executeTrade (verification included). */
+  verifiedBuy: number;
+  optimistic: { buy: number; challenge: number; answer: number; finalize: number };
+  hub: {
+    /** publishSignal for a K-market proof, real verifier and proof. */
+    publish: Record<string, number>;
+    /** followSignal receipts, by market symbol (first follower of a round and later ones alike). */
+    follows: { market: string; gas: number }[];
+    followMean: number;
+    /** Amortised gas per executed trade: (publish_K + V·K follows) / (V·K), for V vaults per market. */
+    amortized: { k: number; vaults: number; perTrade: number }[];
+  };
+}
+
+const VAULTS = [1, 2, 4, 8];
+const KS: SignalMarketCount[] = [1, 2, 4];
+const SYMBOLS = ["ETH", "WBTC", "LINK", "ARB"];
+
+const gasOf = async (tx: Promise<ContractTransactionResponse>) => Number((await (await tx).wait())!.gasUsed);
+
+/**
+ * On the in-process chain with the shared world's four markets (real Uniswap V3 pools, mock feeds,
+ * WindowLogs), real generated verifiers and real proofs: a verified BUY, an optimistic BUY with its
+ * challenge, answer and finalisation, and the hub's publication for K = 1, 2, 4 markets followed by
+ * every subscribed vault, all in the steady state (windows recorded, slots in use). Follows on the
+ * ETH market use three vaults and one vault on each other market; the amortised figures assume
+ * each of V vaults per market pays the measured mean follow.
+ */
+export async function benchPathsGas(): Promise<PathsGasFigures> {
+  const { ethers, networkHelpers } = await network.create();
+  const mw = await deployMultiMarketWorld(ethers, networkHelpers);
+  for (const k of KS) {
+    const factory = await ethers.getContractFactory(`SignalVerifier${k}`);
+    const verifier = await (await factory.deploy()).waitForDeployment();
+    await mw.hub.setVerifier(BigInt(k), await verifier.getAddress());
+  }
+
+  // Today's path: a proven BUY, verification included, in the steady state the gas snapshot
+  // measures (the round's window recorded, the agent's and the vault's usage slots in use).
+  const deadline = 2n ** 40n;
+  await mw.windowLog.record();
+  const warmUp = await proveTrade(mw, mw.agent, { action: Action.BUY, size: 10n ** 16n });
+  await mw.trader.connect(mw.agent).executeTrade(warmUp.solidityProof, warmUp.publicSignals, deadline, 0n);
+  const direct = await proveTrade(mw, mw.agent, { action: Action.BUY, size: 10n ** 17n });
+  const verifiedBuy = await gasOf(
+    mw.trader.connect(mw.agent).executeTrade(direct.solidityProof, direct.publicSignals, deadline, 0n),
+  );
+
+  // The optimistic path on the same vault.
+  const lane = await new OptimisticLane__factory(mw.owner).deploy(
+    await mw.world.usdc.getAddress(),
+    3_600n,
+    1_800n,
+    100_000_000n,
+    50_000_000n,
+    4n,
+  );
+  await mw.trader.setOptimisticLane(await lane.getAddress());
+  for (const who of [mw.agent, mw.stranger]) {
+    await mw.world.usdc.mint(who.address, 10n ** 12n);
+    await mw.world.usdc.connect(who).approve(await lane.getAddress(), 10n ** 12n);
+  }
+  await lane.connect(mw.agent).depositBond(await mw.trader.getAddress(), 10n ** 9n);
+  const claimed = [];
+  for (let i = 0; i < 2; i++) {
+    const proof = await proveTrade(mw, mw.agent, { action: Action.BUY, size: 10n ** 17n });
+    const receipt = (await (
+      await mw.trader.connect(mw.agent).executeOptimistic(proof.publicSignals, deadline, 0n)
+    ).wait())!;
+    claimed.push({ receipt, proof, ...claimOf(lane, receipt) });
+  }
+  const challenge = await gasOf(lane.connect(mw.stranger).challenge(claimed[0]!.claim));
+  const answer = await gasOf(
+    lane.connect(mw.agent).prove(claimed[0]!.claim, claimed[0]!.proof.solidityProof, claimed[0]!.proof.publicSignals),
+  );
+  await networkHelpers.time.increase(3_601n);
+  const finalize = await gasOf(lane.finalize(claimed[1]!.claim));
+  await closeSharedProver();
+
+  // The hub: one proof per K, every follower executes it. A first, unmeasured K = 4 round puts every
+  // publisher, follower and usage slot in use; each round's windows are recorded before publishing
+  // (by a keeper or an earlier trade on the round; the recording is measured in the gas snapshot).
+  const publish: Record<string, number> = {};
+  const follows: { market: string; gas: number }[] = [];
+  for (const [round, k] of ([4, ...KS] as SignalMarketCount[]).entries()) {
+    const measured = round > 0;
+    await freshRound(mw);
+    const prover = await SignalProver.load(k);
+    const markets = [];
+    for (const market of mw.markets.slice(0, k)) {
+      const { prices, roundId } = await readWindow(market.feed);
+      markets.push({ prices, roundId, action: Action.BUY, sizeBps: 2_000n });
+    }
+    const proof = await prover.prove({
+      markets,
+      thresholdBps: TEST_POLICY.thresholdBps,
+      modelHash: TEST_MODEL_HASH,
+      context: await mw.hub.expectedContext(mw.agent.address),
+    });
+    await prover.close();
+    const ids = mw.markets.slice(0, k).map((m) => m.id);
+    const published = await gasOf(
+      mw.hub.connect(mw.agent).publishSignal(ids, proof.solidityProof, proof.publicSignals),
+    );
+    if (measured) publish[`K=${k}`] = published;
+    const commitments = proof.publicValues.markets;
+    for (let i = 0; i < k; i++) {
+      const m = commitments[i]!;
+      const vaults = i === 0 ? mw.followers : [mw.extraFollowers[i - 1]!];
+      for (const vault of vaults) {
+        const gas = await gasOf(
+          vault.connect(mw.stranger).followSignal(m.roundId, m.pricesCommitment, TEST_MODEL_HASH),
+        );
+        if (measured) follows.push({ market: SYMBOLS[i]!, gas });
+      }
+    }
+  }
+  const followMean = Math.round(follows.reduce((sum, f) => sum + f.gas, 0) / follows.length);
+  const amortized = KS.flatMap((k) =>
+    VAULTS.map((vaults) => ({
+      k,
+      vaults,
+      perTrade: Math.round(publish[`K=${k}`]! / (vaults * k) + followMean),
+    })),
+  );
+  return {
+    measuredAt: new Date().toISOString(),
+    verifiedBuy,
+    optimistic: { buy: Number(claimed[0]!.receipt.gasUsed), challenge, answer, finalize },
+    hub: { publish, follows, followMean, amortized },
+  };
+}
+
+/** A new round on every market, 2 % under its average again, pools moved there, windows recorded. */
+async function freshRound(mw: MultiMarketWorld): Promise<void> {
+  await pushPrice(mw.world.priceFeed, belowOf(PRICE_3000));
+  await movePoolToPrice(mw.world, mw.stranger, belowOf(PRICE_3000));
+  for (const market of mw.markets.slice(1)) {
+    const [, answer] = await market.feed.latestRoundData();
+    await pushPrice(market.feed, answer);
+    await movePoolMarketToPrice(market.extra!, mw.stranger, answer);
+  }
+  for (const market of mw.markets) {
+    const { windowLog } = await mw.hub.market(market.id);
+    await (await WindowLog__factory.connect(windowLog, mw.owner).record()).wait();
+  }
+}
