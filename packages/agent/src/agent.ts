@@ -24,6 +24,7 @@ import { GovernanceWatch } from "./governance/governance-watch.ts";
 import { Journal } from "./journal/journal.ts";
 import type { Logger } from "./log.ts";
 import { chainlinkFeed, type AggregatorV3Interface } from "./market/feed-abi.ts";
+import { HubPublisher, type HubPathOptions } from "./hub/hub-publisher.ts";
 import { ClaimKeeper, type TendReport } from "./optimistic/claim-keeper.ts";
 import { LaneClient } from "./optimistic/lane-client.ts";
 import { ensureTinyModel } from "./model/bundled-model.ts";
@@ -57,13 +58,16 @@ export const SHIPPED_DECISION_MODEL = fileURLToPath(new URL("../models/decision-
 /**
  * How trades reach the chain: "verified" (executeTrade: the proof is verified before the swap) or
  * "optimistic" (executeOptimistic: proven off-chain, bonded in the vault's lane, the proof posted
- * only if challenged or to settle early).
+ * only if challenged or to settle early), or "hub" (each round's signal published to a signal hub,
+ * proven once and followed by the vaults subscribed to this agent; mode "llm" only).
  */
-export type TradePath = "verified" | "optimistic";
+export type TradePath = "verified" | "optimistic" | "hub";
 
 export interface AgentOptions {
   /** How trades reach the chain (default "verified"). */
   path?: TradePath;
+  /** The signal hub and its markets (path "hub"). */
+  hub?: HubPathOptions;
   /** How the agent decides (see DecisionMode); default "llm". */
   mode?: DecisionMode;
   /** The proven model's file (modes "model", "llm+model"); default the shipped one. */
@@ -131,6 +135,8 @@ export class Agent {
     readonly discloser?: Discloser,
     /** The optimistic path's bond and claims (path "optimistic", or claims left from it). */
     readonly claims?: ClaimKeeper,
+    /** The hub path's publisher (path "hub"). */
+    readonly hub?: HubPublisher,
   ) {}
 
   static async start(options: AgentOptions): Promise<Agent> {
@@ -152,6 +158,20 @@ export class Agent {
       throw new ConfigError(
         'path "optimistic" with disclosure: executeOptimistic cannot commit a decision record\'s hash; use path "verified" to disclose',
       );
+    }
+    if (path === "hub") {
+      // the hub verifies attested models' signals only (ProvenModelNotSupported)
+      if (mode !== "llm") {
+        throw new ConfigError(
+          `path "hub" publishes signals of the attested model (mode "llm"), but mode is "${mode}": the hub refuses a proven model's signal; use mode "llm", or path "verified"`,
+        );
+      }
+      if (!options.hub) throw new ConfigError('path "hub" needs hub.address (the SignalHub)');
+      if (discloser) {
+        throw new ConfigError(
+          'path "hub" with disclosure: a publication commits no decision record; use path "verified"',
+        );
+      }
     }
     const modelPath = options.modelPath ?? ensureTinyModel(options.dataDir);
     // The model the proofs name: the GGUF's hash (attested), or the proven model's commitment.
@@ -207,7 +227,15 @@ export class Agent {
             );
       const proverOptions = { prover: proverChoice };
       const prover =
-        mode === "llm" ? await step("prover load", () => PolicyProver.load({}, WINDOW_SIZE, proverOptions)) : undefined;
+        mode === "llm" && path !== "hub"
+          ? await step("prover load", () => PolicyProver.load({}, WINDOW_SIZE, proverOptions))
+          : undefined;
+      const hub =
+        path === "hub"
+          ? await step("signal prover load", () =>
+              HubPublisher.start(options.hub!, client, priceFeed, proverOptions, retry),
+            )
+          : undefined;
       const proven = provenFile
         ? { model: provenFile.model, prover: await step("prover load", () => ModelProver.load({}, proverOptions)) }
         : undefined;
@@ -234,6 +262,7 @@ export class Agent {
         options,
         discloser,
         claims,
+        hub,
       );
       await step("recovery", () => agent.recover());
       return agent;
@@ -246,6 +275,7 @@ export class Agent {
   /** Undoes what a reorganisation removed, then settles every open send; returns how many are still pending. */
   private async recover(): Promise<number> {
     await detectReorg(this.journal, this.client, this.options.log);
+    await this.hub?.detectReorg(this.journal, this.options.log);
     const pending = this.journal.hasOpenTrades()
       ? await reconcile(this.journal, this.client, this.options.log, this.reportedPending)
       : 0;
@@ -314,6 +344,7 @@ export class Agent {
         ...(this.options.notesPath ? { notesPath: this.options.notesPath } : {}),
         ...(this.discloser ? { discloser: this.discloser } : {}),
         ...(this.claims && (this.options.path ?? "verified") === "optimistic" ? { optimistic: this.claims } : {}),
+        ...(this.hub ? { hub: this.hub } : {}),
         modelHash: this.modelHash,
         ...(this.prover ? { prover: this.prover } : {}),
         journal: this.journal,
@@ -339,6 +370,7 @@ export class Agent {
     await this.model?.dispose();
     await this.prover?.close();
     await this.proven?.prover.close();
+    await this.hub?.close();
     this.journal.close();
   }
 }

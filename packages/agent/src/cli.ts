@@ -38,6 +38,7 @@ import { registerWatchCommand } from "./watch/watch-command.ts";
 import { registerAuditHubCommand } from "./audit/audit-hub-command.ts";
 import { registerBondCommand } from "./optimistic/bond-command.ts";
 import { optimisticSection } from "./optimistic/optimistic-status.ts";
+import { hubSection } from "./hub/hub-status.ts";
 
 interface CommonFlags {
   config?: string;
@@ -65,6 +66,7 @@ async function startAgent(flags: CommonFlags, log: Logger): Promise<{ agent: Age
     ...(config.modelPath ? { modelPath: config.modelPath } : {}),
     mode: config.mode,
     path: config.path,
+    ...(config.hub ? { hub: config.hub } : {}),
     ...(config.decisionModelPath ? { decisionModelPath: config.decisionModelPath } : {}),
     ...(config.notesPath ? { notesPath: config.notesPath } : {}),
     ...(config.threads ? { threads: config.threads } : {}),
@@ -221,6 +223,13 @@ withCommon(
           provider,
           traderAddress: config.traderAddress,
           agent,
+          ...(journal ? { journal } : {}),
+        })),
+        // the hub path: the last publications and how many vaults followed each
+        ...(await hubSection({
+          path: config.path,
+          provider,
+          ...(config.hub ? { hub: config.hub } : {}),
           ...(journal ? { journal } : {}),
         })),
         journal: summary

@@ -38,6 +38,24 @@ const disclosureSchema = z
   })
   .strict();
 
+/**
+ * The hub path (`path: "hub"`): the signal hub the agent publishes to, the hub's market ids it
+ * signals (default: the one market whose feed is the trader's), and whether it follows its own
+ * signal in its own vault when that vault is subscribed to it. See README, "Running an agent on
+ * the hub path".
+ */
+const hubSchema = z
+  .object({
+    address: z.string().refine(isAddress, "must be a 0x-prefixed 20-byte address"),
+    markets: z
+      .array(z.number().int().min(0))
+      .refine((ids) => [1, 2, 4].includes(ids.length), "a signal covers 1, 2 or 4 markets")
+      .refine((ids) => ids.every((id, i) => i === 0 || id > ids[i - 1]!), "market ids must be strictly increasing")
+      .optional(),
+    followOwnVault: z.boolean().default(true),
+  })
+  .strict();
+
 /** The agent's configuration: a JSON file, then ZKAGENT_* environment variables, then flags. */
 export const configSchema = z
   .object({
@@ -55,9 +73,12 @@ export const configSchema = z
     /**
      * How trades reach the chain: "verified" (executeTrade verifies the proof before the swap) or
      * "optimistic" (executeOptimistic: proven off-chain and bonded in the vault's lane; the proof is
-     * posted when challenged, or to settle early). See README, "The optimistic path".
+     * posted when challenged, or to settle early). See README, "The optimistic path". "hub":
+     * publish each round's signal to the signal hub (proven once, followed by subscribed vaults);
+     * needs `hub` and mode "llm".
      */
-    path: z.enum(["verified", "optimistic"]).default("verified"),
+    path: z.enum(["verified", "optimistic", "hub"]).default("verified"),
+    hub: hubSchema.optional(),
     /** The proven model's file (modes "model", "llm+model"); default: the shipped decision model. */
     decisionModelPath: z.string().min(1).optional(),
     /** A text file of notes or headlines the adviser reads (mode "llm+model"). */
@@ -119,7 +140,21 @@ export function parseConfig(raw: unknown, source = "config"): AgentConfig {
     const field = issue.path.join(".") || "(root)";
     throw new ConfigError(`${source}: ${field}: ${issue.message}`);
   }
-  return parsed.data as AgentConfig;
+  const config = parsed.data;
+  if (config.path === "hub") {
+    if (!config.hub) throw new ConfigError(`${source}: hub: path "hub" needs hub.address (the SignalHub)`);
+    if (config.mode !== "llm") {
+      throw new ConfigError(
+        `${source}: mode: path "hub" publishes signals of the attested model (mode "llm"), but mode is "${config.mode}": the hub refuses a proven model's signal (ProvenModelNotSupported); use mode "llm", or path "verified" for a proven model`,
+      );
+    }
+    if (config.disclosure) {
+      throw new ConfigError(
+        `${source}: disclosure: path "hub" has no trade to commit a decision record's hash with; use path "verified" to disclose`,
+      );
+    }
+  }
+  return config as AgentConfig;
 }
 
 /** Loads the file (if any), overlays ZKAGENT_* variables and flags, and validates the result. */

@@ -19,6 +19,7 @@ import { MalformedSignalError, TradeRevertedError, WindowUnavailableError } from
 import type { Journal } from "./journal/journal.ts";
 import type { Logger } from "./log.ts";
 import type { AggregatorV3Interface } from "./market/feed-abi.ts";
+import type { HubCycleOutcome, HubPublisher } from "./hub/hub-publisher.ts";
 import { storedProofOf, type ClaimKeeper } from "./optimistic/claim-keeper.ts";
 import { readFeedWindow, type Window } from "./market/read-window.ts";
 import type { SignalModel } from "./model/signal-model.ts";
@@ -74,6 +75,11 @@ export interface CycleDeps {
    * the claim's challenges. Absent: the verified path (executeTrade).
    */
   optimistic?: ClaimKeeper;
+  /**
+   * The hub path (config `path: "hub"`, mode "llm"): each round's signal is published to the
+   * signal hub (asked first, proven once) instead of traded; see hub/hub-publisher.ts.
+   */
+  hub?: HubPublisher;
 }
 
 /** "unavailable": the feed has no window the chain would accept (see readFeedWindow); nothing to do. */
@@ -102,6 +108,8 @@ export interface CycleReport {
   bondHold?: string;
   /** Optimistic path: the claim the trade opened. */
   claimId?: string;
+  /** Hub path: the signal's markets and keys, a cache hit, the publication and the own vault's follow. */
+  hub?: HubCycleOutcome;
   /** "superseded": a newer oracle round landed between proof and inclusion; re-proved next round. */
   outcome?: "executed" | "pending" | "reverted" | "superseded";
   txHash?: string;
@@ -124,6 +132,7 @@ export interface CycleReport {
 
 /** One agent cycle: market data → inference → pre-check → proof → submission → receipt. */
 export async function runCycle(deps: CycleDeps, tick: number): Promise<CycleReport> {
+  if (deps.hub) return deps.hub.runCycle(deps, tick);
   const { client, journal, log } = deps;
   const t0 = performance.now();
   const state = await client.state();

@@ -50,3 +50,7 @@ export * from "./optimistic/claim-keeper.ts";
 export * from "./optimistic/optimistic-status.ts";
 export * from "./audit/audit-claims.ts";
 export { auditHub, type HubAuditReport, type AuditedPublication, type AuditedFollow } from "./audit/audit-hub.ts";
+export { HubPublisher, type HubPathOptions, type HubCycleOutcome } from "./hub/hub-publisher.ts";
+export { HubClient, type HubMarket, type HubSignal } from "./hub/hub-client.ts";
+export { hubSignalOf } from "./hub/hub-signal-of.ts";
+export { hubStatus, type HubStatus, type PublicationStatus } from "./hub/hub-status.ts";

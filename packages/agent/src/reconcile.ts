@@ -41,12 +41,15 @@ export async function reconcile(
   reported: Set<string> = new Set(),
 ): Promise<number> {
   const { openProofs, openSends } = journal.openTrades();
+  // a hub publication (the hub path) is settled the same way, under its hub nonce
+  const what = (open: { traderNonce: string; of?: "publication" }) =>
+    open.of ? `publication for hub nonce ${open.traderNonce}` : `nonce ${open.traderNonce}`;
   for (const proof of openProofs) {
     journal.trades.abandoned(
-      { traderNonce: proof.traderNonce },
+      { traderNonce: proof.traderNonce, ...(proof.of ? { of: proof.of } : {}) },
       "proved but never signed before a stop; a new proof replaces it",
     );
-    log.warn(`recovery: the proof for nonce ${proof.traderNonce} was never sent; it is dropped`);
+    log.warn(`recovery: the proof for ${what(proof)} was never sent; it is dropped`);
   }
 
   let pending = 0;
@@ -59,7 +62,7 @@ export async function reconcile(
           { txHash: send.txHash },
           `account nonce ${send.accountNonce} was used by another transaction`,
         );
-        log.warn(`recovery: the transaction for nonce ${send.traderNonce} was replaced; nothing executed for it`, {
+        log.warn(`recovery: the transaction for ${what(send)} was replaced; nothing executed for it`, {
           tx: send.txHash,
         });
         continue;
@@ -68,12 +71,12 @@ export async function reconcile(
         if (!reported.has(send.txHash)) {
           reported.add(send.txHash);
           log.warn(
-            `recovery: the transaction for nonce ${send.traderNonce} has no receipt; re-sending the same signed bytes until it is mined`,
+            `recovery: the transaction for ${what(send)} has no receipt; re-sending the same signed bytes until it is mined`,
             { tx: send.txHash },
           );
         }
         if ((await client.submit(send, journal)) === "refused") {
-          log.warn(`recovery: the node refused the transaction for nonce ${send.traderNonce}; nothing executed`);
+          log.warn(`recovery: the node refused the transaction for ${what(send)}; nothing executed`);
           continue;
         }
         const outcome = await client.confirm(send.txHash);
@@ -86,7 +89,7 @@ export async function reconcile(
       const executed = receipt.status === 1;
       if (executed) journal.trades.executed(send.txHash, receipt);
       else journal.trades.reverted(send.txHash, receipt);
-      log.info(`recovery: nonce ${send.traderNonce} ${executed ? "executed" : "reverted"} on chain`, {
+      log.info(`recovery: ${what(send)} ${executed ? "executed" : "reverted"} on chain`, {
         tx: send.txHash,
       });
     } catch (error) {
@@ -94,7 +97,7 @@ export async function reconcile(
       // A mined revert (confirm read its receipt): kept with its gas and block. Without a receipt
       // nothing is known yet; the send stays open and the next tick reads the receipt.
       if (error.receipt) journal.trades.reverted(send.txHash, error.receipt, error.reason);
-      log.warn(`recovery: nonce ${send.traderNonce} reverted: ${error.reason}`);
+      log.warn(`recovery: ${what(send)} reverted: ${error.reason}`);
     }
   }
   return pending;

@@ -172,7 +172,11 @@ describe("an optimistic trade's claim (the same lifecycle module)", () => {
     // what an earlier zkagent left: layout 1, without the optimistic columns
     const { DatabaseSync } = createRequire(import.meta.url)("node:sqlite") as typeof import("node:sqlite");
     const old = new DatabaseSync(store);
-    old.exec(`DROP INDEX trades_one_claim; DROP INDEX trades_by_claim_state; DROP INDEX trades_unclaimed;
+    old.exec(`DROP INDEX trades_publications; DROP INDEX trades_one_open_per_nonce; DROP INDEX trades_one_execution_per_nonce;
+      ALTER TABLE trades DROP COLUMN publication; ALTER TABLE trades DROP COLUMN kind;
+      CREATE UNIQUE INDEX trades_one_open_per_nonce ON trades (trader_nonce) WHERE state IN ('proved', 'signed', 'reorged');
+      CREATE UNIQUE INDEX trades_one_execution_per_nonce ON trades (trader_nonce) WHERE state = 'executed';
+      DROP INDEX trades_one_claim; DROP INDEX trades_by_claim_state; DROP INDEX trades_unclaimed;
       ALTER TABLE trades DROP COLUMN response_deadline; ALTER TABLE trades DROP COLUMN claim_state;
       ALTER TABLE trades DROP COLUMN claim; ALTER TABLE trades DROP COLUMN claim_id;
       ALTER TABLE trades DROP COLUMN proof; ALTER TABLE trades DROP COLUMN path; PRAGMA user_version = 1;`);

@@ -40,7 +40,24 @@ export type ActivityEntry =
       reason: string;
     }
   /** Optimistic path: the agent's bond account as the lane reported it, written when it changed. */
-  | { kind: "bond"; total: string; locked: string; pending: number; withdrawable: string; slashed: boolean };
+  | { kind: "bond"; total: string; locked: string; pending: number; withdrawable: string; slashed: boolean }
+  /** Hub path: the hub already holds a verified signal under every key of this round's signal; nothing proven or sent. */
+  | { kind: "hub-cached"; tick: number; roundId: string; keys: string[]; verifiedAt: string[] }
+  /**
+   * Hub path: the agent called followSignal on its own vault (`executed`, `reverted`), or did not
+   * (`refused`: the simulation's reason, nothing sent). Not a lifecycle step: the vault follows a
+   * round at most once (RoundAlreadyFollowed), so a re-sent or lost follow cannot trade twice.
+   */
+  | {
+      kind: "hub-follow";
+      tick: number;
+      roundId: string;
+      key: string;
+      status: "executed" | "reverted" | "refused";
+      txHash?: string;
+      size?: string;
+      reason?: string;
+    };
 
 /** A Groth16 proof as the contracts take it (pB's pairs already swapped), decimal strings. */
 export interface StoredProof {
@@ -60,20 +77,44 @@ export interface StoredClaim {
   challengeDeadline: string;
 }
 
+/**
+ * What a hub publication states (SignalHub.publishSignal), decimal strings: the markets and, per
+ * market, the key the hub caches its signal under (SignalHub.keyOf) and the signal itself.
+ */
+export interface StoredPublication {
+  hub: string;
+  marketIds: string[];
+  thresholdBps: string;
+  modelHash: string;
+  markets: {
+    key: string;
+    feed: string;
+    roundId: string;
+    pricesCommitment: string;
+    action: number;
+    sizeBps: string;
+  }[];
+}
+
 /** How a claim left the open states. */
 export type ClaimSettlement = "proven" | "finalized";
 
 /** One step of a trade's lifecycle (see trade-lifecycle.ts, the only writer of these). */
 export type TradeEntry =
-  /** `path` "optimistic": sent with executeOptimistic; the proof is kept to answer a challenge. */
+  /**
+   * `path` "optimistic": sent with executeOptimistic; the proof is kept to answer a challenge.
+   * `publication`: a hub signal (publishSignal), not a trade; its `traderNonce` is the publisher's
+   * hub nonce, and every later step of it carries `of: "publication"`.
+   */
   | {
       kind: "proved";
       traderNonce: string;
       publicSignals: string[];
       path?: "optimistic";
       proof?: StoredProof;
+      publication?: StoredPublication;
     }
-  | { kind: "signed"; traderNonce: string; txHash: string; rawTx: string; accountNonce: number }
+  | { kind: "signed"; traderNonce: string; txHash: string; rawTx: string; accountNonce: number; of?: "publication" }
   | {
       kind: "confirmed";
       traderNonce: string;
@@ -82,13 +123,14 @@ export type TradeEntry =
       gasUsed: string;
       blockNumber: number;
       reason?: string;
+      of?: "publication";
     }
   /** A proof or signed transaction that can never execute (`txHash` when one was signed). */
-  | { kind: "abandoned"; traderNonce: string; reason: string; txHash?: string }
+  | { kind: "abandoned"; traderNonce: string; reason: string; txHash?: string; of?: "publication" }
   /** A newer oracle round landed between proving and inclusion; the next round is proved afresh. */
-  | { kind: "superseded"; traderNonce: string; reason: string }
+  | { kind: "superseded"; traderNonce: string; reason: string; of?: "publication" }
   /** An executed trade that a chain reorganisation removed; its signed bytes are sent again. */
-  | { kind: "reorged"; traderNonce: string; txHash: string }
+  | { kind: "reorged"; traderNonce: string; txHash: string; of?: "publication" }
   /** An executed optimistic trade's claim, as its ClaimOpened log says (`txHash`: the trade). */
   | { kind: "claim-opened"; traderNonce: string; txHash: string; claimId: string; claim: StoredClaim }
   | { kind: "claim-challenged"; traderNonce: string; claimId: string; challenger: string; responseDeadline: string }

@@ -14,9 +14,12 @@ import {
   hasOpenTrades,
   lastExecutedNonce,
   openTradesOf,
+  publicationsOf,
+  publishedFrom,
   summaryOf,
   unrecordedClaimsOf,
   type JournaledClaim,
+  type JournaledPublication,
   type Ledger,
   type JournalSummary,
   type UnrecordedClaim,
@@ -32,11 +35,20 @@ export type {
   JournalRecord,
   StoredClaim,
   StoredProof,
+  StoredPublication,
   TradeEntry,
 } from "./events.ts";
 
 /** Activity records (not trade steps): what `append` takes and an import copies as is. */
-const ACTIVITY_KINDS: ReadonlySet<string> = new Set(["cycle", "fault", "governance-wait", "bond-hold", "bond"]);
+const ACTIVITY_KINDS: ReadonlySet<string> = new Set([
+  "cycle",
+  "fault",
+  "governance-wait",
+  "bond-hold",
+  "bond",
+  "hub-cached",
+  "hub-follow",
+]);
 
 /** The files of one journal, all named after the store: `<name>.sqlite`, `<name>.lock`, `<name>.jsonl`. */
 export interface JournalFiles {
@@ -180,8 +192,18 @@ export class JournalView {
     return this.hasClaims ? claimCountsOf(this.db) : { open: 0, challenged: 0, proven: 0, finalized: 0, slashed: 0 };
   }
 
-  /** The last record of `kind` (the last bond observation, the last bond hold), if any. */
-  last(kind: "bond" | "bond-hold"): JournalRecord | undefined {
+  /** The hub path's last `limit` publications (oldest first) and their states. */
+  publications(limit = 10): JournaledPublication[] {
+    return publicationsOf(this.db, limit);
+  }
+
+  /** Published publications at hub nonce `fromNonce` or above (what a reorganisation could have undone). */
+  publishedFrom(fromNonce: bigint): JournaledPublication[] {
+    return publishedFrom(this.db, fromNonce);
+  }
+
+  /** The last record of `kind` (the last bond observation, the last bond hold, the last cache hit or follow), if any. */
+  last(kind: "bond" | "bond-hold" | "hub-cached" | "hub-follow"): JournalRecord | undefined {
     const row = this.db.prepare("SELECT body FROM events WHERE kind = ? ORDER BY seq DESC LIMIT 1").get(kind);
     return row ? (JSON.parse(String(row.body)) as JournalRecord) : undefined;
   }

@@ -1,11 +1,18 @@
-import type { JournalRecord, StoredClaim, StoredProof } from "./events.ts";
+import type { JournalRecord, StoredClaim, StoredProof, StoredPublication } from "./events.ts";
 import type { DatabaseSync } from "./sqlite.ts";
-import { OPEN_CLAIM_STATES, type ClaimState } from "./trade-lifecycle.ts";
+import { OPEN_CLAIM_STATES, type ClaimState, type TradeState } from "./trade-lifecycle.ts";
+
+/** Layout 3 and later keep hub publications beside trades (an older journal, read-only, has only trades). */
+const hasKinds = (db: DatabaseSync) => Number(db.prepare("PRAGMA user_version").get()?.user_version ?? 0) >= 3;
+/** `AND kind = 'trade'` where publications can exist. */
+const tradesOnly = (db: DatabaseSync) => (hasKinds(db) ? " AND kind = 'trade'" : "");
 
 /** A proof with no signed transaction and no outcome (a stop between proving and signing). */
 export interface OpenProof {
   trade: number;
   traderNonce: string;
+  /** A hub publication's proof (its `traderNonce` is the publisher's hub nonce). */
+  of?: "publication";
 }
 
 /** A signed transaction with no outcome yet, or whose execution a reorganisation undid. */
@@ -16,6 +23,8 @@ export interface OpenSend {
   rawTx: string;
   accountNonce: number;
   state: "signed" | "reorged";
+  /** A hub publication's send (its `traderNonce` is the publisher's hub nonce). */
+  of?: "publication";
 }
 
 /** What the journal says about the agent's trades. */
@@ -48,12 +57,13 @@ export function openTradesOf(db: DatabaseSync): Pick<Ledger, "openProofs" | "ope
   const openSends: OpenSend[] = [];
   const rows = db
     .prepare(
-      "SELECT id, trader_nonce, state, tx_hash, raw_tx, account_nonce FROM trades WHERE state IN ('proved', 'signed', 'reorged') ORDER BY trader_nonce, id",
+      `SELECT id, trader_nonce, state, tx_hash, raw_tx, account_nonce, ${hasKinds(db) ? "kind" : "'trade' AS kind"} FROM trades WHERE state IN ('proved', 'signed', 'reorged') ORDER BY trader_nonce, id`,
     )
     .all();
   for (const row of rows) {
     const traderNonce = String(row.trader_nonce);
-    if (row.state === "proved") openProofs.push({ trade: Number(row.id), traderNonce });
+    const of = row.kind === "publication" ? { of: "publication" as const } : {};
+    if (row.state === "proved") openProofs.push({ trade: Number(row.id), traderNonce, ...of });
     else
       openSends.push({
         trade: Number(row.id),
@@ -62,6 +72,7 @@ export function openTradesOf(db: DatabaseSync): Pick<Ledger, "openProofs" | "ope
         rawTx: String(row.raw_tx),
         accountNonce: Number(row.account_nonce),
         state: row.state as OpenSend["state"],
+        ...of,
       });
   }
   return { openProofs, openSends };
@@ -76,7 +87,7 @@ export function executedOf(db: DatabaseSync, fromNonce = 0n): Ledger["executed"]
   const executed: Ledger["executed"] = new Map();
   const rows = db
     .prepare(
-      "SELECT trader_nonce, tx_hash, block_number FROM trades WHERE state = 'executed' AND trader_nonce >= ? ORDER BY trader_nonce",
+      `SELECT trader_nonce, tx_hash, block_number FROM trades WHERE state = 'executed' AND trader_nonce >= ?${tradesOnly(db)} ORDER BY trader_nonce`,
     )
     .all(fromNonce > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(fromNonce));
   for (const row of rows) {
@@ -87,7 +98,9 @@ export function executedOf(db: DatabaseSync, fromNonce = 0n): Ledger["executed"]
 
 /** The highest trader nonce the journal holds as executed, if any. */
 export function lastExecutedNonce(db: DatabaseSync): bigint | undefined {
-  const row = db.prepare("SELECT max(trader_nonce) AS nonce FROM trades WHERE state = 'executed'").get();
+  const row = db
+    .prepare(`SELECT max(trader_nonce) AS nonce FROM trades WHERE state = 'executed'${tradesOnly(db)}`)
+    .get();
   return row?.nonce === null || row?.nonce === undefined ? undefined : BigInt(Number(row.nonce));
 }
 
@@ -104,7 +117,7 @@ export function summaryOf(db: DatabaseSync, lastTrades = 10): JournalSummary {
     reorgedTrades: byKind("reorged"),
     openProofs: inState("proved"),
     openSends: inState("signed", "reorged"),
-    executedTrades: inState("executed"),
+    executedTrades: count(`SELECT count(*) AS n FROM trades WHERE state = 'executed'${tradesOnly(db)}`),
     lastTrades: db
       .prepare("SELECT body FROM events WHERE kind = 'confirmed' ORDER BY seq DESC LIMIT ?")
       .all(lastTrades)
@@ -180,4 +193,54 @@ export function claimCountsOf(db: DatabaseSync): Record<ClaimState, number> {
     counts[row.claim_state as ClaimState] = Number(row.n);
   }
   return counts;
+}
+
+/** A hub publication as the journal holds it (the hub path). */
+export interface JournaledPublication {
+  id: number;
+  /** The publisher's hub nonce the proof was bound to. */
+  hubNonce: string;
+  /** "executed": published (the hub verified and cached it). */
+  state: TradeState;
+  txHash?: string;
+  blockNumber?: number;
+  gasUsed?: string;
+  reason?: string;
+  publication: StoredPublication;
+}
+
+function publicationOf(row: Record<string, unknown>): JournaledPublication {
+  return {
+    id: Number(row.id),
+    hubNonce: String(row.trader_nonce),
+    state: row.state as TradeState,
+    ...(row.tx_hash === null ? {} : { txHash: String(row.tx_hash) }),
+    ...(row.block_number === null ? {} : { blockNumber: Number(row.block_number) }),
+    ...(row.gas_used === null ? {} : { gasUsed: String(row.gas_used) }),
+    ...(row.reason === null ? {} : { reason: String(row.reason) }),
+    publication: JSON.parse(String(row.publication)) as StoredPublication,
+  };
+}
+
+const PUBLICATION_COLUMNS = "id, trader_nonce, state, tx_hash, block_number, gas_used, reason, publication";
+
+/** The last `limit` publications, oldest first (none before layout 3). */
+export function publicationsOf(db: DatabaseSync, limit = 10): JournaledPublication[] {
+  if (!hasKinds(db)) return [];
+  return db
+    .prepare(`SELECT ${PUBLICATION_COLUMNS} FROM trades WHERE kind = 'publication' ORDER BY id DESC LIMIT ?`)
+    .all(limit)
+    .map(publicationOf)
+    .reverse();
+}
+
+/** Published (executed) publications at hub nonce `fromNonce` or above: those a reorganisation could have undone. */
+export function publishedFrom(db: DatabaseSync, fromNonce: bigint): JournaledPublication[] {
+  if (!hasKinds(db)) return [];
+  return db
+    .prepare(
+      `SELECT ${PUBLICATION_COLUMNS} FROM trades WHERE kind = 'publication' AND state = 'executed' AND trader_nonce >= ? ORDER BY trader_nonce`,
+    )
+    .all(fromNonce > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(fromNonce))
+    .map(publicationOf);
 }

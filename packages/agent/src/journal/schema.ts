@@ -2,7 +2,7 @@ import { JournalError } from "../errors.ts";
 import { inTransaction, type DatabaseSync } from "./sqlite.ts";
 
 /** The layout below; a journal written by a newer zkagent (a higher version) is refused, not guessed at. */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 /**
  * events: the audit trail, every record ever written with its time, append-only (triggers refuse
@@ -16,7 +16,8 @@ export const SCHEMA_VERSION = 2;
  *   names the holder of the lock to a second process and to `zkagent status`.
  * meta: facts about the journal itself (the JSON-lines import).
  *
- * Version 2 adds the optimistic path to `trades` (see OPTIMISTIC_DDL).
+ * Version 2 adds the optimistic path to `trades` (see OPTIMISTIC_DDL); version 3 the hub path's
+ * publications (see PUBLICATION_DDL).
  */
 const DDL = `
 CREATE TABLE events (
@@ -82,8 +83,26 @@ CREATE INDEX trades_by_claim_state ON trades (claim_state) WHERE claim_state IS 
 CREATE INDEX trades_unclaimed ON trades (path, state) WHERE path = 'optimistic';
 `;
 
+/**
+ * Version 3: hub publications (publishSignal) are rows of `trades` with `kind` 'publication',
+ * moved by the same lifecycle (proved → signed → executed …), their `trader_nonce` the publisher's
+ * hub nonce and `publication` what they state (StoredPublication). The per-nonce unique indexes
+ * are rebuilt per kind: a trade and a publication may share a nonce, two trades (or two
+ * publications) may not.
+ */
+const PUBLICATION_DDL = `
+ALTER TABLE trades ADD COLUMN kind TEXT NOT NULL DEFAULT 'trade' CHECK (kind IN ('trade', 'publication'));
+ALTER TABLE trades ADD COLUMN publication TEXT;
+DROP INDEX trades_one_open_per_nonce;
+DROP INDEX trades_one_execution_per_nonce;
+CREATE UNIQUE INDEX trades_one_open_per_nonce ON trades (kind, trader_nonce)
+  WHERE state IN ('proved', 'signed', 'reorged');
+CREATE UNIQUE INDEX trades_one_execution_per_nonce ON trades (kind, trader_nonce) WHERE state = 'executed';
+CREATE INDEX trades_publications ON trades (kind, id) WHERE kind = 'publication';
+`;
+
 /** Each step from version n to n + 1, in one transaction with the version bump. */
-const MIGRATIONS: Record<number, string> = { 1: OPTIMISTIC_DDL };
+const MIGRATIONS: Record<number, string> = { 1: OPTIMISTIC_DDL, 2: PUBLICATION_DDL };
 
 function migrate(db: DatabaseSync, from: number): void {
   for (let version = from; version < SCHEMA_VERSION; version++) {

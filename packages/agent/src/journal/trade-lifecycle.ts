@@ -6,6 +6,7 @@ import {
   type Stamp,
   type StoredClaim,
   type StoredProof,
+  type StoredPublication,
   type TradeEntry,
 } from "./events.ts";
 import { inTransaction, type DatabaseSync } from "./sqlite.ts";
@@ -19,6 +20,10 @@ import { inTransaction, type DatabaseSync } from "./sqlite.ts";
  *     │          └──────► abandoned
  *     ├──► abandoned   (never signed: a stop, or the simulation reverted)
  *     └──► superseded  (a newer oracle round landed before inclusion)
+ *
+ * A hub publication (publishSignal; the hub path) moves through the same states under its own
+ * kind, keyed by the publisher's hub nonce: "executed" is "published" (the hub verified and cached
+ * it), and a reorganisation that undoes it re-sends the same signed bytes.
  */
 export type TradeState = "proved" | "signed" | "executed" | "reverted" | "abandoned" | "superseded" | "reorged";
 
@@ -66,8 +71,12 @@ export interface MinedReceipt {
   blockNumber: number;
 }
 
+/** A row of the trades table: a trade, or a hub publication (its nonce the publisher's hub nonce). */
+export type TradeKind = "trade" | "publication";
+
 interface TradeRow {
   id: number;
+  kind: TradeKind;
   traderNonce: string;
   state: TradeState;
   txHash: string | null;
@@ -93,7 +102,14 @@ const claimStateAfter = (entry: ClaimEntry): ClaimState =>
         ? "slashed"
         : entry.how;
 
-const ROW_COLUMNS = "id, trader_nonce, state, tx_hash, path, claim_id, claim_state";
+const ROW_COLUMNS = "id, kind, trader_nonce, state, tx_hash, path, claim_id, claim_state";
+
+/** The kind a step moves: a proof names it by its publication, later steps by `of`. */
+const kindOf = (entry: StepEntry): TradeKind =>
+  (entry.kind === "proved" ? entry.publication !== undefined : entry.of === "publication") ? "publication" : "trade";
+
+/** `of: "publication"` on a publication's later steps, nothing on a trade's. */
+const ofKind = (kind: TradeKind) => (kind === "publication" ? { of: "publication" as const } : {});
 
 /** A trader nonce as the journal stores it: a canonical decimal that fits SQLite's INTEGER exactly. */
 function nonceOf(traderNonce: bigint | string): string {
@@ -136,6 +152,23 @@ export class TradeLifecycle {
       traderNonce: nonceOf(traderNonce),
       publicSignals: publicSignals.map(String),
       ...(optimistic ? { path: "optimistic" as const, proof: optimistic.proof } : {}),
+    });
+  }
+
+  /**
+   * Hub path: a signal proof bound to the publisher's `hubNonce` exists: a new publication, what it
+   * states kept beside it. Refused while another publication for the hub nonce is open.
+   */
+  publicationProved(
+    hubNonce: bigint | string,
+    publicSignals: readonly (bigint | string)[],
+    publication: StoredPublication,
+  ): JournalRecord {
+    return this.apply({
+      kind: "proved",
+      traderNonce: nonceOf(hubNonce),
+      publicSignals: publicSignals.map(String),
+      publication,
     });
   }
 
@@ -186,7 +219,13 @@ export class TradeLifecycle {
   }
 
   /** The proof's transaction is signed; called before it is broadcast, so a crash after it loses nothing. */
-  signed(send: { traderNonce: bigint | string; txHash: string; rawTx: string; accountNonce: number }): JournalRecord {
+  signed(send: {
+    traderNonce: bigint | string;
+    txHash: string;
+    rawTx: string;
+    accountNonce: number;
+    of?: "publication";
+  }): JournalRecord {
     return this.apply({ kind: "signed", ...send, traderNonce: nonceOf(send.traderNonce) });
   }
 
@@ -203,23 +242,37 @@ export class TradeLifecycle {
   }
 
   /** The trade can never execute: by hash once signed, by nonce for a proof that was never signed. */
-  abandoned(trade: { txHash: string } | { traderNonce: bigint | string }, reason: string): JournalRecord {
+  abandoned(
+    trade: { txHash: string } | { traderNonce: bigint | string; of?: "publication" },
+    reason: string,
+  ): JournalRecord {
     if ("txHash" in trade) {
       const row = this.byHash(trade.txHash, "abandoned");
-      return this.apply({ kind: "abandoned", traderNonce: row.traderNonce, txHash: trade.txHash, reason });
+      return this.apply({
+        kind: "abandoned",
+        traderNonce: row.traderNonce,
+        txHash: trade.txHash,
+        reason,
+        ...ofKind(row.kind),
+      });
     }
-    return this.apply({ kind: "abandoned", traderNonce: nonceOf(trade.traderNonce), reason });
+    return this.apply({
+      kind: "abandoned",
+      traderNonce: nonceOf(trade.traderNonce),
+      reason,
+      ...(trade.of ? { of: trade.of } : {}),
+    });
   }
 
   /** A newer oracle round landed before inclusion (nothing was sent); the next round proves afresh. */
-  superseded(traderNonce: bigint | string, reason: string): JournalRecord {
-    return this.apply({ kind: "superseded", traderNonce: nonceOf(traderNonce), reason });
+  superseded(traderNonce: bigint | string, reason: string, of?: "publication"): JournalRecord {
+    return this.apply({ kind: "superseded", traderNonce: nonceOf(traderNonce), reason, ...(of ? { of } : {}) });
   }
 
   /** An executed trade is no longer on chain; its signed transaction is open again (the same bytes are re-sent). */
   reorged(txHash: string): JournalRecord {
     const row = this.byHash(txHash, "reorged");
-    return this.apply({ kind: "reorged", traderNonce: row.traderNonce, txHash });
+    return this.apply({ kind: "reorged", traderNonce: row.traderNonce, txHash, ...ofKind(row.kind) });
   }
 
   /**
@@ -230,8 +283,9 @@ export class TradeLifecycle {
     const run = () => {
       if (isClaimEntry(entry)) return this.applyClaim(entry, stamp);
       const to = stateAfter(entry);
+      const kind = kindOf(entry);
       if (entry.kind === "proved") {
-        const open = this.openFor(entry.traderNonce);
+        const open = this.openFor(entry.traderNonce, kind);
         if (open) throw new IllegalTransitionError(describe(open), open.state, "proved (a second proof for the nonce)");
         if (entry.path === "optimistic" && !entry.proof) {
           throw new JournalError(`an optimistic trade for nonce ${entry.traderNonce} needs its proof journaled`);
@@ -239,7 +293,7 @@ export class TradeLifecycle {
         const record = insertEvent(this.db, entry, "new", stamp);
         this.db
           .prepare(
-            "INSERT INTO trades (id, trader_nonce, state, updated, path, proof) VALUES (?, ?, 'proved', ?, ?, ?)",
+            "INSERT INTO trades (id, trader_nonce, state, updated, path, proof, kind, publication) VALUES (?, ?, 'proved', ?, ?, ?, ?, ?)",
           )
           .run(
             record.seq,
@@ -247,19 +301,21 @@ export class TradeLifecycle {
             record.seq,
             entry.path ?? "verified",
             entry.proof ? JSON.stringify({ proof: entry.proof, publicSignals: entry.publicSignals }) : null,
+            kind,
+            entry.publication ? JSON.stringify(entry.publication) : null,
           );
         return record;
       }
       const row =
         "txHash" in entry && entry.kind !== "signed" && entry.txHash !== undefined
           ? this.byHash(entry.txHash, to)
-          : this.openFor(entry.traderNonce);
+          : this.openFor(entry.traderNonce, kind);
       if (!row) throw new IllegalTransitionError(`trader nonce ${entry.traderNonce}`, "no open proof", to);
       if (!TRADE_TRANSITIONS[row.state].includes(to)) throw new IllegalTransitionError(describe(row), row.state, to);
       if (to === "executed") {
         const other = this.db
-          .prepare("SELECT id FROM trades WHERE trader_nonce = ? AND state = 'executed' AND id != ?")
-          .get(Number(row.traderNonce), row.id);
+          .prepare("SELECT id FROM trades WHERE kind = ? AND trader_nonce = ? AND state = 'executed' AND id != ?")
+          .get(row.kind, Number(row.traderNonce), row.id);
         if (other)
           throw new IllegalTransitionError(
             describe(row),
@@ -342,6 +398,7 @@ export class TradeLifecycle {
       status,
       gasUsed: receipt.gasUsed.toString(),
       blockNumber: receipt.blockNumber,
+      ...ofKind(row.kind),
     };
   }
 
@@ -351,10 +408,12 @@ export class TradeLifecycle {
     return rowOf(row);
   }
 
-  private openFor(traderNonce: string): TradeRow | undefined {
+  private openFor(traderNonce: string, kind: TradeKind): TradeRow | undefined {
     const row = this.db
-      .prepare(`SELECT ${ROW_COLUMNS} FROM trades WHERE trader_nonce = ? AND state IN ('proved', 'signed', 'reorged')`)
-      .get(Number(traderNonce));
+      .prepare(
+        `SELECT ${ROW_COLUMNS} FROM trades WHERE kind = ? AND trader_nonce = ? AND state IN ('proved', 'signed', 'reorged')`,
+      )
+      .get(kind, Number(traderNonce));
     return row ? rowOf(row) : undefined;
   }
 }
@@ -362,6 +421,7 @@ export class TradeLifecycle {
 function rowOf(row: Record<string, unknown>): TradeRow {
   return {
     id: Number(row.id),
+    kind: row.kind === "publication" ? "publication" : "trade",
     traderNonce: String(row.trader_nonce),
     state: row.state as TradeState,
     txHash: row.tx_hash === null ? null : String(row.tx_hash),
@@ -372,4 +432,6 @@ function rowOf(row: Record<string, unknown>): TradeRow {
 }
 
 const describe = (row: TradeRow) =>
-  `trade #${row.id} (trader nonce ${row.traderNonce}${row.txHash ? `, tx ${row.txHash}` : ""})`;
+  row.kind === "publication"
+    ? `publication #${row.id} (hub nonce ${row.traderNonce}${row.txHash ? `, tx ${row.txHash}` : ""})`
+    : `trade #${row.id} (trader nonce ${row.traderNonce}${row.txHash ? `, tx ${row.txHash}` : ""})`;

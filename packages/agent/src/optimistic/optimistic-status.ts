@@ -107,7 +107,7 @@ export function renderOptimisticStatus(status: OptimisticStatus): string {
 
 /** `zkagent status`'s optimistic section: on that path, or while the journal holds claims from it. */
 export async function optimisticSection(options: {
-  path: "verified" | "optimistic";
+  path: "verified" | "optimistic" | "hub";
   provider: Provider;
   traderAddress: string;
   agent: string;
