@@ -5,6 +5,8 @@
  * Any mismatch fails with the command that fixes it.
  *
  *   tsx scripts/check.ts [--fast]   (--fast skips the ~20 s zkey verification)
+ *   tsx scripts/check.ts --circuit policy --ceremony-dir <dir> [--ptau file]   (one ceremony's output
+ *     elsewhere, e.g. a coordinator's rehearsal: its zkey, vkey, verifier and manifest in <dir>)
  */
 import { existsSync, readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
@@ -14,11 +16,21 @@ import * as snarkjs from "snarkjs";
 import { compileCircuit } from "./build.ts";
 import { renderVerifier } from "./export.ts";
 import { sha256File } from "./hashing.ts";
+import { chainReader } from "./ceremony-chain.ts";
+import { ceremonyOutputTarget } from "./ceremony-output.ts";
 import { readManifest } from "./manifest.ts";
-import { CIRCUIT_NAMES, circuitTargets, phase1Path, type CircuitTarget } from "./paths.ts";
+import { CIRCUIT_NAMES, circuitTarget, circuitTargets, phase1Path, type CircuitTarget } from "./paths.ts";
 import { terminateCurve } from "./snarkjs-support.ts";
 
-const { values } = parseArgs({ options: { fast: { type: "boolean", default: false } } });
+const { values } = parseArgs({
+  options: {
+    fast: { type: "boolean", default: false },
+    circuit: { type: "string" },
+    "ceremony-dir": { type: "string" },
+    ptau: { type: "string", default: phase1Path },
+  },
+});
+const ptau = values.ptau;
 const failures: string[] = [];
 const pass = (message: string) => console.log(`  ok   ${message}`);
 const fail = (message: string) => {
@@ -45,7 +57,7 @@ async function checkCircuit(target: CircuitTarget): Promise<void> {
   }
   for (const [name, path] of [
     ["zkey", target.zkey],
-    ["phase1", phase1Path],
+    ["phase1", ptau],
   ] as const) {
     if (!existsSync(path)) {
       fail(`${path} is missing: restore it from git or rerun the ceremony`);
@@ -69,15 +81,31 @@ async function checkCircuit(target: CircuitTarget): Promise<void> {
 
   if (values.fast) {
     console.log("  skip zkey verification (--fast)");
-  } else if (await snarkjs.zKey.verifyFromR1cs(target.r1cs, phase1Path, target.zkey)) {
-    pass("zkey verifies against the r1cs and the phase-1 file");
   } else {
-    fail(`${target.name} zkey does not verify against the r1cs and phase-1 file: rerun the ceremony`);
+    const reader = chainReader();
+    if (await snarkjs.zKey.verifyFromR1cs(target.r1cs, ptau, target.zkey, reader.logger)) {
+      pass("zkey verifies against the r1cs and the phase-1 file");
+      // The manifest's contributors (what the deploy gate counts) must be the zkey's own chain.
+      const chain = reader
+        .chain()
+        .filter((entry) => !entry.beacon)
+        .map((entry) => `${entry.name} ${entry.contributionHash}`);
+      const listed = manifest.contributions.map((entry) => `${entry.name} ${entry.contributionHash}`);
+      if (JSON.stringify(chain) === JSON.stringify(listed))
+        pass(`the manifest's ${listed.length} contribution(s) are the zkey's own`);
+      else
+        fail(
+          `${target.name} manifest lists contributions [${listed.join(", ")}]; the zkey carries [${chain.join(", ")}]`,
+        );
+    } else {
+      fail(`${target.name} zkey does not verify against the r1cs and phase-1 file: rerun the ceremony`);
+    }
   }
 }
 
 try {
-  for (const name of CIRCUIT_NAMES) await checkCircuit(circuitTargets[name]);
+  const selected = values.circuit ? [circuitTarget(values.circuit)] : CIRCUIT_NAMES.map((name) => circuitTargets[name]);
+  for (const target of selected) await checkCircuit(ceremonyOutputTarget(target, values["ceremony-dir"]));
 } finally {
   await terminateCurve();
 }

@@ -32,6 +32,8 @@ export async function writeManifest(
     contributions: Manifest["contributions"];
     beacon: string;
     constraints: number;
+    /** The phase-1 file used, when not the shared `ceremony/phase1.ptau` (a rehearsal). */
+    phase1?: string;
   },
 ): Promise<Manifest> {
   const manifest: Manifest = {
@@ -44,7 +46,7 @@ export async function writeManifest(
     files: {
       r1cs: await describe(target.r1cs),
       wasm: await describe(target.wasm),
-      phase1: await describe(phase1Path),
+      phase1: await describe(input.phase1 ?? phase1Path),
       zkey: await describe(target.zkey),
       vkey: await describe(target.vkey),
       verifier: await describe(target.verifierSol),
