@@ -1,5 +1,5 @@
 /**
- * The Groth16 ceremony of one circuit (`--circuit policy|model|signal1|signal2|signal4`; they share the phase-1 file).
+ * The Groth16 ceremony of one circuit (`--circuit policy|model|signal1|signal2|signal4|aggregation0|aggregation1`; they share the phase-1 file).
  *
  * Phase 1 (universal): generated locally (`--power`, with progress) or taken
  * from a public ceremony file (`--ptau <file>`, e.g. a Hermez / Perpetual
@@ -8,7 +8,7 @@
  * from the OS), then a public beacon. An outside party can add a contribution
  * with `contribute.ts` and hand the zkey back; finish with `--from <zkey>`.
  *
- *   tsx scripts/ceremony.ts [--circuit policy|model|signal1|signal2|signal4] [--power 14 | --ptau file] [--contributor name]... [--beacon hex] [--from zkey]
+ *   tsx scripts/ceremony.ts [--circuit policy|model|signal1|signal2|signal4|aggregation0|aggregation1] [--power 14 | --ptau file] [--contributor name]... [--beacon hex] [--from zkey]
  *
  * Writes circuits/ceremony/{phase1.ptau?, policy_final.zkey, verification_key.json,
  * manifest.json, TRANSCRIPT.md}, then exports the verifier.

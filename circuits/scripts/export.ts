@@ -3,7 +3,7 @@
  * verification key from its committed zkey. Deterministic: `check` regenerates both and compares
  * bytes. Never edit the outputs by hand.
  *
- *   tsx scripts/export.ts [--circuit policy|model|signal1|signal2|signal4]   (default: every circuit)
+ *   tsx scripts/export.ts [--circuit policy|model|signal1|signal2|signal4|aggregation0|aggregation1]   (default: every circuit)
  */
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";

@@ -1,6 +1,7 @@
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
+import type { AggregationChunk } from "../src/aggregation/aggregation-spec.ts";
 import type { SignalMarketCount } from "../src/signal/signal-values.ts";
 
 /** Where the circuit pipeline reads and writes. One place, so scripts and the prover agree. */
@@ -8,8 +9,16 @@ export const circuitsRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..
 export const workspaceRoot = resolve(circuitsRoot, "..");
 
 /** The circuits this project ships; they share one phase-1 (Powers of Tau) file. */
-export type CircuitName = "policy" | "model" | "signal1" | "signal2" | "signal4";
-export const CIRCUIT_NAMES: readonly CircuitName[] = ["policy", "model", "signal1", "signal2", "signal4"];
+export type CircuitName = "policy" | "model" | "signal1" | "signal2" | "signal4" | "aggregation0" | "aggregation1";
+export const CIRCUIT_NAMES: readonly CircuitName[] = [
+  "policy",
+  "model",
+  "signal1",
+  "signal2",
+  "signal4",
+  "aggregation0",
+  "aggregation1",
+];
 
 /** Everything one circuit's build, ceremony and export read and write. */
 export interface CircuitTarget {
@@ -29,6 +38,7 @@ export interface CircuitTarget {
   vkeyForContracts: string;
   /** The generated verifier's contract name. */
   verifierContract: string;
+  /** The price window's length (0 for a circuit without one, e.g. federated aggregation). */
   windowSize: number;
 }
 
@@ -54,6 +64,33 @@ function signalTarget(markets: SignalMarketCount): CircuitTarget {
     vkeyForContracts: join(generated, `${name}_verification_key.json`),
     verifierContract: `SignalVerifier${markets}`,
     windowSize: 30,
+  };
+}
+
+/**
+ * Federated aggregation of 4 updates of the shipped model, chunk `chunk` of 2 (limbs 3·chunk ..
+ * 3·chunk + 2): build/aggregationC, ceremony/aggregationC, AggregationVerifierC. The whole model
+ * in one proof is 20 298 constraints, past the power-14 phase 1; each chunk fits.
+ */
+function aggregationTarget(chunk: AggregationChunk): CircuitTarget {
+  const name = `aggregation${chunk}` as const;
+  const main = `main_aggregation_4_${chunk}`;
+  return {
+    name,
+    title: `zkagent federated aggregation v1, P = 4, chunk ${chunk} of 2 (circuits/src/circom/${main}.circom)`,
+    mainCircuit: join(circuitsRoot, `src/circom/${main}.circom`),
+    buildDir: join(circuitsRoot, `build/${name}`),
+    r1cs: join(circuitsRoot, `build/${name}/${main}.r1cs`),
+    wasm: join(circuitsRoot, `build/${name}/${main}_js/${main}.wasm`),
+    ceremonyDir: join(circuitsRoot, `ceremony/${name}`),
+    zkey: join(circuitsRoot, `ceremony/${name}/${name}_final.zkey`),
+    vkey: join(circuitsRoot, `ceremony/${name}/verification_key.json`),
+    manifest: join(circuitsRoot, `ceremony/${name}/manifest.json`),
+    transcript: join(circuitsRoot, `ceremony/${name}/TRANSCRIPT.md`),
+    verifierSol: join(generated, `AggregationVerifier${chunk}.sol`),
+    vkeyForContracts: join(generated, `${name}_verification_key.json`),
+    verifierContract: `AggregationVerifier${chunk}`,
+    windowSize: 0,
   };
 }
 
@@ -95,6 +132,8 @@ export const circuitTargets: Record<CircuitName, CircuitTarget> = {
   signal1: signalTarget(1),
   signal2: signalTarget(2),
   signal4: signalTarget(4),
+  aggregation0: aggregationTarget(0),
+  aggregation1: aggregationTarget(1),
 };
 
 /** The phase-1 file every circuit's phase 2 starts from. */

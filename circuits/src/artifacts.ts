@@ -35,3 +35,16 @@ export function signalArtifactPaths(markets: number): ArtifactPaths {
     vkey: join(circuitsRoot, `ceremony/${name}/verification_key.json`),
   };
 }
+
+/** Federated aggregation of 4 updates, chunk `chunk` of 2 (src/circom/main_aggregation_4_C.circom). */
+export function aggregationArtifactPaths(chunk: number): ArtifactPaths {
+  const name = `aggregation${chunk}`;
+  const main = `main_aggregation_4_${chunk}`;
+  return {
+    wasm: join(circuitsRoot, `build/${name}/${main}_js/${main}.wasm`),
+    witnessCalculator: join(circuitsRoot, `build/${name}/${main}_js/witness_calculator.js`),
+    r1cs: join(circuitsRoot, `build/${name}/${main}.r1cs`),
+    zkey: join(circuitsRoot, `ceremony/${name}/${name}_final.zkey`),
+    vkey: join(circuitsRoot, `ceremony/${name}/verification_key.json`),
+  };
+}

@@ -94,3 +94,22 @@ export class WitnessRejectedError extends Error {
     super(`the prover refused the witness: ${detail}`, options);
   }
 }
+
+/** The rules of federated aggregation (aggregation.circom). */
+export type AggregationRule =
+  | "PARTICIPANTS" // exactly AGGREGATION_PARTICIPANTS updates
+  | "SAMPLE_COUNT" // each count in [1, 2^16]
+  | "CLIP_BOUND" // clipBoundSquared in [0, 2^24)
+  | "NORM_BOUND"; // an update's delta from the base past the clip bound, in some chunk
+
+/** An aggregation the circuit would refuse, naming the rule and, where one is to blame, the update (0-based). */
+export class AggregationViolationError extends Error {
+  override readonly name = "AggregationViolationError";
+  constructor(
+    readonly rule: AggregationRule,
+    readonly update: number | undefined,
+    readonly reason: string,
+  ) {
+    super(`aggregation rule ${rule} refuses ${update === undefined ? "the round" : `update ${update}`}: ${reason}`);
+  }
+}

@@ -1,7 +1,7 @@
 /**
- * @zkagent/circuits — policy v1, the proven model v1 and signal v1 (the signal hub's): the
- * statements' constants, the pure helpers both sides share, `evaluatePolicy`, `evaluateModel`,
- * `evaluateSignal`, and the in-process Groth16 provers.
+ * @zkagent/circuits — policy v1, the proven model v1, signal v1 (the signal hub's) and federated
+ * aggregation v1: the statements' constants, the pure helpers both sides share, `evaluatePolicy`,
+ * `evaluateModel`, `evaluateSignal`, `aggregate`, and the in-process Groth16 provers.
  */
 export * from "./policy-constants.ts";
 export * from "./errors.ts";
@@ -21,7 +21,14 @@ export {
   type ProverBackendName,
   type ProverChoice,
 } from "./prover-backend.ts";
-export { defaultArtifactPaths, modelArtifactPaths, signalArtifactPaths, type ArtifactPaths } from "./artifacts.ts";
+export {
+  aggregationArtifactPaths,
+  defaultArtifactPaths,
+  modelArtifactPaths,
+  signalArtifactPaths,
+  type ArtifactPaths,
+} from "./artifacts.ts";
 export { seededRandom } from "./seeded-random.ts";
 export * from "./model/index.ts";
 export * from "./signal/index.ts";
+export * from "./aggregation/index.ts";

@@ -1,0 +1,3 @@
+export * from "./aggregation-spec.ts";
+export * from "./aggregate.ts";
+export * from "./aggregation-prover.ts";
