@@ -1,0 +1,215 @@
+import { anyValue } from "@nomicfoundation/hardhat-ethers-chai-matchers/withArgs";
+import { expect } from "chai";
+import { network } from "hardhat";
+
+import {
+  AggregationProver,
+  ModelProver,
+  clipUpdate,
+  flattenWeights,
+  modelCommitment,
+  unflattenWeights,
+  updateCommitment,
+  type AggregationStatement,
+  type QuantizedModel,
+} from "@zkagent/circuits";
+import { FederatedRound__factory, type FederatedRound } from "@zkagent/contracts/typechain";
+
+import { NO_PROOF } from "../helpers/forged-world.ts";
+import { readWindow } from "../helpers/market.ts";
+import { deployProvenWorld } from "../helpers/models.ts";
+import { TEST_POLICY, type TraderWorld } from "../helpers/trader-fixture.ts";
+
+const { ethers, networkHelpers } = await network.create();
+const CLIP = 4_000n;
+const DAY = 86_400n;
+
+/** The base with parameter k moved by `by` for every k ≡ shift (mod 7), clipped to the bound. */
+function updateOf(base: QuantizedModel, shift: number, by: bigint): QuantizedModel {
+  const moved = flattenWeights(base).map((w, k) => (k % 7 === shift ? w + by : w));
+  return clipUpdate(base, unflattenWeights(moved), CLIP);
+}
+
+interface FederatedWorld {
+  tw: TraderWorld;
+  base: QuantizedModel;
+  rounds: FederatedRound;
+  participants: Awaited<ReturnType<typeof ethers.getSigners>>;
+  statement: AggregationStatement;
+  roundId: bigint;
+}
+
+/** The proven-model world, a FederatedRound with the real aggregation verifiers, a round open
+ * for the registered base with four participants, and their updates committed. */
+async function fixture(): Promise<FederatedWorld> {
+  const { tw, model: base } = await deployProvenWorld(ethers, networkHelpers);
+  const signers = await ethers.getSigners();
+  const participants = signers.slice(6, 10);
+  const v0 = await (await ethers.getContractFactory("AggregationVerifier0")).deploy();
+  const v1 = await (await ethers.getContractFactory("AggregationVerifier1")).deploy();
+  const rounds = await new FederatedRound__factory(tw.owner).deploy(
+    tw.owner.address,
+    await tw.registry.getAddress(),
+    await v0.getAddress(),
+    await v1.getAddress(),
+  );
+  const deadline = BigInt(await networkHelpers.time.latest()) + DAY;
+  await rounds.openRound(
+    modelCommitment(base),
+    participants.map((p) => p.address) as [string, string, string, string],
+    deadline,
+    CLIP,
+  );
+  const statement: AggregationStatement = {
+    base,
+    clipBoundSquared: CLIP,
+    updates: participants.map((_, i) => ({
+      model: updateOf(base, i, BigInt(3 + i)),
+      salt: 1_000n + BigInt(i),
+      sampleCount: BigInt(100 * (i + 1)),
+    })),
+  };
+  for (const [i, p] of participants.entries()) {
+    const u = statement.updates[i]!;
+    await rounds.connect(p).submitUpdate(0n, updateCommitment(u.model, u.salt), u.sampleCount);
+  }
+  return { tw, base, rounds, participants, statement, roundId: 0n };
+}
+
+describe("FederatedRound: a new model version only as the proven aggregate of committed updates", function () {
+  this.timeout(300_000);
+
+  it("accepts the proven FedAvg aggregate as a candidate with its lineage, which trades once the governor approves it", async () => {
+    const fw = await networkHelpers.loadFixture(fixture);
+    const prover = await AggregationProver.load();
+    const proof = await prover.prove(fw.statement);
+    await prover.close();
+    const [p0, p1] = proof.chunks;
+    const newModel = proof.publicValues.newCommitment;
+    expect(newModel).to.equal(modelCommitment(proof.model));
+    const finalized = fw.rounds
+      .connect(fw.tw.stranger)
+      .finalize(fw.roundId, newModel, p0!.solidityProof, p1!.solidityProof);
+    console.log(`      gas: finalize (two chunk verifications) ${(await (await finalized).wait())!.gasUsed}`);
+    await expect(finalized)
+      .to.emit(fw.rounds, "FederatedModelProposed")
+      .withArgs(fw.roundId, modelCommitment(fw.base), newModel, fw.tw.stranger.address);
+    const lineage = await fw.rounds.lineageOf(newModel);
+    expect([lineage.roundId, lineage.baseModel]).to.deep.equal([fw.roundId, modelCommitment(fw.base)]);
+
+    // a candidate is not a usable model until the governor (the timelock on a live network) acts
+    expect((await fw.tw.registry.approval(newModel))[0]).to.equal(false);
+    await fw.tw.registry.registerProven(newModel, "federated round 0 of base M", "2", "federated://0");
+    await fw.tw.registry.approve(newModel);
+
+    // and then it decides trades like any proven model: the aggregate's forward pass, proven
+    const { prices, roundId } = await readWindow(fw.tw.world.priceFeed);
+    const modelProver = await ModelProver.load();
+    const trade = await modelProver.prove({
+      prices,
+      roundId,
+      maxPosition: TEST_POLICY.maxPosition,
+      thresholdBps: TEST_POLICY.thresholdBps,
+      position: 0n,
+      advice: 0n,
+      model: proof.model,
+      context: await fw.tw.trader.expectedContext(fw.tw.agent.address),
+    });
+    await modelProver.close();
+    const deadline = BigInt(await networkHelpers.time.latest()) + 600n;
+    // 2 % under the average, the aggregate (like its base) buys
+    expect(trade.publicValues.action).to.equal(1);
+    expect(trade.publicValues.modelHash).to.equal(newModel);
+    await expect(fw.tw.trader.connect(fw.tw.agent).executeTrade(trade.solidityProof, trade.publicSignals, deadline, 0n))
+      .to.emit(fw.tw.trader, "TradeExecuted")
+      .withArgs(
+        fw.tw.agent.address,
+        0n,
+        newModel,
+        1n,
+        trade.publicValues.size,
+        anyValue,
+        anyValue,
+        roundId,
+        anyValue,
+        1n,
+      );
+  });
+
+  it("refuses an aggregate that is not the proven one, a proof of another round, and a second finalisation", async () => {
+    const fw = await networkHelpers.loadFixture(fixture);
+    const prover = await AggregationProver.load();
+    const proof = await prover.prove(fw.statement);
+    await prover.close();
+    const [p0, p1] = proof.chunks;
+    const newModel = proof.publicValues.newCommitment;
+    await expect(fw.rounds.finalize(fw.roundId, newModel + 1n, p0!.solidityProof, p1!.solidityProof))
+      .to.be.revertedWithCustomError(fw.rounds, "InvalidAggregationProof")
+      .withArgs(0n);
+    // the chunks' proofs swapped: each verifier refuses the other's
+    await expect(
+      fw.rounds.finalize(fw.roundId, newModel, p1!.solidityProof, p0!.solidityProof),
+    ).to.be.revertedWithCustomError(fw.rounds, "InvalidAggregationProof");
+    await fw.rounds.finalize(fw.roundId, newModel, p0!.solidityProof, p1!.solidityProof);
+    await expect(fw.rounds.finalize(fw.roundId, newModel, p0!.solidityProof, p1!.solidityProof))
+      .to.be.revertedWithCustomError(fw.rounds, "RoundAlreadyFinalized")
+      .withArgs(fw.roundId, newModel);
+  });
+
+  it("takes each participant's update once, before the deadline, from participants only, and never the same update twice", async () => {
+    const fw = await networkHelpers.loadFixture(fixture);
+    const { rounds, participants, base } = fw;
+    const deadline = BigInt(await networkHelpers.time.latest()) + DAY;
+    await rounds.openRound(
+      modelCommitment(base),
+      participants.map((p) => p.address) as [string, string, string, string],
+      deadline,
+      CLIP,
+    );
+    await expect(rounds.connect(fw.tw.stranger).submitUpdate(1n, 7n, 10n))
+      .to.be.revertedWithCustomError(rounds, "NotAParticipant")
+      .withArgs(1n, fw.tw.stranger.address);
+    await rounds.connect(participants[0]!).submitUpdate(1n, 7n, 10n);
+    await expect(rounds.connect(participants[0]!).submitUpdate(1n, 8n, 10n))
+      .to.be.revertedWithCustomError(rounds, "AlreadySubmitted")
+      .withArgs(1n, participants[0]!.address);
+    await expect(rounds.connect(participants[1]!).submitUpdate(1n, 7n, 10n))
+      .to.be.revertedWithCustomError(rounds, "InvalidUpdateCommitment")
+      .withArgs(7n);
+    await expect(rounds.connect(participants[1]!).submitUpdate(1n, 9n, 0n)).to.be.revertedWithCustomError(
+      rounds,
+      "InvalidSampleCount",
+    );
+    await expect(rounds.connect(participants[1]!).submitUpdate(1n, 9n, 65_537n)).to.be.revertedWithCustomError(
+      rounds,
+      "InvalidSampleCount",
+    );
+    await expect(rounds.finalize(1n, 5n, NO_PROOF, NO_PROOF))
+      .to.be.revertedWithCustomError(rounds, "RoundIncomplete")
+      .withArgs(1n, 1n);
+    await networkHelpers.time.increaseTo(deadline + 1n);
+    await expect(rounds.connect(participants[1]!).submitUpdate(1n, 9n, 10n))
+      .to.be.revertedWithCustomError(rounds, "RoundClosed")
+      .withArgs(1n, deadline);
+  });
+
+  it("opens rounds only for approved proven bases, by the owner, with sound parameters", async () => {
+    const fw = await networkHelpers.loadFixture(fixture);
+    const { rounds, participants, base, tw } = fw;
+    const addresses = participants.map((p) => p.address) as [string, string, string, string];
+    const deadline = BigInt(await networkHelpers.time.latest()) + DAY;
+    await expect(rounds.openRound(12345n, addresses, deadline, CLIP))
+      .to.be.revertedWithCustomError(rounds, "BaseNotApprovedProven")
+      .withArgs(12345n);
+    await expect(
+      rounds.connect(tw.stranger).openRound(modelCommitment(base), addresses, deadline, CLIP),
+    ).to.be.revertedWithCustomError(rounds, "OwnableUnauthorizedAccount");
+    const twice = [addresses[0], addresses[0], addresses[2], addresses[3]] as [string, string, string, string];
+    await expect(rounds.openRound(modelCommitment(base), twice, deadline, CLIP))
+      .to.be.revertedWithCustomError(rounds, "InvalidRoundParameter")
+      .withArgs("participant", 1n);
+    await expect(rounds.openRound(modelCommitment(base), addresses, deadline, 1n << 24n))
+      .to.be.revertedWithCustomError(rounds, "InvalidRoundParameter")
+      .withArgs("clipBoundSquared", 1n << 24n);
+  });
+});
