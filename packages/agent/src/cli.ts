@@ -1,16 +1,22 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { text } from "node:stream/consumers";
 
-import { JsonRpcProvider, VoidSigner, Wallet } from "ethers";
-import { Command, Option } from "commander";
+import { VoidSigner, Wallet } from "ethers";
+import { Option, type Command } from "commander";
 
 import { Agent, journalPath } from "./agent.ts";
 import { assertChainId } from "./chain/assert-chain-id.ts";
 import { keystoreAddress, loadSigner, writeKeystore, type KeySource } from "./chain/keys.ts";
 import { TraderClient } from "./chain/trader-client.ts";
 import { loadConfig, type AgentConfig } from "./config.ts";
-import { addressArgument, wholeNumberArgument } from "./cli-arguments.ts";
-import { AgentError, ConfigError } from "./errors.ts";
+import { addressArgument, pathArgument, rpcUrlArgument, wholeNumberArgument } from "./cli-arguments.ts";
+import { ZkagentCommand } from "./cli-command.ts";
+import { writeJson } from "./cli-json.ts";
+import { assertDecentralizedTrader } from "./chain/assert-trader.ts";
+import { openNode } from "./chain/open-node.ts";
+import { cannotRead } from "./file-errors.ts";
+import { operatorError } from "./operator-error.ts";
+import { ConfigError } from "./errors.ts";
 import { GovernanceWatch, governanceStatus } from "./governance/governance-watch.ts";
 import { JournalView } from "./journal/journal.ts";
 import { createLogger, type Logger } from "./log.ts";
@@ -106,28 +112,30 @@ function summarise(report: TickResult, log: Logger): void {
   });
 }
 
-/** A repeatable option's values. */
-function collect(value: string, values: string[]): string[] {
-  return [...values, value];
-}
-
 async function readTextFile(file: string): Promise<string> {
   try {
     return await readFile(file, "utf8");
   } catch (error) {
-    throw new ConfigError(`cannot read ${file}: ${(error as Error).message}`);
+    throw new ConfigError(cannotRead("file", file, error));
   }
 }
 
-const program = new Command("zkagent")
+const program = new ZkagentCommand("zkagent")
   .description("Provable AI trading agent: local LLM signal → policy pre-check → Groth16 proof → DecentralizedTrader")
   .showHelpAfterError();
 
 const withCommon = (command: Command) =>
   command
-    .option("-c, --config <file>", "JSON config file (ZKAGENT_* environment variables and flags override it)")
-    .option("--model <file>", "a GGUF model (default: the bundled tiny stand-in)")
-    .option("--rpc-url <url>", "JSON-RPC endpoint")
+    .addOption(
+      new Option(
+        "-c, --config <file>",
+        "JSON config file (ZKAGENT_* environment variables and flags override it; paths in it are relative to its folder)",
+      ).argParser(pathArgument),
+    )
+    .addOption(
+      new Option("--model <file>", "a GGUF model (default: the bundled tiny stand-in)").argParser(pathArgument),
+    )
+    .addOption(new Option("--rpc-url <url>", "JSON-RPC endpoint").argParser(rpcUrlArgument))
     .option("--json", "one JSON object per log line");
 
 withCommon(program.command("once").description("run one cycle now and exit")).action(async (flags: CommonFlags) => {
@@ -189,6 +197,7 @@ withCommon(
     const config = await loadConfig(flags.config, { rpcUrl: flags.rpcUrl });
     const provider = rpcProvider(config.rpcUrl, config.chainId);
     await assertChainId(provider, BigInt(config.chainId)); // or it reads another chain's trader and journal
+    await assertDecentralizedTrader(provider, config.traderAddress, "traderAddress", BigInt(config.chainId));
     const agent = await statusAgent(flags.agent, config.key);
     const state = await new TraderClient(config.traderAddress, new VoidSigner(agent, provider)).state();
     // Scheduled changes to the trader and the registry, and when each takes effect.
@@ -249,16 +258,21 @@ withCommon(
       journal?.close();
       provider.destroy();
     }
-    if (flags.json)
-      process.stdout.write(`${JSON.stringify(status, (_, v) => (typeof v === "bigint" ? v.toString() : v))}\n`);
+    if (flags.json) writeJson(status, 0);
     else log.info("status", status);
   });
 
 program
   .command("audit")
   .description("re-verify every trade a DecentralizedTrader executed, from the chain alone (exit 1 if any check fails)")
-  .requiredOption("--rpc-url <url>", "JSON-RPC endpoint of the chain to audit")
-  .requiredOption("--trader <address>", "the DecentralizedTrader")
+  .addOption(
+    new Option("--rpc-url <url>", "JSON-RPC endpoint of the chain to audit")
+      .argParser(rpcUrlArgument)
+      .makeOptionMandatory(),
+  )
+  .addOption(
+    new Option("--trader <address>", "the DecentralizedTrader").argParser(addressArgument).makeOptionMandatory(),
+  )
   .addOption(
     new Option("--from-block <n>", "first block to scan (on a real chain: the deployment's block)").argParser(
       wholeNumberArgument(0),
@@ -278,10 +292,14 @@ program
   .option(
     "--view-key <file>",
     "an auditor's view-key file (repeatable): decrypt the disclosed decision records and check each against the chain",
-    collect,
+    (value: string, values: string[]) => [...values, pathArgument(value)],
     [] as string[],
   )
-  .option("--records <location>", "the record store: a directory or an http(s) URL (with --view-key)")
+  .option(
+    "--records <location>",
+    "the record store: a directory or an http(s) URL (with --view-key)",
+    (value: string) => (/^https?:\/\//.test(value) ? value : pathArgument(value)),
+  )
   .option(
     "--agent <address>",
     "with --view-key: only this agent's records (repeatable)",
@@ -307,7 +325,8 @@ program
       }
       const viewKeys: ViewKey[] = [];
       for (const file of flags.viewKey) viewKeys.push(...parseViewKeyFile(await readTextFile(file), file));
-      const provider = new JsonRpcProvider(flags.rpcUrl);
+      const provider = await openNode(flags.rpcUrl);
+      await assertDecentralizedTrader(provider, flags.trader, "--trader", (await provider.getNetwork()).chainId);
       // One range for every read, fixed at the start; progress on a terminal only (stdout stays the report).
       const paging: LogPaging = {
         toBlock: flags.toBlock ?? (await provider.getBlockNumber()),
@@ -370,7 +389,7 @@ program
           ...(records ? { disclosure: { ...records, opened: records.opened.length } } : {}),
           history,
         };
-        process.stdout.write(`${JSON.stringify(out, (_, v) => (typeof v === "bigint" ? v.toString() : v), 2)}\n`);
+        writeJson(out);
       } else {
         process.stdout.write(renderAudit(report));
         if (records) process.stdout.write(renderRecordAudit(records));
@@ -514,9 +533,15 @@ registerBondCommand(program);
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
-  if (error instanceof AgentError) {
-    process.stderr.write(`${error.name}: ${error.message}\n`);
-    process.exit(2);
-  }
-  throw error;
+  // An operator's mistake (a config, a file, an address, a node) is one line saying what is wrong
+  // and what to do, exit 2; with --json, that line is a JSON object (on stderr: stdout holds only
+  // a command's report). Anything else is a bug and keeps its stack trace.
+  const known = operatorError(error);
+  if (!known) throw error;
+  process.stderr.write(
+    process.argv.includes("--json")
+      ? `${JSON.stringify({ level: "error", error: known.name, message: known.message })}\n`
+      : `${known.name}: ${known.message}\n`,
+  );
+  process.exit(2);
 }

@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises";
-import { isAbsolute, join, resolve } from "node:path";
+import { dirname, isAbsolute, join, resolve } from "node:path";
 
 import { PROVER_CHOICES } from "@zkagent/circuits";
 import { isAddress } from "ethers";
@@ -7,7 +7,10 @@ import { z } from "zod";
 
 import type { KeySource } from "./chain/keys.ts";
 import { auditorKeySchema } from "./disclosure/auditor-keys.ts";
+import { closestName } from "./did-you-mean.ts";
 import { ConfigError } from "./errors.ts";
+import { cannotRead } from "./file-errors.ts";
+import { fromInvocationDir, invocationDir } from "./invocation-dir.ts";
 
 const keySchema = z.union([
   z
@@ -59,7 +62,10 @@ const hubSchema = z
 /** The agent's configuration: a JSON file, then ZKAGENT_* environment variables, then flags. */
 export const configSchema = z
   .object({
-    rpcUrl: z.string().url(),
+    rpcUrl: z
+      .string()
+      .url()
+      .refine((url) => /^https?:\/\//i.test(url), "must start with http:// or https:// (e.g. http://127.0.0.1:8545)"),
     chainId: z.number().int().positive(),
     traderAddress: z.string().refine(isAddress, "must be a 0x-prefixed 20-byte address"),
     /** A GGUF file; default: the bundled tiny model in dataDir (written on first use). */
@@ -132,10 +138,44 @@ const ENV_FIELDS: Record<string, [keyof AgentConfig, "string" | "number"]> = {
   ZKAGENT_PROVER: ["prover", "string"],
 };
 
-/** Validates raw config, naming the first bad field and what it must be. */
+/** The object schemas a value of `schema` may be (through optional, default, refinements and unions). */
+function objectsOf(schema: z.ZodTypeAny): z.AnyZodObject[] {
+  if (schema instanceof z.ZodObject) return [schema];
+  if (schema instanceof z.ZodOptional || schema instanceof z.ZodNullable) return objectsOf(schema.unwrap());
+  if (schema instanceof z.ZodDefault) return objectsOf(schema.removeDefault());
+  if (schema instanceof z.ZodEffects) return objectsOf(schema.innerType());
+  if (schema instanceof z.ZodUnion) return (schema.options as z.ZodTypeAny[]).flatMap(objectsOf);
+  return [];
+}
+
+/** The keys the config allows at `path` ("" for the top level, ["hub"], ["key"]…). */
+function keysAt(path: readonly (string | number)[]): string[] {
+  let schemas = objectsOf(configSchema);
+  for (const step of path) {
+    schemas = schemas.flatMap((s) => (String(step) in s.shape ? objectsOf(s.shape[String(step)]) : []));
+  }
+  return [...new Set(schemas.flatMap((s) => Object.keys(s.shape)))];
+}
+
+/**
+ * Validates raw config, naming the first bad field and what it must be. An unknown key is named
+ * first, with the known key it is probably a misspelling of ("rpcURL": did you mean "rpcUrl"?):
+ * otherwise the misspelling shows up only as the real key being required.
+ */
 export function parseConfig(raw: unknown, source = "config"): AgentConfig {
   const parsed = configSchema.safeParse(raw);
   if (!parsed.success) {
+    const unknown = parsed.error.issues.find((i) => i.code === "unrecognized_keys");
+    if (unknown?.code === "unrecognized_keys") {
+      const where = unknown.path.length > 0 ? `${unknown.path.join(".")}.` : "";
+      const known = keysAt(unknown.path);
+      const meant = unknown.keys.map((key) => closestName(key, known));
+      const named = unknown.keys.map(
+        (key, i) => `"${where}${key}"${meant[i] ? ` (did you mean "${where}${meant[i]}"?)` : ""}`,
+      );
+      const list = meant.every(Boolean) ? "" : `; the keys here are ${known.join(", ")}`;
+      throw new ConfigError(`${source}: unknown key${named.length > 1 ? "s" : ""} ${named.join(", ")}${list}`);
+    }
     const issue = parsed.error.issues[0]!;
     const field = issue.path.join(".") || "(root)";
     throw new ConfigError(`${source}: ${field}: ${issue.message}`);
@@ -157,24 +197,36 @@ export function parseConfig(raw: unknown, source = "config"): AgentConfig {
   return config as AgentConfig;
 }
 
-/** Loads the file (if any), overlays ZKAGENT_* variables and flags, and validates the result. */
+/** The config's fields that name files or folders. */
+const PATH_FIELDS = ["modelPath", "decisionModelPath", "notesPath", "dataDir"] as const;
+
+/**
+ * Loads the file (if any), overlays ZKAGENT_* variables and flags, and validates the result.
+ *
+ * Relative paths: those written in the config file (modelPath, decisionModelPath, notesPath,
+ * dataDir, key.keystorePath, disclosure.store) are relative to the file's folder, so a config
+ * means the same files wherever zkagent is run from; those given as flags or ZKAGENT_* variables,
+ * and the config file's own path, are relative to the folder zkagent was run from
+ * ({@link invocationDir}). The default dataDir, ".zkagent", sits beside the config file.
+ */
 export async function loadConfig(
   path: string | undefined,
   flags: Record<string, unknown> = {},
   env = process.env,
 ): Promise<AgentConfig> {
+  const file = path === undefined ? undefined : fromInvocationDir(path, env);
   let fromFile: Record<string, unknown> = {};
-  if (path) {
+  if (file) {
     let text: string;
     try {
-      text = await readFile(path, "utf8");
-    } catch {
-      throw new ConfigError(`cannot read config file ${path}`);
+      text = await readFile(file, "utf8");
+    } catch (error) {
+      throw new ConfigError(cannotRead("config file", file, error));
     }
     try {
       fromFile = JSON.parse(text) as Record<string, unknown>;
     } catch (error) {
-      throw new ConfigError(`${path} is not valid JSON: ${(error as Error).message}`);
+      throw new ConfigError(`${file} is not valid JSON: ${(error as Error).message}`);
     }
   }
   const fromEnv: Record<string, unknown> = {};
@@ -184,18 +236,18 @@ export async function loadConfig(
   }
   const defined = Object.fromEntries(Object.entries(flags).filter(([, v]) => v !== undefined));
   const config = parseConfig({ ...fromFile, ...fromEnv, ...defined }, path ?? "config");
-  // Paths in a config file are relative to the file, as an operator would expect.
-  const base = path ? resolve(path, "..") : process.cwd();
-  const absolute = (p: string) => (isAbsolute(p) ? p : join(base, p));
-  config.dataDir = absolute(config.dataDir);
-  if (config.modelPath) config.modelPath = absolute(config.modelPath);
-  if (config.decisionModelPath) config.decisionModelPath = absolute(config.decisionModelPath);
-  if (config.notesPath) config.notesPath = absolute(config.notesPath);
+  const fileBase = file ? dirname(file) : invocationDir(env);
+  const inFile = (p: string) => (isAbsolute(p) ? p : resolve(fileBase, p));
+  for (const field of PATH_FIELDS) {
+    const value = config[field];
+    if (value === undefined) continue;
+    config[field] = field in defined || field in fromEnv ? fromInvocationDir(value, env) : inFile(value);
+  }
   if (config.disclosure) {
     const store = config.disclosure.store;
     config.disclosure.store =
-      store === undefined ? join(config.dataDir, "records") : /^https?:\/\//.test(store) ? store : absolute(store);
+      store === undefined ? join(config.dataDir, "records") : /^https?:\/\//.test(store) ? store : inFile(store);
   }
-  if ("keystorePath" in config.key) config.key.keystorePath = absolute(config.key.keystorePath);
+  if ("keystorePath" in config.key) config.key.keystorePath = inFile(config.key.keystorePath);
   return config;
 }

@@ -6,7 +6,8 @@ import { Action, ACTION_NAMES, evaluateModel, proofContext } from "@zkagent/circ
 import type { CycleDeps, CycleReport } from "./cycle.ts";
 import { discloseRefusal, holdsForBond, submitProof, traceBase } from "./cycle.ts";
 import type { DecisionTrace } from "./disclosure/record-of-decision.ts";
-import { MalformedSignalError } from "./errors.ts";
+import { ConfigError, MalformedSignalError } from "./errors.ts";
+import { cannotRead } from "./file-errors.ts";
 import type { Window } from "./market/read-window.ts";
 import { parseSignal, type Signal } from "./signal/parse-signal.ts";
 import { buildPrompt } from "./signal/prompt.ts";
@@ -28,7 +29,12 @@ export function adviceOf(signal: Signal): bigint {
 /** The adviser's prompt: the market picture, and the operator's notes if any. */
 function advisorPrompt(base: string, notesPath: string | undefined): string {
   if (!notesPath) return base;
-  const notes = readFileSync(notesPath, "utf8").slice(0, MAX_NOTES_BYTES);
+  let notes: string;
+  try {
+    notes = readFileSync(notesPath, "utf8").slice(0, MAX_NOTES_BYTES);
+  } catch (error) {
+    throw new ConfigError(`notesPath: ${cannotRead("notes file", notesPath, error)}`);
+  }
   return `Operator's notes (headlines, context):\n${notes}\n\n${base}`;
 }
 

@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, statSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -116,6 +116,92 @@ describe("zkagent CLI: help and usage errors (the CLI as a child process)", func
         expect(stderr).to.match(new RegExp(`^Usage: zkagent ${args[0]}`, "m"));
       });
     }
+  });
+});
+
+describe("zkagent CLI: a misspelled command, option or config key gets a suggestion", function () {
+  this.timeout(120_000);
+
+  const cases: { args: string[]; error: RegExp }[] = [
+    { args: ["kye", "new"], error: /unknown command 'kye'\n\(Did you mean key\?\)/ },
+    { args: ["key", "nwe"], error: /unknown command 'nwe'\n\(Did you mean new\?\)/ },
+    { args: ["bond", "stauts"], error: /unknown command 'stauts'\n\(Did you mean status\?\)/ },
+    // a required option misspelled: the misspelling, not the option it left missing
+    { args: ["audit", "--rpcurl", RPC], error: /unknown option '--rpcurl'\n\(Did you mean --rpc-url\?\)/ },
+    {
+      args: ["watch", "--rpc-url", RPC, "--lnae", TRADER],
+      error: /unknown option '--lnae'\n\(Did you mean --lane\?\)/,
+    },
+    {
+      args: ["audit", "--rpc-url", RPC, "--trader", TRADER, "--jsn"],
+      error: /unknown option '--jsn'\n\(Did you mean --json\?\)/,
+    },
+    { args: ["status", "--confg", "agent.json"], error: /unknown option '--confg'\n\(Did you mean --config\?\)/ },
+  ];
+  for (const { args, error } of cases) {
+    it(`zkagent ${args.join(" ")}`, () => {
+      const { status, stderr } = zkagent(...args);
+      expect(status).to.equal(1);
+      expect(stderr).to.match(error);
+    });
+  }
+
+  it("a misspelled config key is named, with the key it probably means", () => {
+    const dir = mkdtempSync(join(tmpdir(), "zkagent-cfg-"));
+    writeFileSync(join(dir, "agent.json"), JSON.stringify({ rpcURL: RPC, chainId: 31337, traderAddress: TRADER }));
+    const { status, stderr } = zkagent("status", "--config", join(dir, "agent.json"), "--agent", TRADER);
+    expect(status).to.equal(2);
+    expect(stderr).to.equal(`ConfigError: ${join(dir, "agent.json")}: unknown key "rpcURL" (did you mean "rpcUrl"?)\n`);
+  });
+});
+
+describe("zkagent CLI: files named relative to the right folder, and why one cannot be read", function () {
+  this.timeout(120_000);
+
+  it("--config is relative to the current directory, and its error gives the full path and the reason", () => {
+    const missing = zkagent("status", "--config", "nowhere/agent.json");
+    expect(missing.status).to.equal(2);
+    expect(missing.stderr).to.equal(
+      `ConfigError: cannot read config file ${join(cwd, "nowhere/agent.json")}: no such file (ENOENT)\n`,
+    );
+    mkdirSync(join(cwd, "a-folder"), { recursive: true });
+    expect(zkagent("status", "--config", "a-folder").stderr).to.equal(
+      `ConfigError: cannot read config file ${join(cwd, "a-folder")}: it is a directory (EISDIR)\n`,
+    );
+  });
+
+  it("a file the operator may not read: permission denied (EACCES)", function () {
+    if (process.getuid?.() === 0) this.skip(); // root reads everything
+    const file = join(cwd, "unreadable.json");
+    writeFileSync(file, "{}");
+    chmodSync(file, 0o000);
+    expect(zkagent("status", "--config", "unreadable.json").stderr).to.equal(
+      `ConfigError: cannot read config file ${file}: permission denied (EACCES)\n`,
+    );
+  });
+
+  it("under `pnpm zkagent` (run at the workspace root), --config is relative to the folder pnpm was started in", () => {
+    const operator = mkdtempSync(join(tmpdir(), "zkagent-operator-"));
+    const run = zkagentWith(
+      { env: { npm_lifecycle_event: "zkagent", INIT_CWD: operator } },
+      "status",
+      "--config",
+      "agent.json",
+    );
+    expect(run.stderr).to.equal(
+      `ConfigError: cannot read config file ${join(operator, "agent.json")}: no such file (ENOENT)\n`,
+    );
+  });
+
+  it("an rpcUrl without a scheme is a config error naming the field", () => {
+    const dir = mkdtempSync(join(tmpdir(), "zkagent-cfg-"));
+    writeFileSync(
+      join(dir, "agent.json"),
+      JSON.stringify({ rpcUrl: "localhost:8545", chainId: 31337, traderAddress: TRADER }),
+    );
+    const run = zkagent("status", "--config", join(dir, "agent.json"), "--agent", TRADER);
+    expect(run.status).to.equal(2);
+    expect(run.stderr).to.match(/^ConfigError: .*agent\.json: rpcUrl: must start with http:\/\/ or https:\/\//);
   });
 });
 

@@ -27,6 +27,42 @@ describe("agent config (file, then ZKAGENT_* variables, then flags; validated)",
     expect(config.modelPath).to.equal(join(path, "..", "models/m.gguf"));
   });
 
+  it("resolves every path written in the file against the file's folder, and flags and variables against the folder zkagent runs in", async () => {
+    const path = file(
+      JSON.stringify({
+        ...valid,
+        mode: "llm+model",
+        decisionModelPath: "models/decision.json",
+        notesPath: "notes.txt",
+        dataDir: "data",
+        key: { keystorePath: "keys/agent.json" },
+        disclosure: {
+          auditors: [{ id: "a", recipient: "age1t9lzhmzc59addjk4x95muwqrpc8my7tcy5nwutfwy009df948qcqq3ll36" }],
+        },
+      }),
+    );
+    const dir = join(path, "..");
+    const fromFile = await loadConfig(path, {}, {});
+    expect(fromFile).to.include({
+      decisionModelPath: join(dir, "models/decision.json"),
+      notesPath: join(dir, "notes.txt"),
+      dataDir: join(dir, "data"),
+    });
+    expect(fromFile.key).to.deep.equal({
+      keystorePath: join(dir, "keys/agent.json"),
+      passwordEnv: "ZKAGENT_KEYSTORE_PASSWORD",
+    });
+    expect(fromFile.disclosure?.store).to.equal(join(dir, "data", "records"));
+    // --model and ZKAGENT_DATA_DIR are the operator's, typed where they stand
+    const overridden = await loadConfig(path, { modelPath: "my.gguf" }, { ZKAGENT_DATA_DIR: "elsewhere" });
+    expect(overridden.modelPath).to.equal(join(process.cwd(), "my.gguf"));
+    expect(overridden.dataDir).to.equal(join(process.cwd(), "elsewhere"));
+    // without a file, everything is the operator's
+    expect((await loadConfig(undefined, { ...valid, modelPath: "m.gguf" }, {})).modelPath).to.equal(
+      join(process.cwd(), "m.gguf"),
+    );
+  });
+
   it("lets environment variables and flags override the file, in that order", async () => {
     const path = file(JSON.stringify(valid));
     const config = await loadConfig(
@@ -68,7 +104,31 @@ describe("agent config (file, then ZKAGENT_* variables, then flags; validated)",
       /traderAddress: must be a 0x-prefixed 20-byte address/,
     ],
     ["a chain id of -1", { ...valid, chainId: -1 }, /chainId: Number must be greater than 0/],
-    ["an unknown field (a typo)", { ...valid, temprature: 1 }, /Unrecognized key.*temprature/],
+    [
+      "an unknown field (a typo)",
+      { ...valid, temprature: 1 },
+      /unknown key "temprature" \(did you mean "temperature"\?\)/,
+    ],
+    [
+      "a misspelled required field: the misspelling, not the field it left missing",
+      { chainId: 1, traderAddress: valid.traderAddress, rpcURL: valid.rpcUrl },
+      /unknown key "rpcURL" \(did you mean "rpcUrl"\?\)/,
+    ],
+    [
+      "a misspelled nested field",
+      { ...valid, key: { keystorPath: "k.json" } },
+      /unknown key "key\.keystorPath" \(did you mean "key\.keystorePath"\?\)/,
+    ],
+    [
+      "an unknown field like no other",
+      { ...valid, zzzzzz: 1 },
+      /unknown key "zzzzzz"; the keys here are rpcUrl, chainId/,
+    ],
+    [
+      "an rpcUrl without its scheme",
+      { ...valid, rpcUrl: "localhost:8545" },
+      /rpcUrl: must start with http:\/\/ or https:\/\//,
+    ],
     ["a hostile temperature", { ...valid, temperature: 1e9 }, /temperature: Number must be less than or equal to 2/],
     ["a file that is not JSON", "{ rpcUrl: nope", /is not valid JSON/],
     [

@@ -1,9 +1,10 @@
 import { Option, type Command } from "commander";
-import { JsonRpcProvider } from "ethers";
 
 import { terminateSnarkjs } from "@zkagent/circuits";
 
-import { addressArgument, wholeNumberArgument } from "../cli-arguments.ts";
+import { addressArgument, rpcUrlArgument, wholeNumberArgument } from "../cli-arguments.ts";
+import { writeJson } from "../cli-json.ts";
+import { openNode } from "../chain/open-node.ts";
 import { auditHub, type HubAuditReport } from "./audit-hub.ts";
 
 /** `zkagent audit-hub`: re-verify a signal hub's publications and its followers' executions. */
@@ -13,7 +14,11 @@ export function registerAuditHubCommand(program: Command): void {
     .description(
       "re-verify every signal a SignalHub published (proof, windows against the feeds, rules, binding) and every follow of the given vaults (exit 1 if any check fails)",
     )
-    .requiredOption("--rpc-url <url>", "JSON-RPC endpoint of the chain to audit")
+    .addOption(
+      new Option("--rpc-url <url>", "JSON-RPC endpoint of the chain to audit")
+        .argParser(rpcUrlArgument)
+        .makeOptionMandatory(),
+    )
     .requiredOption("--hub <address>", "the SignalHub", addressArgument)
     .option(
       "--follower <address>",
@@ -24,7 +29,7 @@ export function registerAuditHubCommand(program: Command): void {
     .addOption(new Option("--from-block <n>", "first block to scan").argParser(wholeNumberArgument(0)))
     .option("--json", "machine-readable report")
     .action(async (flags: { rpcUrl: string; hub: string; follower: string[]; fromBlock?: number; json?: boolean }) => {
-      const provider = new JsonRpcProvider(flags.rpcUrl);
+      const provider = await openNode(flags.rpcUrl);
       let report: HubAuditReport;
       try {
         report = await auditHub({
@@ -37,11 +42,8 @@ export function registerAuditHubCommand(program: Command): void {
         provider.destroy();
         await terminateSnarkjs();
       }
-      process.stdout.write(
-        flags.json
-          ? `${JSON.stringify(report, (_, v) => (typeof v === "bigint" ? v.toString() : v), 2)}\n`
-          : renderHubAudit(report),
-      );
+      if (flags.json) writeJson(report);
+      else process.stdout.write(renderHubAudit(report));
       process.exitCode = report.failures > 0 ? 1 : 0;
     });
 }

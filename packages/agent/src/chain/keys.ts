@@ -4,6 +4,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import { getAddress, isKeystoreJson, Wallet, type Provider } from "ethers";
 
 import { ConfigError } from "../errors.ts";
+import { cannotRead } from "../file-errors.ts";
 import type { AgentSigner } from "./signer.ts";
 
 /**
@@ -70,7 +71,7 @@ export async function writeKeystore(wallet: Wallet, path: string, passwordEnv: s
 async function readKeystore(path: string): Promise<string> {
   try {
     return await readFile(path, "utf8");
-  } catch {
-    throw new ConfigError(`key.keystorePath: cannot read ${path}`);
+  } catch (error) {
+    throw new ConfigError(`key.keystorePath: ${cannotRead("keystore", path, error)}`);
   }
 }

@@ -56,7 +56,7 @@ export async function withRetry<T>(operation: () => Promise<T>, options: RetryOp
       options.faults?.failed(error);
       if (attempt >= options.retries) {
         throw new RpcUnavailableError(
-          `the RPC endpoint failed ${attempt + 1} times: ${(error as Error).message}. Check the node or the rpcUrl in the config.`,
+          `the RPC endpoint failed ${attempt + 1} times: ${(error as Error).message}. Check the node or the rpcUrl (in the config, or --rpc-url).`,
         );
       }
       const delay = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** attempt) * (0.5 + Math.random() / 2);

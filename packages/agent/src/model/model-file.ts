@@ -3,6 +3,7 @@ import { open } from "node:fs/promises";
 import { modelHashOfFile } from "@zkagent/circuits";
 
 import { ModelFileError } from "../errors.ts";
+import { cannotRead } from "../file-errors.ts";
 import { assertGgufHeaderBounded } from "./gguf-header.ts";
 
 /** node-llama-cpp's name for part k of a split model; given part 1 it reads every part (as llama.cpp does). */
@@ -25,10 +26,8 @@ async function assertGgufPart(path: string): Promise<void> {
   try {
     handle = await open(path, "r");
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const hint = code === "ENOENT" ? "no such file" : code === "EACCES" ? "permission denied" : String(code);
     throw new ModelFileError(
-      `cannot read model file ${path}: ${hint}. Pass --model <file.gguf>, or run \`zkagent model create-tiny\`.`,
+      `${cannotRead("model file", path, error)}. Pass --model <file.gguf>, or run \`zkagent model create-tiny\`.`,
     );
   }
   try {

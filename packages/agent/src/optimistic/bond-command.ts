@@ -2,7 +2,8 @@ import { Option, type Command } from "commander";
 import { parseUnits } from "ethers";
 
 import { journalPath } from "../agent.ts";
-import { addressArgument } from "../cli-arguments.ts";
+import { addressArgument, pathArgument, rpcUrlArgument } from "../cli-arguments.ts";
+import { writeJson } from "../cli-json.ts";
 import { assertChainId } from "../chain/assert-chain-id.ts";
 import { keystoreAddress, loadSigner } from "../chain/keys.ts";
 import { rpcProvider } from "../chain/rpc-provider.ts";
@@ -21,8 +22,10 @@ interface BondFlags {
 
 const withConfig = (command: Command) =>
   command
-    .option("-c, --config <file>", "the agent's JSON config (its trader, chain and key)")
-    .option("--rpc-url <url>", "JSON-RPC endpoint");
+    .addOption(
+      new Option("-c, --config <file>", "the agent's JSON config (its trader, chain and key)").argParser(pathArgument),
+    )
+    .addOption(new Option("--rpc-url <url>", "JSON-RPC endpoint").argParser(rpcUrlArgument));
 
 /** An amount of the bond token, in its units ("500", "12.5"). */
 function amountIn(value: string, decimals: number): bigint {
@@ -136,7 +139,8 @@ export function registerBondCommand(program: Command): void {
             agent,
             ...(journal ? { journal } : {}),
           });
-          process.stdout.write(flags.json ? `${JSON.stringify(status)}\n` : renderOptimisticStatus(status));
+          if (flags.json) writeJson(status, 0);
+          else process.stdout.write(renderOptimisticStatus(status));
         } finally {
           journal?.close();
         }

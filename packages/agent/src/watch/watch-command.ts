@@ -1,9 +1,11 @@
 import { setTimeout as sleep } from "node:timers/promises";
 
 import { Option, type Command } from "commander";
-import { AbstractSigner, JsonRpcProvider } from "ethers";
+import { AbstractSigner } from "ethers";
 
-import { addressArgument, wholeNumberArgument } from "../cli-arguments.ts";
+import { addressArgument, pathArgument, rpcUrlArgument, wholeNumberArgument } from "../cli-arguments.ts";
+import { writeJson } from "../cli-json.ts";
+import { openNode } from "../chain/open-node.ts";
 import { loadSigner, type KeySource } from "../chain/keys.ts";
 import { ConfigError } from "../errors.ts";
 import { watchClaims, type WatchReport } from "./claim-watcher.ts";
@@ -29,10 +31,10 @@ export function registerWatchCommand(program: Command): void {
     .description(
       "check every optimistic claim of a lane from public data; with a key, challenge the ones no proof can exist for and slash agents that stay silent",
     )
-    .requiredOption("--rpc-url <url>", "JSON-RPC endpoint")
+    .addOption(new Option("--rpc-url <url>", "JSON-RPC endpoint").argParser(rpcUrlArgument).makeOptionMandatory())
     .requiredOption("--lane <address>", "the OptimisticLane", addressArgument)
     .addOption(new Option("--from-block <n>", "first block to scan").argParser(wholeNumberArgument(0)).default(0))
-    .option("--keystore <file>", "the challenger's encrypted keystore (without a key: report only)")
+    .option("--keystore <file>", "the challenger's encrypted keystore (without a key: report only)", pathArgument)
     .option("--password-env <name>", "environment variable holding the keystore's password", "ZKAGENT_PASSWORD")
     .option("--private-key-env <name>", "environment variable holding a throwaway key (local chains)")
     .option("--finalize", "also finalise unchallenged claims whose window has passed (frees honest agents' bonds)")
@@ -48,9 +50,9 @@ export function registerWatchCommand(program: Command): void {
     .addOption(
       new Option("--interval <seconds>", "keep watching, a pass every N seconds").argParser(wholeNumberArgument(1)),
     )
-    .option("--json", "machine-readable report")
+    .option("--json", "machine-readable report (with --interval, one JSON object per line, one per pass)")
     .action(async (flags: WatchFlags) => {
-      const provider = new JsonRpcProvider(flags.rpcUrl);
+      const provider = await openNode(flags.rpcUrl);
       try {
         const source = keySourceOf(flags);
         const loaded = source ? await loadSigner(source, provider) : undefined;
@@ -68,7 +70,8 @@ export function registerWatchCommand(program: Command): void {
             finalize: flags.finalize === true,
             challengeUnverifiable: flags.challengeUnverifiable === true,
           });
-          process.stdout.write(flags.json ? `${toJson(report)}\n` : renderWatch(report));
+          if (flags.json) writeJson(report, flags.interval === undefined ? 2 : 0);
+          else process.stdout.write(renderWatch(report));
           if (flags.interval === undefined) break;
           await sleep(flags.interval * 1000);
         }
@@ -86,8 +89,6 @@ function keySourceOf(flags: WatchFlags): KeySource | undefined {
   if (flags.privateKeyEnv) return { privateKeyEnv: flags.privateKeyEnv };
   return undefined;
 }
-
-const toJson = (report: WatchReport) => JSON.stringify(report, (_, v) => (typeof v === "bigint" ? v.toString() : v), 2);
 
 /** One line per claim: who, which nonce, its state, the verdict and what the watcher did. */
 export function renderWatch(report: WatchReport): string {

@@ -12,6 +12,7 @@ import {
 } from "@zkagent/circuits";
 import { z } from "zod";
 
+import { cannotRead } from "../../file-errors.ts";
 import { ProvenModelFileError } from "./errors.ts";
 import { trainingConfigSchema } from "./training-config.ts";
 
@@ -172,10 +173,8 @@ export async function loadProvenModelFile(path: string): Promise<LoadedProvenMod
   try {
     text = await readFile(path, "utf8");
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const hint = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a directory" : String(code);
     throw new ProvenModelFileError(
-      `cannot read proven-model file ${path}: ${hint}. Pass the model JSON (e.g. packages/agent/models/decision-model-v1.json), or write one with \`zkagent model train\`.`,
+      `${cannotRead("proven-model file", path, error)}. Pass the model JSON (e.g. packages/agent/models/decision-model-v1.json), or write one with \`zkagent model train\`.`,
     );
   }
   let raw: unknown;
