@@ -1,4 +1,5 @@
 import type { HardhatEthers, HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
+import { claimOfReceipt, type ClaimFields } from "@zkagent/agent";
 import type { NetworkHelpers } from "@nomicfoundation/hardhat-network-helpers/types";
 import { OptimisticLane__factory, type OptimisticLane } from "@zkagent/contracts/typechain";
 import type { ContractTransactionReceipt } from "ethers";
@@ -23,15 +24,7 @@ export interface OptimisticWorld extends TraderWorld {
 }
 
 /** A claim as the lane hashes it, rebuilt from its ClaimOpened event. */
-export interface Claim {
-  trader: string;
-  agent: string;
-  nonce: bigint;
-  signalsHash: string;
-  verifier: string;
-  worstLoss: bigint;
-  challengeDeadline: bigint;
-}
+export type Claim = ClaimFields;
 
 /**
  * The trader world with an optimistic lane set on the vault, the agent bonded for it, and a
@@ -67,22 +60,5 @@ export async function addOptimisticLane<T extends TraderWorld>(
 
 /** The claim a receipt's ClaimOpened carries (as a plain object the lane's calls accept). */
 export function claimOf(lane: OptimisticLane, receipt: ContractTransactionReceipt): { id: string; claim: Claim } {
-  for (const log of receipt.logs) {
-    const parsed = lane.interface.parseLog(log);
-    if (parsed?.name !== "ClaimOpened") continue;
-    const c = parsed.args.claim;
-    return {
-      id: parsed.args.claimId as string,
-      claim: {
-        trader: c.trader,
-        agent: c.agent,
-        nonce: c.nonce,
-        signalsHash: c.signalsHash,
-        verifier: c.verifier,
-        worstLoss: c.worstLoss,
-        challengeDeadline: c.challengeDeadline,
-      },
-    };
-  }
-  throw new Error("no ClaimOpened in the receipt");
+  return claimOfReceipt(lane, receipt);
 }

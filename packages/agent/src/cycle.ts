@@ -20,6 +20,7 @@ import type { Journal } from "./journal/journal.ts";
 import type { Logger } from "./log.ts";
 import type { AggregatorV3Interface } from "./market/feed-abi.ts";
 import type { HubCycleOutcome, HubPublisher } from "./hub/hub-publisher.ts";
+import { unavailableWindow } from "./unavailable-window.ts";
 import { storedProofOf, type ClaimKeeper } from "./optimistic/claim-keeper.ts";
 import { readFeedWindow, type Window } from "./market/read-window.ts";
 import type { SignalModel } from "./model/signal-model.ts";
@@ -142,31 +143,7 @@ export async function runCycle(deps: CycleDeps, tick: number): Promise<CycleRepo
   } catch (error) {
     if (!(error instanceof WindowUnavailableError)) throw error;
     const [roundId] = await deps.feed.latestRoundData();
-    const timingsMs = { data: performance.now() - t0, inference: 0, precheck: 0 };
-    journal.append({
-      kind: "cycle",
-      tick,
-      roundId: roundId.toString(),
-      latestPrice: "0",
-      movingAverage: "0",
-      signal: "",
-      verdict: "unavailable",
-      reason: error.message,
-      timingsMs,
-    });
-    log.info(`tick ${tick}: no provable window: ${error.message}`);
-    return {
-      tick,
-      roundId,
-      latestPrice: 0n,
-      movingAverage: 0n,
-      lowerBand: 0n,
-      upperBand: 0n,
-      position: state.position,
-      verdict: "unavailable",
-      reason: error.message,
-      timingsMs,
-    };
+    return unavailableWindow(deps, tick, roundId, state.position, error, t0);
   }
   const t1 = performance.now();
 

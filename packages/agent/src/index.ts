@@ -42,7 +42,14 @@ export * from "./disclosure/seal-record.ts";
 export * from "./governance/describe-call.ts";
 export * from "./governance/timelock-operations.ts";
 export * from "./governance/governance-watch.ts";
-export { watchClaims, type WatchOptions, type WatchReport, type WatchedClaim } from "./watch/claim-watcher.ts";
+export {
+  claimOfReceipt,
+  watchClaims,
+  type ClaimFields,
+  type WatchOptions,
+  type WatchReport,
+  type WatchedClaim,
+} from "./watch/claim-watcher.ts";
 export { judgeClaim, type ClaimJudgement } from "./watch/judge-claim.ts";
 export * from "./optimistic/worst-loss.ts";
 export * from "./optimistic/lane-client.ts";

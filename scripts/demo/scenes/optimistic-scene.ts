@@ -6,7 +6,7 @@
  * agent settles the honest claim with its kept proof; once the response window has passed (time
  * travel on the in-process chain) the bot slashes the silent cheater.
  */
-import { watchClaims, type WatchReport } from "@zkagent/agent";
+import { claimOfReceipt, watchClaims, type WatchReport } from "@zkagent/agent";
 import {
   Action,
   PolicyProver,
@@ -15,8 +15,7 @@ import {
   pricesCommitment,
   type PublicSignals,
 } from "@zkagent/circuits";
-import { OptimisticLane__factory, type DecentralizedTrader, type OptimisticLane } from "@zkagent/contracts/typechain";
-import type { ContractTransactionReceipt } from "ethers";
+import { OptimisticLane__factory, type DecentralizedTrader } from "@zkagent/contracts/typechain";
 import { formatEther, formatUnits, parseEther, parseUnits } from "ethers";
 
 import { DEMO_POLICY, type SessionChain } from "../session.ts";
@@ -32,8 +31,6 @@ export const SCENE_LANE = {
 };
 export const AGENT_BOND = parseUnits("500", 6);
 const CLAIM_SIZE = parseEther("0.5");
-
-type ClaimFields = Parameters<OptimisticLane["challenge"]>[0];
 
 export interface BondFigures {
   totalUsdc: number;
@@ -127,14 +124,14 @@ export async function runOptimisticScene(chain: SessionChain, modelPath: string)
     size: CLAIM_SIZE,
   });
   const honestTx = await mined(vault.connect(agent).executeOptimistic(honestProof.publicSignals, deadline, 0n));
-  const honest = claimOf(lane, honestTx);
+  const honest = claimOfReceipt(lane, honestTx);
 
   // The cheating claim: the price back on the average (HOLD), a BUY all the same. Every value the
   // vault checks is right; only the band rule is broken, which no proof can show.
   const { price: cheatPrice, recordGas: cheatRecordGas } = await moveMarket(chain, 10_000n);
   const cheatSignals = await handWrittenBuy(vault, chain, modelHash, agent.address);
   const cheatTx = await mined(vault.connect(agent).executeOptimistic(cheatSignals, deadline, 0n));
-  const cheat = claimOf(lane, cheatTx);
+  const cheat = claimOfReceipt(lane, cheatTx);
   await recordBond("two claims open");
 
   const challengerBefore = await world.usdc.balanceOf(challenger.address);
@@ -250,28 +247,6 @@ async function handWrittenBuy(
     modelHash,
     await vault.expectedContext(agent),
   ];
-}
-
-/** The claim a receipt's ClaimOpened carries. */
-function claimOf(lane: OptimisticLane, receipt: ContractTransactionReceipt): { id: string; claim: ClaimFields } {
-  for (const log of receipt.logs) {
-    const parsed = lane.interface.parseLog(log);
-    if (parsed?.name !== "ClaimOpened") continue;
-    const c = parsed.args.claim;
-    return {
-      id: parsed.args.claimId as string,
-      claim: {
-        trader: c.trader,
-        agent: c.agent,
-        nonce: c.nonce,
-        signalsHash: c.signalsHash,
-        verifier: c.verifier,
-        worstLoss: c.worstLoss,
-        challengeDeadline: c.challengeDeadline,
-      },
-    };
-  }
-  throw new Error(`no ClaimOpened in ${receipt.hash}`);
 }
 
 /** The gas of what the bot did to claim `id` in a pass, failing the scene if it did something else. */

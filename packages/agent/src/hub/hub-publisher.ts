@@ -25,6 +25,7 @@ import { parseSignal, type Signal } from "../signal/parse-signal.ts";
 import { buildPrompt } from "../signal/prompt.ts";
 import { HubClient, type HubMarket } from "./hub-client.ts";
 import { hubSignalOf } from "./hub-signal-of.ts";
+import { unavailableWindow } from "../unavailable-window.ts";
 
 /** The hub path's configuration (config `hub`). */
 export interface HubPathOptions {
@@ -198,32 +199,8 @@ export class HubPublisher {
       }
     } catch (error) {
       if (!(error instanceof WindowUnavailableError)) throw error;
-      const timingsMs = { data: performance.now() - t0, inference: 0, precheck: 0 };
       const [roundId] = await deps.feed.latestRoundData();
-      journal.append({
-        kind: "cycle",
-        tick,
-        roundId: roundId.toString(),
-        latestPrice: "0",
-        movingAverage: "0",
-        signal: "",
-        verdict: "unavailable",
-        reason: error.message,
-        timingsMs,
-      });
-      log.info(`tick ${tick}: no provable window: ${error.message}`);
-      return {
-        tick,
-        roundId,
-        latestPrice: 0n,
-        movingAverage: 0n,
-        lowerBand: 0n,
-        upperBand: 0n,
-        position: state.position,
-        verdict: "unavailable",
-        reason: error.message,
-        timingsMs,
-      };
+      return unavailableWindow(deps, tick, roundId, state.position, error, t0);
     }
     const t1 = performance.now();
     // The report's figures are those of the trader's market (else the first).

@@ -1,5 +1,5 @@
 import { OptimisticLane__factory, type OptimisticLane } from "@zkagent/contracts/typechain";
-import { Contract, type Provider, type Signer } from "ethers";
+import { Contract, type Log, type Provider, type Signer } from "ethers";
 
 import { judgeClaim, type ClaimJudgement } from "./judge-claim.ts";
 
@@ -135,6 +135,19 @@ async function ensureAllowance(lane: OptimisticLane, signer: Signer, me: string)
   if ((await token.getFunction("allowance")(me, laneAddress)) < bond) {
     await (await token.getFunction("approve")(laneAddress, bond)).wait();
   }
+}
+
+/** The claim a trade's receipt opened (its lane's ClaimOpened log), as the lane's calls take it. */
+export function claimOfReceipt(
+  lane: OptimisticLane,
+  receipt: { hash: string; logs: readonly Log[] },
+): { id: string; claim: ClaimFields } {
+  for (const log of receipt.logs) {
+    const parsed = lane.interface.parseLog(log);
+    if (parsed?.name === "ClaimOpened")
+      return { id: parsed.args.claimId as string, claim: fieldsOf(parsed.args.claim) };
+  }
+  throw new Error(`no ClaimOpened in ${receipt.hash}`);
 }
 
 function fieldsOf(c: ClaimFields): ClaimFields {
