@@ -23,8 +23,19 @@ export interface ArbitrumPrices {
 
 export const DEFAULT_ARBITRUM_PRICES: ArbitrumPrices = { l2GasPriceGwei: 0.01, l1PricePerUnitGwei: 0.5, ethUsd: 3_000 };
 
-/** Calldata of `executeTrade(proof, signals[5], deadline)`: selector + 8 + 5 + 1 words. */
-export const EXECUTE_TRADE_CALLDATA_BYTES = 4 + 32 * 14;
+/** Calldata of `executeTrade(proof, signals[5], deadline, amountLimit)`: selector + 8 + 5 + 2 words. */
+export const EXECUTE_TRADE_CALLDATA_BYTES = 4 + 32 * 15;
+/** Calldata of `executeOptimistic(signals[5], deadline, amountLimit)`: selector + 5 + 2 words. */
+export const EXECUTE_OPTIMISTIC_CALLDATA_BYTES = 4 + 32 * 7;
+/** Calldata of `followSignal(roundId, pricesCommitment, modelHash)`: selector + 3 words. */
+export const FOLLOW_SIGNAL_CALLDATA_BYTES = 4 + 32 * 3;
+/** Calldata of `OptimisticLane.finalize(claim)`: selector + the claim's 7 words. */
+export const FINALIZE_CLAIM_CALLDATA_BYTES = 4 + 32 * 7;
+/**
+ * Calldata of `publishSignal(marketIds, proof, signals)` for K markets: selector, two offsets, the
+ * proof's 8 words, then each array's length and elements (K ids, 2K + 3 signals).
+ */
+export const publishSignalCalldataBytes = (k: number) => 4 + 32 * (2 + 8 + 1 + k + 1 + 2 * k + 3);
 /** Calldata of `WindowLog.record()`: the selector. */
 export const RECORD_CALLDATA_BYTES = 4;
 /** A signed transaction's envelope (nonce, fees, gas, to, value, signature), roughly. */

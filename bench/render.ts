@@ -3,8 +3,12 @@ import type { ProverBackendFigures } from "./items/prover-backends.ts";
 import type { BenchResults } from "./run.ts";
 import {
   DEFAULT_ARBITRUM_PRICES,
+  EXECUTE_OPTIMISTIC_CALLDATA_BYTES,
   EXECUTE_TRADE_CALLDATA_BYTES,
+  FINALIZE_CLAIM_CALLDATA_BYTES,
+  FOLLOW_SIGNAL_CALLDATA_BYTES,
   RECORD_CALLDATA_BYTES,
+  publishSignalCalldataBytes,
   arbitrumCost,
   arbitrumFormula,
 } from "./arbitrum-cost.ts";
@@ -357,6 +361,14 @@ ${rows}
 
 ![amortised gas per trade](plots/paths-gas.svg)
 
+On Arbitrum One at the prices of the section below (${arbitrumFormula(DEFAULT_ARBITRUM_PRICES)}), per executed trade:
+
+| path | L2 execution | L1 data | total |
+| --- | ---: | ---: | ---: |
+${pathsArbitrumRows(f)}
+
+At these prices the L1 data is half the cost or more: the optimistic path saves L2 gas but pays a second transaction's envelope to finalise, so on Arbitrum it is barely cheaper than a verified trade unless claims are finalised in batches (not built); the hub halves the cost per trade once a signal serves eight vaults.
+
 The floor of the hub path is the follow itself (${fmt(f.hub.followMean)}: the oracle and limit checks and the router's swap); the issue's target of 180k per trade at 8 trades per verification is not reached (K = 1, V = 8: ${fmt(f.hub.amortized.find((a) => a.k === 1 && a.vaults === 8)?.perTrade ?? 0)}; K = 4, V = 2: ${fmt(f.hub.amortized.find((a) => a.k === 4 && a.vaults === 2)?.perTrade ?? 0)}). The optimistic path costs ${fmt(f.optimistic.buy)} per trade when unchallenged plus ${fmt(f.optimistic.finalize)} to finalise, or the answer's ${fmt(f.optimistic.answer)} when challenged.`;
 }
 
@@ -389,4 +401,39 @@ export function pathsChart(f: PathsGasFigures): string {
 ${flat(f.verifiedBuy, "verified", "#666")}${flat(f.optimistic.buy, "optimistic", "#8064a2")}${lines}${ticks}
 <text x="${(W - pad.r + pad.l) / 2}" y="${H - 6}" text-anchor="middle">following vaults per market (V)</text><text x="14" y="${H / 2}" transform="rotate(-90 14 ${H / 2})" text-anchor="middle">gas</text></svg>
 `;
+}
+
+/** USD per executed trade on Arbitrum One by path (the hub's amortised over K markets and V vaults). */
+function pathsArbitrumRows(f: PathsGasFigures): string {
+  const usd = (gas: number, bytes: number) => arbitrumCost(gas, bytes, DEFAULT_ARBITRUM_PRICES);
+  const follow = usd(f.hub.followMean, FOLLOW_SIGNAL_CALLDATA_BYTES);
+  const hub = (k: number, vaults: number) => {
+    const publish = usd(f.hub.publish[`K=${k}`] ?? 0, publishSignalCalldataBytes(k));
+    const trades = k * vaults;
+    return {
+      l2Usd: publish.l2Usd / trades + follow.l2Usd,
+      l1Usd: publish.l1Usd / trades + follow.l1Usd,
+      totalUsd: publish.totalUsd / trades + follow.totalUsd,
+    };
+  };
+  const optimistic = usd(f.optimistic.buy, EXECUTE_OPTIMISTIC_CALLDATA_BYTES);
+  const finalize = usd(f.optimistic.finalize, FINALIZE_CLAIM_CALLDATA_BYTES);
+  const rows: [string, { l2Usd: number; l1Usd: number; totalUsd: number }][] = [
+    ["verified (`executeTrade`)", usd(f.verifiedBuy, EXECUTE_TRADE_CALLDATA_BYTES)],
+    [
+      "optimistic, unchallenged (`executeOptimistic` + `finalize`)",
+      {
+        l2Usd: optimistic.l2Usd + finalize.l2Usd,
+        l1Usd: optimistic.l1Usd + finalize.l1Usd,
+        totalUsd: optimistic.totalUsd + finalize.totalUsd,
+      },
+    ],
+    ["hub, K = 1, V = 1", hub(1, 1)],
+    ["hub, K = 1, V = 8", hub(1, 8)],
+    ["hub, K = 4, V = 8", hub(4, 8)],
+  ];
+  const money = (v: number) => `$${v.toFixed(4)}`;
+  return rows
+    .map(([name, c]) => `| ${name} | ${money(c.l2Usd)} | ${money(c.l1Usd)} | ${money(c.totalUsd)} |`)
+    .join("\n");
 }
