@@ -136,7 +136,7 @@ describe("FederatedRound: a new model version only as the proven aggregate of co
       );
   });
 
-  it("refuses an aggregate that is not the proven one, a proof of another round, and a second finalisation", async () => {
+  it("refuses an aggregate that is not the proven one, the chunks' proofs swapped, and a second finalisation", async () => {
     const fw = await networkHelpers.loadFixture(fixture);
     const prover = await AggregationProver.load();
     const proof = await prover.prove(fw.statement);

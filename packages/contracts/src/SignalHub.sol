@@ -45,8 +45,12 @@ contract SignalHub is ISignalHub, Ownable2Step {
     }
 
     uint256 private constant BPS = 10_000;
-    uint256 private constant SIZE_BITS_END = 158;
-    uint256 private constant ACTION_BITS_END = 160;
+    /// @dev marketSignal layout: latestPrice bits 0..63, roundId 64..143, sizeBps 144..157, action 158..159.
+    uint256 private constant ROUND_SHIFT = 64;
+    uint256 private constant SIZE_SHIFT = 144;
+    uint256 private constant SIZE_MASK = (1 << 14) - 1;
+    uint256 private constant ACTION_SHIFT = 158;
+    uint256 private constant MARKET_SIGNAL_BITS = 160;
 
     /// @notice The registry whose approval every signal's model needs (attested models only: the
     /// signal circuit carries no model).
@@ -270,11 +274,11 @@ contract SignalHub is ISignalHub, Ownable2Step {
     }
 
     function _unpack(uint256 index, uint256 packed) private pure returns (MarketSignal memory s) {
-        uint256 action = packed >> SIZE_BITS_END;
-        if (packed >> ACTION_BITS_END != 0 || action > 2) revert MalformedMarketSignal(index, packed);
+        uint256 action = packed >> ACTION_SHIFT;
+        if (packed >> MARKET_SIGNAL_BITS != 0 || action > 2) revert MalformedMarketSignal(index, packed);
         s.latestPrice = uint64(packed);
-        s.roundId = uint80(packed >> 64);
-        s.sizeBps = uint16((packed >> 144) & 0x3fff);
+        s.roundId = uint80(packed >> ROUND_SHIFT);
+        s.sizeBps = uint16((packed >> SIZE_SHIFT) & SIZE_MASK);
         s.action = uint8(action);
     }
 
