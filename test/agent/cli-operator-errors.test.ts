@@ -4,9 +4,9 @@
  * item 6), and every --json report is one JSON document on stdout with nothing else there (item 9).
  */
 import { execFile } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 
 import { expect } from "chai";
 import { parseEther } from "ethers";
@@ -34,7 +34,12 @@ function zkagent(...args: string[]): Promise<{ status: number; stdout: string; s
     execFile(
       process.execPath,
       [CLI, ...args],
-      { cwd, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" }, timeout: 120_000 },
+      {
+        cwd,
+        encoding: "utf8",
+        env: { ...process.env, NO_COLOR: "1", ZKAGENT_PRIVATE_KEY: undefined },
+        timeout: 120_000,
+      },
       (error, stdout, stderr) => resolve({ status: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
     );
   });
@@ -118,6 +123,39 @@ describe("zkagent's read-only commands on a real node: readable errors, clean --
       );
       expect(result.status, result.stderr).to.equal(0);
       expect(JSON.parse(result.stdout)).to.include({ agent: aw.agentAddress, cycles: 0 });
+    });
+
+    it("--agent: no key anywhere (the config's key variable unset), and nothing written, not even the data directory", async () => {
+      const config = configFor(aw.traderAddress);
+      const result = await zkagent(
+        "status",
+        "--config",
+        config,
+        "--agent",
+        aw.agentAddress,
+        "--json",
+        // ZKAGENT_PRIVATE_KEY, the default key source, is not set in the child's environment
+      );
+      expect(result.status, result.stderr).to.equal(0);
+      expect(JSON.parse(result.stdout)).to.deep.include({
+        agent: aw.agentAddress,
+        journal: {
+          path: join(
+            dirname(config),
+            ".zkagent",
+            `journal-31337-${aw.traderAddress.toLowerCase()}-${aw.agentAddress.toLowerCase()}.sqlite`,
+          ),
+          exists: false,
+        },
+      });
+      expect(readdirSync(dirname(config))).to.deep.equal(["agent.json"]);
+    });
+
+    it("without --agent or a keystore, says to pass --agent", async () => {
+      expectOneLine(
+        await zkagent("status", "--config", configFor(aw.traderAddress)),
+        /^ConfigError: status needs the agent's address: pass --agent <address>/,
+      );
     });
   });
 

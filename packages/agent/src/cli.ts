@@ -124,18 +124,20 @@ const program = new ZkagentCommand("zkagent")
   .description("Provable AI trading agent: local LLM signal → policy pre-check → Groth16 proof → DecentralizedTrader")
   .showHelpAfterError();
 
+const configOption = () =>
+  new Option(
+    "-c, --config <file>",
+    "JSON config file (ZKAGENT_* environment variables and flags override it; paths in it are relative to its folder)",
+  ).argParser(pathArgument);
+const rpcUrlOption = () => new Option("--rpc-url <url>", "JSON-RPC endpoint").argParser(rpcUrlArgument);
+
 const withCommon = (command: Command) =>
   command
-    .addOption(
-      new Option(
-        "-c, --config <file>",
-        "JSON config file (ZKAGENT_* environment variables and flags override it; paths in it are relative to its folder)",
-      ).argParser(pathArgument),
-    )
+    .addOption(configOption())
     .addOption(
       new Option("--model <file>", "a GGUF model (default: the bundled tiny stand-in)").argParser(pathArgument),
     )
-    .addOption(new Option("--rpc-url <url>", "JSON-RPC endpoint").argParser(rpcUrlArgument))
+    .addOption(rpcUrlOption())
     .option("--json", "one JSON object per log line");
 
 withCommon(program.command("once").description("run one cycle now and exit")).action(async (flags: CommonFlags) => {
@@ -182,17 +184,21 @@ async function statusAgent(flag: string | undefined, key: KeySource): Promise<st
   throw new ConfigError("status needs the agent's address: pass --agent <address> (status never loads the key)");
 }
 
-withCommon(
-  program
-    .command("status")
-    .description("position, nonce, the last trades, and the journal and its lock (read-only; no key needed)"),
-)
-  .addOption(
-    new Option("--agent <address>", "the agent (default: the address in the config's keystore)").argParser(
-      addressArgument,
-    ),
+program
+  .command("status")
+  .description(
+    "position, nonce, the last trades, and the journal and its lock (read-only: never loads the key, never writes)",
   )
-  .action(async (flags: CommonFlags & { agent?: string }) => {
+  .addOption(configOption())
+  .addOption(rpcUrlOption())
+  .addOption(
+    new Option(
+      "--agent <address>",
+      "the agent whose journal to read (default: the address in the config's keystore, read without its password)",
+    ).argParser(addressArgument),
+  )
+  .option("--json", "the status as one JSON document on stdout")
+  .action(async (flags: Omit<CommonFlags, "model"> & { agent?: string }) => {
     const log = createLogger(Boolean(flags.json));
     const config = await loadConfig(flags.config, { rpcUrl: flags.rpcUrl });
     const provider = rpcProvider(config.rpcUrl, config.chainId);

@@ -1,7 +1,7 @@
-import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { chmodSync, existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { hostname, tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 
 import { expect } from "chai";
 
@@ -225,6 +225,28 @@ describe("the journal (one SQLite store per agent, WAL, an exclusive lock)", fun
       const raw = new (sqlite().DatabaseSync)(store, { readOnly: true });
       expect(raw.prepare("PRAGMA integrity_check").get()).to.deep.equal({ integrity_check: "ok" });
       raw.close();
+    });
+
+    it("reads a stopped agent's journal as a user who cannot write its data directory", async function () {
+      const store = freshStore();
+      const journal = Journal.open(store);
+      for (let tick = 0; tick < 3; tick++) journal.append(cycle(tick));
+      journal.close();
+      const before = readFileSync(store);
+      // Root may write anywhere: run the reader as an unprivileged user instead (util-linux setpriv).
+      const asRoot = process.getuid?.() === 0;
+      if (asRoot && spawnSync("setpriv", ["--version"]).status !== 0) this.skip();
+      chmodSync(dirname(store), asRoot ? 0o755 : 0o555);
+      chmodSync(store, 0o644);
+      const read = [process.execPath, "--import", "tsx", HELPER, "read", store];
+      const reader = spawnSync(
+        asRoot ? "setpriv" : read[0]!,
+        asRoot ? ["--reuid=65534", "--regid=65534", "--clear-groups", ...read] : read.slice(1),
+        { cwd: join(import.meta.dirname, ".."), encoding: "utf8" },
+      );
+      chmodSync(dirname(store), 0o700);
+      expect(JSON.parse(reader.stdout.split("\n")[0]!), reader.stderr).to.deep.equal({ cycles: 3 });
+      expect(readFileSync(store).equals(before), "the store is unchanged").to.equal(true);
     });
 
     it("has nothing to show for a data directory that never held a journal, and creates nothing", () => {

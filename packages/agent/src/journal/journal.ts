@@ -1,7 +1,8 @@
-import { existsSync, mkdirSync, readFileSync, renameSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync } from "node:fs";
 import { createHash } from "node:crypto";
 import { hostname } from "node:os";
 import { dirname } from "node:path";
+import { pathToFileURL } from "node:url";
 
 import { JournalError, type JournalHolder } from "../errors.ts";
 import { insertEvent, unsealedEvents, type ActivityEntry, type JournalRecord, type TradeEntry } from "./events.ts";
@@ -25,7 +26,7 @@ import {
   type UnrecordedClaim,
 } from "./ledger.ts";
 import { assertKnownVersion, createSchema, prepareWritable, userVersion } from "./schema.ts";
-import { inTransaction, sqlite, type DatabaseSync } from "./sqlite.ts";
+import { inTransaction, sqlite, sqliteErrorCode, type DatabaseSync } from "./sqlite.ts";
 import { TradeLifecycle, type ClaimState } from "./trade-lifecycle.ts";
 
 export type {
@@ -115,9 +116,7 @@ export class JournalView {
     const files = journalFiles(store);
     const { DatabaseSync } = sqlite();
     if (existsSync(files.store)) {
-      const db = new DatabaseSync(files.store, { readOnly: true, timeout: 5_000 });
-      db.exec("PRAGMA query_only = ON");
-      const version = userVersion(db);
+      const { db, version } = openStoreReadOnly(files.store);
       if (version > 0) {
         assertKnownVersion(version, files.store);
         return new JournalView(files, db);
@@ -363,6 +362,35 @@ function currentHolder(store: string): JournalHolder | undefined {
     }
   } catch {
     return undefined; // the holder is still writing its first transaction
+  }
+}
+
+/**
+ * Opens a journal's SQLite store read-only, with its layout version. A WAL store needs its
+ * `-shm` index, which SQLite creates beside the store; a user who may read the data directory
+ * but not write it (a monitoring account running `zkagent status`) gets SQLITE_READONLY there.
+ * Then, if the write-ahead log is absent or empty, the store file alone holds every committed
+ * record (and no agent is writing: a running one keeps its log), so it is read as immutable;
+ * otherwise the records still in the log cannot be read without that index, and the error says so.
+ */
+function openStoreReadOnly(file: string): { db: DatabaseSync; version: number } {
+  const { DatabaseSync } = sqlite();
+  const db = new DatabaseSync(file, { readOnly: true, timeout: 5_000 });
+  try {
+    db.exec("PRAGMA query_only = ON");
+    return { db, version: userVersion(db) };
+  } catch (error) {
+    db.close();
+    if (((sqliteErrorCode(error) ?? 0) & 0xff) !== 8) throw error; // not SQLITE_READONLY
+    const wal = `${file}-wal`;
+    if (existsSync(wal) && statSync(wal).size > 0) {
+      throw new JournalError(
+        `cannot read ${file} read-only: its write-ahead log ${wal} holds records that SQLite reads through an index it must create in ${dirname(file)}, which this user cannot write; run as the agent's user, or after the agent has stopped`,
+      );
+    }
+    const immutable = new DatabaseSync(new URL(`${pathToFileURL(file).href}?immutable=1`), { readOnly: true });
+    immutable.exec("PRAGMA query_only = ON");
+    return { db: immutable, version: userVersion(immutable) };
   }
 }
 

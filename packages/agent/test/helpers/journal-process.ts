@@ -5,13 +5,20 @@
  *   hold <store>            open it, print {"ready":pid}, and wait to be killed
  *   write <store> <cycles>  open it and write `cycles` cycle records, every tenth one with a whole
  *                           trade (proved, signed, executed), as fast as it can; print {"done":n}
+ *   read <store>            open it read-only, as `zkagent status` does; print {"cycles":n}
  */
-import { Journal } from "../../src/index.ts";
+import { Journal, JournalView } from "../../src/index.ts";
 
 const [command, store, count] = process.argv.slice(2);
 const print = (value: unknown) => process.stdout.write(`${JSON.stringify(value)}\n`);
 
 try {
+  if (command === "read") {
+    const view = JournalView.openReadOnly(store!);
+    print({ cycles: view?.summary().cycles ?? null });
+    view?.close();
+    process.exit();
+  }
   const journal = Journal.open(store!);
   if (command === "open") {
     print({ opened: true });
