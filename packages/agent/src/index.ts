@@ -61,3 +61,4 @@ export { HubPublisher, type HubPathOptions, type HubCycleOutcome } from "./hub/h
 export { HubClient, type HubMarket, type HubSignal } from "./hub/hub-client.ts";
 export { hubSignalOf } from "./hub/hub-signal-of.ts";
 export { hubStatus, type HubStatus, type PublicationStatus } from "./hub/hub-status.ts";
+export * from "./backtest/index.ts";

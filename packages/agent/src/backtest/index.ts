@@ -1,0 +1,2 @@
+export * from "./price-history.ts";
+export * from "./generated-history.ts";
