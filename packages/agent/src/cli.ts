@@ -2,7 +2,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import { text } from "node:stream/consumers";
 
 import { VoidSigner, Wallet } from "ethers";
-import { Option, type Command } from "commander";
+import { InvalidArgumentError, Option, type Command } from "commander";
 
 import { Agent, journalPath } from "./agent.ts";
 import { assertChainId } from "./chain/assert-chain-id.ts";
@@ -29,13 +29,11 @@ import { loadProvenModelFile } from "./model/proven/model-file.ts";
 import { renderInspection, renderSummary } from "./model/proven/render-proven-model.ts";
 import { loadTrainingConfig, trainProvenModel, writeProvenModel } from "./model/proven/train-proven-model.ts";
 import { DEFAULT_TRAINING_CONFIG } from "./model/proven/training-config.ts";
-import { auditTrades } from "./audit/audit-trades.ts";
 import { compiledVerifierCode, renderAudit, renderHistoryFindings, renderRecordAudit } from "./audit/render-audit.ts";
-import { auditRecords, type RecordAudit } from "./audit/audit-records.ts";
-import { historyOfChain } from "./audit/history-of-chain.ts";
-import type { LogPaging } from "./audit/paged-logs.ts";
-import { analyseHistory } from "./audit/intelligence/analyse-history.ts";
-import type { HistoryFinding } from "./audit/intelligence/history.ts";
+import { auditExitCode, auditJson, runAudit, type AuditOutcome } from "./audit/run-audit.ts";
+import { requestsVia } from "./audit/audit-node.ts";
+import { stderrProgress } from "./audit/audit-progress.ts";
+import { renderAuditHtml } from "./audit/audit-html.ts";
 import { newAuditorKey, parseViewKeyFile, type ViewKey } from "./disclosure/auditor-keys.ts";
 import { recordStoreAt } from "./disclosure/record-store.ts";
 import { identityToRecipient } from "age-encryption";
@@ -312,6 +310,25 @@ program
     (value: string, values: string[]) => [...values, addressArgument(value)],
     [] as string[],
   )
+  .option(
+    "--tx <hash>",
+    "audit this one transaction's trade (its block only; no history analysis)",
+    (value: string) => {
+      if (!/^0x[0-9a-fA-F]{64}$/.test(value))
+        throw new InvalidArgumentError("Expected a 0x-prefixed 32-byte transaction hash.");
+      return value;
+    },
+  )
+  .option(
+    "--checkpoint <file>",
+    "journal the node's answers here; run again with the same file and options to resume an interrupted audit",
+    pathArgument,
+  )
+  .option(
+    "--html <file>",
+    "also write the audit as a self-contained HTML report (charts, findings on the timeline)",
+    pathArgument,
+  )
   .option("--json", "machine-readable report")
   .action(
     async (flags: {
@@ -324,85 +341,57 @@ program
       viewKey: string[];
       records?: string;
       agent: string[];
+      tx?: string;
+      checkpoint?: string;
+      html?: string;
       json?: boolean;
     }) => {
       if (flags.viewKey.length > 0 && !flags.records) {
         throw new ConfigError("audit --view-key needs --records <directory or URL>: where the sealed records are");
       }
+      if (flags.tx && (flags.fromBlock !== undefined || flags.toBlock !== undefined)) {
+        throw new ConfigError("audit --tx reads the transaction's own block: leave out --from-block and --to-block");
+      }
       const viewKeys: ViewKey[] = [];
       for (const file of flags.viewKey) viewKeys.push(...parseViewKeyFile(await readTextFile(file), file));
+      const log = createLogger(Boolean(flags.json));
       const provider = await openNode(flags.rpcUrl);
-      await assertDecentralizedTrader(provider, flags.trader, "--trader", (await provider.getNetwork()).chainId);
-      // One range for every read, fixed at the start; progress on a terminal only (stdout stays the report).
-      const paging: LogPaging = {
-        toBlock: flags.toBlock ?? (await provider.getBlockNumber()),
-        pageBlocks: flags.pageBlocks,
-        ...(process.stderr.isTTY
-          ? {
-              onProgress: ({ what, fromBlock, toBlock, doneThrough }) =>
-                process.stderr.write(
-                  `\r${what}: block ${doneThrough} of ${fromBlock}..${toBlock}${doneThrough === toBlock ? "\n" : ""}`,
-                ),
-            }
-          : {}),
-      };
-      let records: RecordAudit | undefined;
-      let history: HistoryFinding[] = [];
-      const report = await auditTrades({
-        provider,
-        traderAddress: flags.trader,
-        ...(flags.fromBlock === undefined ? {} : { fromBlock: flags.fromBlock }),
-        nearBoundaryBps: BigInt(flags.nearBoundaryBps),
-        ...(await compiledVerifierCode()),
-        paging,
-      });
+      let outcome: AuditOutcome;
       try {
-        if (viewKeys.length > 0) {
-          records = await auditRecords({
-            provider,
-            traderAddress: flags.trader,
-            store: recordStoreAt(flags.records!),
-            viewKeys,
-            uncommitted: true,
-            paging,
-            ...(flags.fromBlock === undefined ? {} : { fromBlock: flags.fromBlock }),
-            ...(flags.agent.length > 0 ? { agents: flags.agent } : {}),
-          });
-        }
-        // For a human to look at: patterns over the vault's history (they never fail the audit, and
-        // a node that cannot answer them, e.g. for old state, leaves the verdict above standing).
-        try {
-          history = analyseHistory(
-            await historyOfChain({
-              provider,
-              traderAddress: flags.trader,
-              report,
-              paging,
-              ...(records ? { records } : {}),
-              ...(flags.fromBlock === undefined ? {} : { fromBlock: flags.fromBlock }),
-            }),
-          );
-        } catch (error) {
-          process.stderr.write(`history analysis skipped: ${(error as Error).message}\n`);
-        }
+        const { chainId } = await provider.getNetwork();
+        await assertDecentralizedTrader(provider, flags.trader, "--trader", chainId);
+        outcome = await runAudit({
+          request: requestsVia(provider),
+          chainId,
+          traderAddress: flags.trader,
+          ...(flags.fromBlock === undefined ? {} : { fromBlock: flags.fromBlock }),
+          ...(flags.toBlock === undefined ? {} : { toBlock: flags.toBlock }),
+          pageBlocks: flags.pageBlocks,
+          nearBoundaryBps: BigInt(flags.nearBoundaryBps),
+          ...(flags.tx ? { txHash: flags.tx } : {}),
+          ...(flags.checkpoint ? { checkpointPath: flags.checkpoint } : {}),
+          ...(await compiledVerifierCode()),
+          ...(viewKeys.length > 0 ? { viewKeys, store: recordStoreAt(flags.records!), agents: flags.agent } : {}),
+          progress: stderrProgress({ terminal: Boolean(process.stderr.isTTY) && !flags.json, log }),
+          note: (line) => log.info(line),
+        });
       } finally {
         provider.destroy();
         await terminateSnarkjs();
       }
-      if (flags.json) {
-        const out = {
-          ...report,
-          ...(records ? { disclosure: { ...records, opened: records.opened.length } } : {}),
-          history,
-        };
-        writeJson(out);
-      } else {
-        process.stdout.write(renderAudit(report));
-        if (records) process.stdout.write(renderRecordAudit(records));
-        process.stdout.write(renderHistoryFindings(history));
+      if (outcome.historySkipped) log.warn(`history analysis skipped: ${outcome.historySkipped}`);
+      if (flags.html) {
+        await writeFile(flags.html, renderAuditHtml(outcome));
+        log.info(`audit report written to ${flags.html}`);
       }
-      const recordProblems = records?.findings.filter((f) => f.severity !== "info").length ?? 0;
-      process.exitCode = report.failures > 0 || recordProblems > 0 ? 1 : 0;
+      if (flags.json) {
+        writeJson(auditJson(outcome));
+      } else {
+        process.stdout.write(renderAudit(outcome.report));
+        if (outcome.records) process.stdout.write(renderRecordAudit(outcome.records));
+        process.stdout.write(renderHistoryFindings(outcome.history));
+      }
+      process.exitCode = auditExitCode(outcome);
     },
   );
 

@@ -54,6 +54,17 @@ export interface AuditedTrade {
   claim?: AuditedClaim;
   /** The verifier the trader accepted this trade's kind of proof from at the trade's block. */
   verifier?: string;
+  /** When the proven round was published (the feed's updatedAt, seconds): the trade's place on a timeline. */
+  roundUpdatedAt?: bigint;
+  /** The window's moving average and policy band at the trade, in the feed's units (where the window was readable). */
+  band?: { movingAverage: bigint; lower: bigint; upper: bigint };
+}
+
+/** One of the feed's rounds that a trade's window held. */
+export interface AuditedRound {
+  roundId: bigint;
+  answer: bigint;
+  updatedAt: bigint;
 }
 
 export interface AuditReport {
@@ -64,6 +75,12 @@ export interface AuditReport {
   failures: number;
   /** The optimistic trades' claims: finalised unproven (low), slashed or a posted proof that fails (high), pending (info). */
   claimFindings: ClaimFinding[];
+  /** The blocks read. */
+  fromBlock: number;
+  toBlock: number;
+  /** The feed's rounds the trades' windows held, oldest first, and the feed's decimals: the price history of the report. */
+  prices: AuditedRound[];
+  feedDecimals: number;
 }
 
 export interface AuditOptions {
@@ -79,6 +96,12 @@ export interface AuditOptions {
   modelVkeyPath?: string;
   /** The last block and the page size of log reads, and progress (default: to the latest block, 10 000 blocks a page). */
   paging?: LogPaging;
+  /** Where the model registry's approvals are read from (default 0; the registry's deployment block on a real chain). */
+  registryFromBlock?: number;
+  /** Audit only this transaction's trades (the range then only needs to hold its block). */
+  txHash?: string;
+  /** Told after each trade is checked. */
+  onTrade?: (done: number, total: number) => void;
 }
 
 /**
@@ -142,7 +165,10 @@ export async function auditTrades(options: AuditOptions): Promise<AuditReport> {
   const feed = chainlinkFeed(feedAddress, provider);
   const feedAtBlock = new Contract(
     feedAddress,
-    ["function latestRoundData() view returns (uint80, int256, uint256, uint256, uint80)"],
+    [
+      "function latestRoundData() view returns (uint80, int256, uint256, uint256, uint80)",
+      "function decimals() view returns (uint8)",
+    ],
     provider,
   );
 
@@ -152,10 +178,25 @@ export async function auditTrades(options: AuditOptions): Promise<AuditReport> {
     verifierCodeMatches = keccak256(code) === keccak256(options.expectedVerifierCode);
   }
 
-  const approvals = await registry.queryFilter(registry.filters.ModelApproved(), 0);
-  const revocations = await registry.queryFilter(registry.filters.ModelRevoked(), 0);
   const fromBlock = options.fromBlock ?? 0;
   const toBlock = options.paging?.toBlock ?? (await provider.getBlockNumber());
+  const registryFrom = Math.min(options.registryFromBlock ?? 0, fromBlock);
+  const approvals = await pagedQuery(
+    "ModelApproved",
+    (from, to) => registry.queryFilter(registry.filters.ModelApproved(), from, to),
+    registryFrom,
+    toBlock,
+    options.paging,
+  );
+  const revocations = await pagedQuery(
+    "ModelRevoked",
+    (from, to) => registry.queryFilter(registry.filters.ModelRevoked(), from, to),
+    registryFrom,
+    toBlock,
+    options.paging,
+  );
+  const feedDecimals = Number(await (feedAtBlock.getFunction("decimals")() as Promise<bigint>));
+  const rounds = new Map<bigint, AuditedRound>();
   const current = await pagedQuery(
     "TradeExecuted",
     (from, to) => trader.queryFilter(trader.filters.TradeExecuted(), from, to),
@@ -188,18 +229,21 @@ export async function auditTrades(options: AuditOptions): Promise<AuditReport> {
         args: { ...parsed.args.toObject(), modelKind: 0n } as TradeLog["args"],
       };
     }),
-  ].sort((a, b) => a.blockNumber - b.blockNumber || a.index - b.index);
+  ]
+    .filter((log) => options.txHash === undefined || log.transactionHash.toLowerCase() === options.txHash.toLowerCase())
+    .sort((a, b) => a.blockNumber - b.blockNumber || a.index - b.index);
   const trades: AuditedTrade[] = [];
   const optimistic: OptimisticTrade[] = [];
 
   for (const log of logs) {
+    options.onTrade?.(trades.length, logs.length);
     const checks: Check[] = [];
     const flags: string[] = [];
     const check = (name: string, ok: boolean, detail?: string) =>
       checks.push({ name, status: ok ? "ok" : "fail", ...(detail ? { detail } : {}) });
     const { agent, nonce, modelHash, action, size, roundId, pricesCommitment: committed } = log.args;
     // Filled in as the checks read them (the record of a trade whose calldata is unreadable has neither).
-    const derived: { values?: PublicValues; bandMarginBps?: number } = {};
+    const derived: Pick<AuditedTrade, "values" | "bandMarginBps" | "roundUpdatedAt" | "band"> = {};
     // Verifiers rotate (VerifierSet): the one active for the trade's kind at its block checked it.
     const atTrade = { blockTag: log.blockNumber };
     const verifierAtTrade =
@@ -300,7 +344,8 @@ export async function auditTrades(options: AuditOptions): Promise<AuditReport> {
     if (revokedAt !== undefined && revokedAt > log.blockNumber) flags.push(`model revoked later (block ${revokedAt})`);
     // 5. The committed round's answer is the proven price.
     try {
-      const [, answer] = await feed.getRoundData(roundId);
+      const [, answer, , updatedAt] = await feed.getRoundData(roundId);
+      derived.roundUpdatedAt = updatedAt;
       check(
         "oracle round answer",
         answer === values.latestPrice,
@@ -339,7 +384,13 @@ export async function auditTrades(options: AuditOptions): Promise<AuditReport> {
     try {
       const window = await readFeedWindow(feed, WINDOW_SIZE, { endingAt: roundId });
       check("window matches the feed's rounds", pricesCommitment(window.prices) === values.pricesCommitment);
+      for (const round of window.rounds) rounds.set(round.roundId, round);
       const band = bandFigures(window.prices, values.thresholdBps);
+      derived.band = {
+        movingAverage: band.movingAverage,
+        lower: band.lowerBand / BPS,
+        upper: band.upperBand / BPS,
+      };
       const edge = values.action === 1 ? band.lowerBand : band.upperBand;
       const distance = band.scaledPrice > edge ? band.scaledPrice - edge : edge - band.scaledPrice;
       if (edge > 0n) derived.bandMarginBps = Number((distance * BPS * 100n) / edge) / 100;
@@ -354,6 +405,7 @@ export async function auditTrades(options: AuditOptions): Promise<AuditReport> {
 
     trades.push(record(values.latestPrice));
   }
+  if (logs.length > 0) options.onTrade?.(trades.length, logs.length);
   // The optimistic trades' claims: a posted proof re-verified, a slash or a bad proof fails the trade.
   const { claims, findings: claimFindings } = await auditClaims({
     provider,
@@ -381,5 +433,17 @@ export async function auditTrades(options: AuditOptions): Promise<AuditReport> {
     trade.verified = trade.checks.every((c) => c.status !== "fail");
   }
   const failures = trades.filter((t) => !t.verified).length + (verifierCodeMatches === false ? 1 : 0);
-  return { trader: traderAddress, chainId, verifierCodeMatches, trades, failures, claimFindings };
+  const prices = [...rounds.values()].sort((a, b) => (a.roundId < b.roundId ? -1 : a.roundId > b.roundId ? 1 : 0));
+  return {
+    trader: traderAddress,
+    chainId,
+    verifierCodeMatches,
+    trades,
+    failures,
+    claimFindings,
+    fromBlock,
+    toBlock,
+    prices,
+    feedDecimals,
+  };
 }

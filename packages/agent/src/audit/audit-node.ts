@@ -1,0 +1,83 @@
+import {
+  JsonRpcApiProvider,
+  Network,
+  type JsonRpcProvider,
+  type JsonRpcError,
+  type JsonRpcPayload,
+  type JsonRpcResult,
+} from "ethers";
+
+import { withRetry } from "../chain/retry.ts";
+import type { AuditCheckpoint } from "./audit-checkpoint.ts";
+
+/** One JSON-RPC request to a node, answered with its result or its JSON-RPC error (a transport failure throws). */
+export type NodeRequest = (payload: JsonRpcPayload) => Promise<JsonRpcResult | JsonRpcError>;
+
+/** What came from where: the checkpoint's answers and the node's, for the resume message and the tests. */
+export interface NodeAnswerCounts {
+  fromCheckpoint: number;
+  fromNode: number;
+}
+
+/**
+ * The auditor's view of a node: an ethers provider whose every JSON-RPC answer (results and the
+ * node's own errors, reverts included) is appended to a checkpoint, and served from it when the
+ * same request comes again. An audit is a deterministic function of those answers, so a run that
+ * was interrupted and is started again with the same checkpoint asks the node only what it had not
+ * answered yet, and produces the same report. Transport failures are retried and never recorded.
+ */
+export class AuditNode extends JsonRpcApiProvider {
+  readonly counts: NodeAnswerCounts = { fromCheckpoint: 0, fromNode: 0 };
+  readonly #request: NodeRequest;
+  readonly #checkpoint: AuditCheckpoint | undefined;
+
+  constructor(request: NodeRequest, chainId: bigint, checkpoint?: AuditCheckpoint) {
+    const network = Network.from(chainId);
+    super(network, { staticNetwork: network, batchMaxCount: 1 });
+    this.#request = request;
+    this.#checkpoint = checkpoint;
+  }
+
+  override async _send(payload: JsonRpcPayload | JsonRpcPayload[]): Promise<(JsonRpcResult | JsonRpcError)[]> {
+    return Promise.all((Array.isArray(payload) ? payload : [payload]).map((one) => this.#answer(one)));
+  }
+
+  async #answer(payload: JsonRpcPayload): Promise<JsonRpcResult | JsonRpcError> {
+    const key = `${payload.method} ${JSON.stringify(payload.params ?? [])}`;
+    const saved = this.#checkpoint?.answer(key);
+    if (saved !== undefined) {
+      this.counts.fromCheckpoint++;
+      return { id: payload.id, ...saved } as JsonRpcResult | JsonRpcError;
+    }
+    const answer = await withRetry(() => this.#request(payload));
+    this.counts.fromNode++;
+    const { id: _id, ...body } = answer as { id: number } & Record<string, unknown>;
+    this.#checkpoint?.record(key, body);
+    return { ...answer, id: payload.id };
+  }
+}
+
+/** A node the CLI opened (openNode: its chain id checked), asked one request at a time. */
+export function requestsVia(rpc: JsonRpcProvider): NodeRequest {
+  return async (payload) => {
+    const [answer] = await rpc._send(payload);
+    if (!answer) throw new Error(`the node sent no answer to ${payload.method}`);
+    return answer;
+  };
+}
+
+/** An EIP-1193 provider (Hardhat's in-process network, a browser wallet) as a {@link NodeRequest}. */
+export function requestsToEip1193(provider: {
+  request: (args: { method: string; params?: unknown[] }) => Promise<unknown>;
+}): NodeRequest {
+  return async (payload) => {
+    try {
+      const params = (payload.params ?? []) as unknown[];
+      return { id: payload.id, result: await provider.request({ method: payload.method, params }) };
+    } catch (error) {
+      const e = error as { code?: unknown; message?: string; data?: unknown };
+      if (typeof e.code !== "number") throw error;
+      return { id: payload.id, error: { code: e.code, message: e.message ?? "", data: e.data } };
+    }
+  };
+}
