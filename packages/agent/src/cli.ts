@@ -41,6 +41,7 @@ import { terminateSnarkjs } from "@zkagent/circuits";
 import { registerWatchCommand } from "./watch/watch-command.ts";
 import { registerAuditHubCommand } from "./audit/audit-hub-command.ts";
 import { registerBondCommand } from "./optimistic/bond-command.ts";
+import { registerBacktestCommand } from "./backtest/backtest-command.ts";
 import { optimisticSection } from "./optimistic/optimistic-status.ts";
 import { hubSection } from "./hub/hub-status.ts";
 
@@ -524,6 +525,7 @@ model
 registerWatchCommand(program);
 registerAuditHubCommand(program);
 registerBondCommand(program);
+registerBacktestCommand(program);
 
 try {
   await program.parseAsync(process.argv);
