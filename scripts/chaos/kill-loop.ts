@@ -5,17 +5,20 @@
  * until the journal holds at least `--cycles` cycles. Then one clean `once` reconciles, and the
  * books are compared: trades on chain = trades journaled as executed = nonce advances, with
  * at most one execution per nonce. The cap is wide (20 ETH), the band narrow (5 bps) and the
- * market volatile so that trades do happen; a run with no trade fails. Prints and writes scripts/chaos/kill-loop-report.json.
+ * market volatile so that trades do happen; a run with no trade fails. Prints the report and a
+ * last line, PASS or FAIL with every reason (exit 1). It writes the report to `--out`, or, for a
+ * full run (200 cycles or more) without `--out`, to the committed scripts/chaos/kill-loop-report.json;
+ * a shorter run never replaces that record unless `--out` names it.
  *
  * A new round comes every `--round-ms` (default 1 500 ms): the trader accepts a proof only over
  * the feed's latest round, so rounds faster than the agent proves and submits (about 1 s on a
  * busy 2-core machine) would supersede every compliant signal and nothing would trade.
  *
- *   tsx scripts/chaos/kill-loop.ts [--cycles 200] [--seed 3] [--round-ms 1500]
+ *   tsx scripts/chaos/kill-loop.ts [--cycles 200] [--seed 3] [--round-ms 1500] [--out report.json]
  */
 import { spawn, spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 
 import { JournalView, journalPath } from "@zkagent/agent";
@@ -26,17 +29,34 @@ import { parseEther } from "ethers";
 import { meanRevertingPath } from "../demo/price-path.ts";
 import { AGENT_KEY, booksOf, deployAgentWorld } from "../lib/agent-world.ts";
 import { startHardhatNode } from "../lib/hardhat-node.ts";
+import { chaosFailures, verdictLine } from "./chaos-verdict.ts";
+import { chaosFlags, reportDestination, wholeNumberFlag } from "./report-destination.ts";
 
-const { values } = parseArgs({
-  options: {
-    cycles: { type: "string", default: "200" },
-    seed: { type: "string", default: "3" },
-    "round-ms": { type: "string", default: "1500" },
+const FULL_RUN_CYCLES = 200;
+const COMMITTED_REPORT = join(import.meta.dirname, "kill-loop-report.json");
+const flags = chaosFlags(
+  "tsx scripts/chaos/kill-loop.ts [--cycles 200] [--seed 3] [--round-ms 1500] [--out report.json]",
+  () => {
+    const { values } = parseArgs({
+      options: {
+        cycles: { type: "string", default: String(FULL_RUN_CYCLES) },
+        seed: { type: "string", default: "3" },
+        "round-ms": { type: "string", default: "1500" },
+        out: { type: "string" },
+      },
+    });
+    return {
+      cycles: wholeNumberFlag("cycles", values.cycles, 1),
+      seed: wholeNumberFlag("seed", values.seed, 0),
+      roundMs: wholeNumberFlag("round-ms", values["round-ms"], 100),
+      // relative to the folder it was run from (pnpm runs scripts at the root; INIT_CWD is where it started)
+      out: values.out === undefined ? undefined : resolve(process.env.INIT_CWD ?? ".", values.out),
+    };
   },
-});
-const targetCycles = Number(values.cycles);
-const roundMs = Number(values["round-ms"]);
-const random = seededRandom(Number(values.seed));
+);
+const targetCycles = flags.cycles;
+const roundMs = flags.roundMs;
+const random = seededRandom(flags.seed);
 const CLI = join(import.meta.dirname, "../../packages/agent/bin/zkagent.js");
 // A wide cap and a narrow band, so that many of the stand-in's signals comply and trades happen.
 const POLICY = {
@@ -47,7 +67,10 @@ const POLICY = {
   poolFee: 3000n,
 };
 
-const path = meanRevertingPath({ seed: Number(values.seed), length: 29 + 5_000, volatility: 0.03, reversion: 0.35 });
+/** A run that cannot reach its books: one FAIL line, exit 1, the node stopped. */
+class RunFailed extends Error {}
+
+const path = meanRevertingPath({ seed: flags.seed, length: 29 + 5_000, volatility: 0.03, reversion: 0.35 });
 const node = await startHardhatNode();
 const aw = await deployAgentWorld(node.url, {
   policy: POLICY,
@@ -133,7 +156,11 @@ try {
     encoding: "utf8",
     timeout: 120_000,
   });
-  if (last.status !== 0) throw new Error(`final reconcile failed: ${last.stderr}`);
+  if (last.status !== 0) {
+    throw new RunFailed(
+      `the final reconcile (zkagent once) exited ${last.status}: ${last.stderr.trim().split("\n")[0]}`,
+    );
+  }
 
   const journal = JournalView.openReadOnly(journalFile)!;
   const records = journal.records();
@@ -156,13 +183,26 @@ try {
     ...books,
   };
   console.log(`\n${JSON.stringify(report, null, 2)}`);
-  writeFileSync(
-    join(import.meta.dirname, "kill-loop-report.json"),
-    `${JSON.stringify({ date: new Date().toISOString(), ...report }, null, 2)}\n`,
-  );
-  // Agreeing books prove nothing if nothing traded.
-  // A crash (the agent dying on its own) is a bug, whatever the books say.
-  process.exitCode = books.consistent && report.tradesOnChain > 0 && crashes === 0 && unsealed === 0 ? 0 : 1;
+  const destination = reportDestination({
+    out: flags.out,
+    committed: COMMITTED_REPORT,
+    cycles: targetCycles,
+    fullRunCycles: FULL_RUN_CYCLES,
+  });
+  if ("write" in destination) {
+    writeFileSync(destination.write, `${JSON.stringify({ date: new Date().toISOString(), ...report }, null, 2)}\n`);
+    console.log(`report written to ${destination.write}`);
+  } else {
+    console.log(destination.skip);
+  }
+  // Agreeing books prove nothing if nothing traded; a crash (the agent dying on its own) is a bug.
+  const outcome = { cycles: report.cycles, books, crashes, eventsFailingTheirChecksum: unsealed };
+  console.log(verdictLine(outcome));
+  process.exitCode = chaosFailures(outcome).length === 0 ? 0 : 1;
+} catch (error) {
+  if (!(error instanceof RunFailed)) throw error;
+  console.log(`FAIL: ${error.message}`);
+  process.exitCode = 1;
 } finally {
   provider.destroy();
   await node.stop();

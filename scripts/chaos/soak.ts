@@ -3,13 +3,15 @@
  * against a `hardhat node`, through the fault-injecting proxy, while a market moves the feed and
  * the pool. A small share of cycles meet a random RPC fault. Every `--sample-every` cycles it
  * records the process's RSS, heap (after a forced GC) and active handles by type, so a leak shows
- * as a trend rather than a guess. At the end the books must agree. Prints and writes
- * scripts/chaos/soak-report.json.
+ * as a trend rather than a guess. At the end the books must agree, and a trade must have landed.
+ * Prints the report and a last line, PASS or FAIL with every reason (exit 1). It writes the report
+ * to `--out`, or, for a full run (1 000 cycles or more) without `--out`, to the committed
+ * scripts/chaos/soak-report.json; a shorter run never replaces that record unless `--out` names it.
  *
- *   tsx scripts/chaos/soak.ts [--cycles 1000] [--sample-every 100] [--fault-rate 0.03] [--seed 5]
+ *   tsx scripts/chaos/soak.ts [--cycles 1000] [--sample-every 100] [--fault-rate 0.03] [--seed 5] [--out report.json]
  */
 import { writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
@@ -23,20 +25,35 @@ import { meanRevertingPath } from "../demo/price-path.ts";
 import { booksOf, deployAgentWorld } from "../lib/agent-world.ts";
 import { startHardhatNode } from "../lib/hardhat-node.ts";
 import { RpcFaultProxy, type Fault } from "../lib/rpc-fault-proxy.ts";
+import { chaosFailures, verdictLine } from "./chaos-verdict.ts";
+import { chaosFlags, fractionFlag, reportDestination, wholeNumberFlag } from "./report-destination.ts";
 
-const { values } = parseArgs({
-  options: {
-    cycles: { type: "string", default: "1000" },
-    "sample-every": { type: "string", default: "100" },
-    "fault-rate": { type: "string", default: "0.03" },
-    seed: { type: "string", default: "5" },
-    out: { type: "string", default: join(import.meta.dirname, "soak-report.json") },
+const FULL_RUN_CYCLES = 1000;
+const COMMITTED_REPORT = join(import.meta.dirname, "soak-report.json");
+const flags = chaosFlags(
+  "tsx scripts/chaos/soak.ts [--cycles 1000] [--sample-every 100] [--fault-rate 0.03] [--seed 5] [--out report.json]",
+  () => {
+    const { values } = parseArgs({
+      options: {
+        cycles: { type: "string", default: String(FULL_RUN_CYCLES) },
+        "sample-every": { type: "string", default: "100" },
+        "fault-rate": { type: "string", default: "0.03" },
+        seed: { type: "string", default: "5" },
+        out: { type: "string" },
+      },
+    });
+    return {
+      cycles: wholeNumberFlag("cycles", values.cycles, 1),
+      sampleEvery: wholeNumberFlag("sample-every", values["sample-every"], 1),
+      faultRate: fractionFlag("fault-rate", values["fault-rate"]),
+      seed: wholeNumberFlag("seed", values.seed, 0),
+      // relative to the folder it was run from (pnpm runs scripts at the root; INIT_CWD is where it started)
+      out: values.out === undefined ? undefined : resolve(process.env.INIT_CWD ?? ".", values.out),
+    };
   },
-});
-const cycles = Number(values.cycles);
-const sampleEvery = Number(values["sample-every"]);
-const faultRate = Number(values["fault-rate"]);
-const random = seededRandom(Number(values.seed));
+);
+const { cycles, sampleEvery, faultRate } = flags;
+const random = seededRandom(flags.seed);
 
 setFlagsFromString("--expose-gc");
 const gc = runInNewContext("gc") as () => void;
@@ -84,7 +101,7 @@ const FAULTS: { fault: Fault; method?: string }[] = [
 ];
 
 const path = meanRevertingPath({
-  seed: Number(values.seed),
+  seed: flags.seed,
   length: 29 + cycles * 2,
   volatility: 0.02,
   reversion: 0.3,
@@ -116,7 +133,7 @@ const agent = await Agent.start({
   dataDir: aw.dataDir,
   threads: 1,
   temperature: 1,
-  seed: Number(values.seed),
+  seed: flags.seed,
   log,
   retry: { retries: 8, baseDelayMs: 100, maxDelayMs: 1_000 },
   confirmTimeoutMs: 5_000,
@@ -199,5 +216,18 @@ const report = {
   samples,
 };
 console.log(JSON.stringify({ ...report, samples: undefined }, null, 2));
-writeFileSync(values.out, `${JSON.stringify(report, null, 2)}\n`);
-process.exitCode = books.consistent && books.tradesOnChain > 0 ? 0 : 1;
+const destination = reportDestination({
+  out: flags.out,
+  committed: COMMITTED_REPORT,
+  cycles,
+  fullRunCycles: FULL_RUN_CYCLES,
+});
+if ("write" in destination) {
+  writeFileSync(destination.write, `${JSON.stringify(report, null, 2)}\n`);
+  console.log(`report written to ${destination.write}`);
+} else {
+  console.log(destination.skip);
+}
+const outcome = { cycles: summary.ticks, books };
+console.log(verdictLine(outcome));
+process.exitCode = chaosFailures(outcome).length === 0 ? 0 : 1;

@@ -1,0 +1,95 @@
+/**
+ * The chaos scripts' verdict and report file (#20, item 10): a failed run says why in one line,
+ * and a short run never replaces the committed report unless asked.
+ */
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
+
+import { expect } from "chai";
+
+import { chaosFailures, verdictLine, type ChaosBooks } from "../../scripts/chaos/chaos-verdict.ts";
+import { fractionFlag, reportDestination, wholeNumberFlag } from "../../scripts/chaos/report-destination.ts";
+
+const AGREEING: ChaosBooks = {
+  tradesOnChain: 10,
+  tradesJournaled: 10,
+  nonceAdvances: 10,
+  noNonceExecutedTwice: true,
+  consistent: true,
+};
+const COMMITTED = "/repo/scripts/chaos/kill-loop-report.json";
+
+describe("chaos runs: the verdict and the report file", () => {
+  describe("verdict", () => {
+    it("passes agreeing books with trades, no crash and sealed events", () => {
+      const outcome = { cycles: 200, books: AGREEING, crashes: 0, eventsFailingTheirChecksum: 0 };
+      expect(chaosFailures(outcome)).to.deep.equal([]);
+      expect(verdictLine(outcome)).to.equal("PASS: 200 cycles, 10 trades on chain = journaled = nonce advances");
+    });
+
+    it("a short run with no trade fails saying so (kill-loop --cycles 10)", () => {
+      const none = { ...AGREEING, tradesOnChain: 0, tradesJournaled: 0, nonceAdvances: 0 };
+      const line = verdictLine({ cycles: 10, books: none, crashes: 0 });
+      expect(line).to.match(/^FAIL: no trade landed in 10 cycles/);
+      expect(line).to.include("run more cycles");
+      expect(line.split("\n")).to.have.length(1);
+    });
+
+    it("names every reason at once: disagreeing books, a nonce executed twice, crashes, broken checksums", () => {
+      const books = { ...AGREEING, tradesJournaled: 9, noNonceExecutedTwice: false, consistent: false };
+      const reasons = chaosFailures({ cycles: 200, books, crashes: 2, eventsFailingTheirChecksum: 1 });
+      expect(reasons).to.deep.equal([
+        "the books disagree: 10 trades on chain, 9 journaled as executed, 10 nonce advances, and a nonce executed twice",
+        "the agent exited on its own 2 times before it was killed (a bug, whatever the books say)",
+        "1 journal events fail their checksum",
+      ]);
+    });
+  });
+
+  describe("report file", () => {
+    const full = { committed: COMMITTED, fullRunCycles: 200 };
+
+    it("a full run without --out updates the committed report", () => {
+      expect(reportDestination({ ...full, out: undefined, cycles: 200 })).to.deep.equal({ write: COMMITTED });
+    });
+
+    it("a short run without --out writes nothing and says how to keep it", () => {
+      const destination = reportDestination({ ...full, out: undefined, cycles: 10 });
+      expect(destination).to.deep.equal({
+        skip: `report not written: a short run (--cycles 10, under 200) never replaces the committed ${COMMITTED}; pass --out <file> to keep it`,
+      });
+    });
+
+    it("--out writes any run's report where it says, the committed path included", () => {
+      expect(reportDestination({ ...full, out: "/tmp/short.json", cycles: 10 })).to.deep.equal({
+        write: "/tmp/short.json",
+      });
+      expect(reportDestination({ ...full, out: COMMITTED, cycles: 10 })).to.deep.equal({ write: COMMITTED });
+    });
+  });
+
+  describe("flags", () => {
+    it("whole numbers and fractions are checked, with the flag named", () => {
+      expect(wholeNumberFlag("cycles", "10", 1)).to.equal(10);
+      expect(() => wholeNumberFlag("cycles", "abc", 1)).to.throw('--cycles "abc": expected a whole number, 1 or more');
+      expect(() => wholeNumberFlag("cycles", "0", 1)).to.throw(/1 or more/);
+      expect(fractionFlag("fault-rate", "0.03")).to.equal(0.03);
+      expect(() => fractionFlag("fault-rate", "2")).to.throw('--fault-rate "2": expected a number from 0 to 1');
+    });
+
+    for (const script of ["kill-loop.ts", "soak.ts"]) {
+      it(`${script} refuses a bad value in one line with its usage, exit 2, before starting a node`, () => {
+        const result = spawnSync(
+          process.execPath,
+          ["--import", "tsx", join(import.meta.dirname, "../../scripts/chaos", script), "--cycles", "abc"],
+          { encoding: "utf8", timeout: 60_000 },
+        );
+        expect(result.status, result.stderr).to.equal(2);
+        expect(result.stderr).to.match(
+          /^--cycles "abc": expected a whole number, 1 or more\nusage: tsx scripts\/chaos\//,
+        );
+        expect(result.stdout).to.equal("");
+      });
+    }
+  });
+});
