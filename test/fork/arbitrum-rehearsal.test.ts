@@ -6,7 +6,8 @@ import { join } from "node:path";
 import { expect } from "chai";
 import { JsonRpcProvider, parseUnits } from "ethers";
 
-import { ensureTinyModel, modelHashOf } from "@zkagent/agent";
+import { ensureTinyModel, loadProvenModelFile, modelHashOf, SHIPPED_DECISION_MODEL } from "@zkagent/agent";
+import { Action, evaluateModel } from "@zkagent/circuits";
 import { DecentralizedTrader__factory, ModelRegistry__factory } from "@zkagent/contracts/typechain";
 import { deployNetworks } from "@zkagent/contracts/deploy";
 import {
@@ -19,7 +20,7 @@ import {
   type AddressBook,
 } from "@zkagent/contracts/world";
 
-import { compliantBuy, seedFor } from "../helpers/seed-for.ts";
+import { adviserSeedFor, compliantBuy, seedFor } from "../helpers/seed-for.ts";
 import { stageCanonical } from "./stage-canonical.ts";
 
 const rpcUrl = process.env.ARBITRUM_REHEARSAL_RPC_URL;
@@ -32,6 +33,8 @@ const DEPLOYER_KEY = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7b
 const AGENT_KEY = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
 const PRICE = 3_000n * 10n ** 8n;
 const BELOW = (PRICE * 98n) / 100n;
+/** Proven-model registry kind (IModelRegistry.ModelKind.Proven). */
+const PROVEN = 1n;
 
 describe(`\`hardhat deploy --network arbitrum\` against a local node playing Arbitrum One (${rpcUrl ? "chain 42161" : "skipped"})`, function () {
   this.timeout(300_000);
@@ -39,6 +42,9 @@ describe(`\`hardhat deploy --network arbitrum\` against a local node playing Arb
   const out = mkdtempSync(join(tmpdir(), "zkagent-rehearsal-"));
   let provider: JsonRpcProvider;
   let book: AddressBook;
+  /** The agent's data directory and its tiny model, from the first agent run on. */
+  let dataDir: string;
+  let modelPath: string;
 
   const deployEnv = (key = DEPLOYER_KEY) => ({
     ...process.env,
@@ -162,8 +168,8 @@ describe(`\`hardhat deploy --network arbitrum\` against a local node playing Arb
     const trader = DecentralizedTrader__factory.connect(record.contracts.DecentralizedTrader.address, owner);
     const registry = ModelRegistry__factory.connect(record.contracts.ModelRegistry.address, owner);
     const world = await attachWorld(book, owner);
-    const dataDir = mkdtempSync(join(tmpdir(), "zkagent-rehearsal-agent-"));
-    const modelPath = ensureTinyModel(dataDir);
+    dataDir = mkdtempSync(join(tmpdir(), "zkagent-rehearsal-agent-"));
+    modelPath = ensureTinyModel(dataDir);
     const modelHash = await modelHashOf(modelPath);
     const agent = hardhatWallet(1, provider).address;
     // The whole governance flow, with the deployers' own commands: the timelock holds the vault's
@@ -244,5 +250,113 @@ describe(`\`hardhat deploy --network arbitrum\` against a local node playing Arb
     expect(audit.status, audit.stderr).to.equal(0);
     const report = JSON.parse(audit.stdout) as { failures: number; trades: { verified: boolean }[] };
     expect(report.trades.map((t) => t.verified)).to.deep.equal([true]);
+  });
+
+  it("registers the shipped proven model through the timelock, trades with it (mode llm+model), and the auditor re-verifies both trades", async () => {
+    const record = JSON.parse(readFileSync(join(out, "zkagent.json"), "utf8"));
+    const owner = hardhatWallet(0, provider);
+    const trader = DecentralizedTrader__factory.connect(record.contracts.DecentralizedTrader.address, owner);
+    const registry = ModelRegistry__factory.connect(record.contracts.ModelRegistry.address, owner);
+    const world = await attachWorld(book, owner);
+    const agent = hardhatWallet(1, provider).address;
+    // The deployer's steps: the commitment `zkagent model commit` prints, registered as a proven
+    // model and approved in one time-locked operation.
+    const commit = spawnSync(process.execPath, [CLI, "model", "commit", SHIPPED_DECISION_MODEL], {
+      encoding: "utf8",
+      timeout: 60_000,
+    });
+    expect(commit.status, commit.stderr).to.equal(0);
+    const commitment = BigInt(/^decimal (\d+)$/m.exec(commit.stdout)![1]!);
+    const shipped = await loadProvenModelFile(SHIPPED_DECISION_MODEL);
+    expect(commitment).to.equal(shipped.commitment);
+    const batchPath = join(out, "register-proven.json");
+    writeFileSync(
+      batchPath,
+      JSON.stringify([
+        {
+          target: "registry",
+          function: "registerProven",
+          args: [
+            commitment.toString(),
+            "zkagent decision model v1",
+            "1",
+            "packages/agent/models/decision-model-v1.json",
+          ],
+        },
+        { target: "registry", function: "approve", args: [commitment.toString()] },
+      ]),
+    );
+    const scheduled = gov("schedule", "--batch", batchPath, "--yes");
+    expect(scheduled.status, scheduled.stderr + scheduled.stdout).to.equal(0);
+    expect(scheduled.stdout).to.include("registry.registerProven(");
+    const id = /operation (0x[0-9a-f]{64})/.exec(scheduled.stdout)![1]!;
+    expect([...(await registry.approval(commitment))]).to.deep.equal([false, 0n]);
+    await provider.send("evm_increaseTime", [`0x${deployNetworks.arbitrum!.minDelay.toString(16)}`]);
+    await provider.send("evm_mine", []);
+    const executed = gov("execute", "--id", id, "--yes");
+    expect(executed.status, executed.stderr + executed.stdout).to.equal(0);
+    expect([...(await registry.approval(commitment))]).to.deep.equal([true, PROVEN]);
+
+    // A new round further below the band, and the adviser's seed for which the shipped model BUYs.
+    const lower = (PRICE * 97n) / 100n;
+    await pushPrices(world.priceFeed, [lower]);
+    await movePoolToPrice(world, hardhatWallet(2, provider), lower);
+    const [latest] = await world.priceFeed.latestRoundData();
+    const prices: bigint[] = [];
+    for (let r = latest - 29n; r <= latest; r++) prices.push((await world.priceFeed.getRoundData(r))[1]);
+    const policy = deployNetworks.arbitrum!.policy;
+    const statement = {
+      prices,
+      position: await trader.positionOf(agent),
+      maxPosition: policy.maxPosition,
+      thresholdBps: policy.thresholdBps,
+    };
+    const { seed, advice } = await adviserSeedFor(
+      modelPath,
+      statement,
+      (bias) => evaluateModel(shipped.model, { ...statement, advice: bias }).action === Action.BUY,
+    );
+    const decision = evaluateModel(shipped.model, { ...statement, advice });
+    const configPath = join(dataDir, "agent-proven.json");
+    writeFileSync(
+      configPath,
+      JSON.stringify({
+        rpcUrl,
+        chainId: 42161,
+        traderAddress: await trader.getAddress(),
+        dataDir,
+        mode: "llm+model",
+        decisionModelPath: SHIPPED_DECISION_MODEL,
+        temperature: 1,
+        seed,
+      }),
+    );
+    const once = spawnSync(process.execPath, [CLI, "once", "--config", configPath, "--json"], {
+      encoding: "utf8",
+      env: { ...process.env, ZKAGENT_PRIVATE_KEY: AGENT_KEY },
+      timeout: 120_000,
+    });
+    expect(once.status, once.stderr).to.equal(0);
+    expect(await trader.nonceOf(agent)).to.equal(2n);
+    const [, proven] = await trader.queryFilter(trader.filters.TradeExecuted(agent));
+    expect(proven!.args.modelHash).to.equal(commitment);
+    expect(proven!.args.modelKind).to.equal(PROVEN);
+    expect(proven!.args.size).to.equal(decision.size); // exactly the registered model's trade
+
+    const audit = spawnSync(
+      process.execPath,
+      [CLI, "audit", "--rpc-url", rpcUrl!, "--trader", await trader.getAddress(), "--json"],
+      { encoding: "utf8", timeout: 120_000 },
+    );
+    expect(audit.status, audit.stderr).to.equal(0);
+    const report = JSON.parse(audit.stdout) as {
+      failures: number;
+      trades: { verified: boolean; modelKind: string; action: string }[];
+    };
+    expect(report.failures).to.equal(0);
+    expect(report.trades.map((t) => [t.modelKind, t.action, t.verified])).to.deep.equal([
+      ["attested", "BUY", true],
+      ["proven", "BUY", true],
+    ]);
   });
 });

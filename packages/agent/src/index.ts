@@ -29,6 +29,7 @@ export * from "./signal/to-trade.ts";
 export * from "./audit/audit-trades.ts";
 export * from "./audit/render-audit.ts";
 export { loadProvenModelFile, type LoadedProvenModel } from "./model/proven/model-file.ts";
+export { adviceOf } from "./proven-cycle.ts";
 export * from "./audit/audit-records.ts";
 export * from "./audit/record-findings.ts";
 export * from "./audit/intelligence/index.ts";
