@@ -27,8 +27,8 @@ export interface BacktestTick {
   trade?: TradeCost;
   /** The executed trade's signed transaction, replayed byte for byte when a run resumes. */
   rawTransaction?: string;
-  /** The audit of this tick's trade (per tick; with --fast, at the end only). */
-  audited?: { verified: boolean; failedChecks: string[] };
+  /** The audit of this tick's trade (per tick; with --fast, at the end only), with the proof's public inputs read from the calldata. */
+  audited?: { verified: boolean; failedChecks: string[]; publicInputs?: Record<string, bigint> };
 }
 
 export interface BacktestFigures {

@@ -200,6 +200,13 @@ function detailsOf(r: TickRow): string {
             : `audit FAILED: ${esc(r.audit.failedChecks.join(", "))}`,
         ]
       : []),
+    ...(r.audit?.publicInputs
+      ? [
+          `the proof's public inputs: ${Object.entries(r.audit.publicInputs)
+            .map(([k, v]) => `${esc(k)} <code>${esc(v)}</code>`)
+            .join(", ")}`,
+        ]
+      : []),
     ...(r.reason ? [`why: ${esc(r.reason)}`] : []),
   ];
   return `<details><summary>${r.txHash ? `<code>${esc(r.txHash.slice(0, 10))}…</code>` : "why"}</summary><ul>${items.map((i) => `<li>${i}</li>`).join("")}</ul></details>`;

@@ -14,7 +14,7 @@ import {
 import { Transaction, parseEther, parseUnits } from "ethers";
 
 import { Agent, SHIPPED_DECISION_MODEL } from "../agent.ts";
-import { auditTrades } from "../audit/audit-trades.ts";
+import { auditTrades, type AuditedTrade } from "../audit/audit-trades.ts";
 import type { DecisionMode } from "../cycle.ts";
 import { AgentError } from "../errors.ts";
 import { memoryLogger } from "../log.ts";
@@ -384,11 +384,28 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRes
   };
 }
 
-function auditedOf(
-  trades: { txHash: string; verified: boolean; checks: { name: string; status: string }[] }[],
-  txHash: string,
-): { verified: boolean; failedChecks: string[] } {
+function auditedOf(trades: AuditedTrade[], txHash: string): NonNullable<BacktestTick["audited"]> {
   const trade = trades.find((t) => t.txHash === txHash);
   if (!trade) return { verified: false, failedChecks: ["the audit did not find the trade"] };
-  return { verified: trade.verified, failedChecks: trade.checks.filter((c) => c.status === "fail").map((c) => c.name) };
+  const v = trade.values;
+  return {
+    verified: trade.verified,
+    failedChecks: trade.checks.filter((c) => c.status === "fail").map((c) => c.name),
+    ...(v
+      ? {
+          publicInputs: {
+            pricesCommitment: v.pricesCommitment,
+            roundId: v.roundId,
+            latestPrice: v.latestPrice,
+            position: v.position,
+            size: v.size,
+            maxPosition: v.maxPosition,
+            thresholdBps: v.thresholdBps,
+            modelHash: v.modelHash,
+            context: v.context,
+            ...(v.advice === undefined ? {} : { advice: v.advice }),
+          },
+        }
+      : {}),
+  };
 }

@@ -40,7 +40,7 @@ export interface TickRow {
   feeUsd?: number;
   slippageUsd?: number;
   /** The audit of the trade from the chain: every check passed, or those that failed. */
-  audit?: { verified: boolean; failedChecks: string[] };
+  audit?: { verified: boolean; failedChecks: string[]; publicInputs?: Record<string, string> };
   timingsMs: Record<string, number | undefined>;
 }
 
@@ -137,7 +137,24 @@ export function tickRows(result: BacktestResult): TickRow[] {
       ...(r.txHash ? { txHash: r.txHash } : {}),
       ...(r.timingsMs.prove === undefined ? {} : { proofMs: (r.timingsMs.prove ?? 0) + (r.timingsMs.witness ?? 0) }),
       ...(trade ? { feeUsd: trade.feeUsd, slippageUsd: trade.slippageUsd } : {}),
-      ...(audited ? { audit: audited } : {}),
+      ...(audited
+        ? {
+            audit: {
+              verified: audited.verified,
+              failedChecks: audited.failedChecks,
+              ...(audited.publicInputs
+                ? {
+                    publicInputs: Object.fromEntries(
+                      Object.entries(audited.publicInputs).map(([k, v]) => [
+                        k,
+                        ["pricesCommitment", "modelHash", "context"].includes(k) ? `0x${v.toString(16)}` : v.toString(),
+                      ]),
+                    ),
+                  }
+                : {}),
+            },
+          }
+        : {}),
       timingsMs: r.timingsMs,
     };
   });
