@@ -1,4 +1,7 @@
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { text } from "node:stream/consumers";
 
 import { VoidSigner, Wallet } from "ethers";
@@ -11,6 +14,7 @@ import { TraderClient } from "./chain/trader-client.ts";
 import { loadConfig, type AgentConfig } from "./config.ts";
 import { addressArgument, pathArgument, rpcUrlArgument, wholeNumberArgument } from "./cli-arguments.ts";
 import { ZkagentCommand } from "./cli-command.ts";
+import { DryRunStop, describeSignedTransaction, lastCycle, refuseBroadcasts } from "./cli-dry-run.ts";
 import { writeJson } from "./cli-json.ts";
 import { assertDecentralizedTrader } from "./chain/assert-trader.ts";
 import { openNode } from "./chain/open-node.ts";
@@ -52,11 +56,37 @@ interface CommonFlags {
   rpcUrl?: string;
 }
 
-async function startAgent(flags: CommonFlags, log: Logger): Promise<{ agent: Agent; config: AgentConfig }> {
+/**
+ * A dry run's place: the agent runs on a copy of its journal in `scratchDir` (the tiny model and
+ * any sealed record land there too), and its provider refuses to broadcast (see cli-dry-run.ts).
+ */
+interface DryRun {
+  scratchDir: string;
+}
+
+async function startAgent(
+  flags: CommonFlags,
+  log: Logger,
+  dryRun?: DryRun,
+): Promise<{ agent: Agent; config: AgentConfig }> {
   const config = await loadConfig(flags.config, { modelPath: flags.model, rpcUrl: flags.rpcUrl });
   const provider = rpcProvider(config.rpcUrl, config.chainId, { timeoutMs: config.rpcTimeoutSeconds * 1000 });
+  if (dryRun) refuseBroadcasts(provider);
   const wallet = await loadSigner(config.key, provider);
   log.info(`agent ${wallet.address} → trader ${config.traderAddress} on chain ${config.chainId}`);
+  if (dryRun) {
+    // The cycle journals as it always does, on a copy: the agent's own journal is never opened for writing.
+    const chainId = BigInt(config.chainId);
+    const real = JournalView.openReadOnly(journalPath(config.dataDir, chainId, config.traderAddress, wallet.address));
+    try {
+      real?.copyTo(journalPath(dryRun.scratchDir, chainId, config.traderAddress, wallet.address));
+    } finally {
+      real?.close();
+    }
+    config.dataDir = dryRun.scratchDir;
+    if (config.disclosure) config.disclosure.store = join(dryRun.scratchDir, "records");
+    log.info(`dry run: nothing is broadcast; the cycle runs on a copy of the journal in ${dryRun.scratchDir}`);
+  }
   if (config.disclosure) {
     const active = config.disclosure.auditors.filter((k) => !k.revoked).map((k) => k.id);
     log.info(
@@ -111,6 +141,12 @@ function summarise(report: TickResult, log: Logger): void {
   });
 }
 
+/** The agent package's version, from its package.json (one folder above src/ and dist/ alike). */
+function agentVersion(): string {
+  const manifest = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string };
+  return manifest.version;
+}
+
 async function readTextFile(file: string): Promise<string> {
   try {
     return await readFile(file, "utf8");
@@ -121,6 +157,7 @@ async function readTextFile(file: string): Promise<string> {
 
 const program = new ZkagentCommand("zkagent")
   .description("Provable AI trading agent: local LLM signal → policy pre-check → Groth16 proof → DecentralizedTrader")
+  .version(agentVersion(), "-V, --version", "print zkagent's version")
   .showHelpAfterError();
 
 const configOption = () =>
@@ -139,17 +176,64 @@ const withCommon = (command: Command) =>
     .addOption(rpcUrlOption())
     .option("--json", "one JSON object per log line");
 
-withCommon(program.command("once").description("run one cycle now and exit")).action(async (flags: CommonFlags) => {
-  const log = createLogger(Boolean(flags.json));
-  const { agent } = await startAgent(flags, log);
+withCommon(program.command("once").description("run one cycle now and exit"))
+  .option(
+    "--dry-run",
+    "everything up to the signed transaction, which is printed, not sent; the journal and the record store are left as they are",
+  )
+  .action(async (flags: CommonFlags & { dryRun?: boolean }) => {
+    const log = createLogger(Boolean(flags.json));
+    if (flags.dryRun) return dryRunOnce(flags, log);
+    const { agent } = await startAgent(flags, log);
+    try {
+      const result = await agent.tick(0);
+      if ("skipped" in result) log.warn(`tick 0 skipped: ${result.skipped}`);
+      else summarise(result, log);
+    } finally {
+      await agent.close();
+    }
+  });
+
+/**
+ * `once --dry-run`: one real cycle (market data, inference, pre-check, proof, simulation, signing)
+ * on a scratch copy of the journal, stopped at the broadcast. Prints the decoded transaction (on
+ * stdout with --json: one document), or that nothing would be sent and why.
+ */
+async function dryRunOnce(flags: CommonFlags, log: Logger): Promise<void> {
+  const scratchDir = mkdtempSync(join(tmpdir(), "zkagent-dry-run-"));
+  let agent: Agent | undefined;
+  let report: Record<string, unknown>;
   try {
-    const result = await agent.tick(0);
-    if ("skipped" in result) log.warn(`tick 0 skipped: ${result.skipped}`);
-    else summarise(result, log);
+    try {
+      ({ agent } = await startAgent(flags, log, { scratchDir }));
+      const result = await agent.tick(0);
+      report = {
+        dryRun: true,
+        wouldSend: null,
+        why:
+          "skipped" in result
+            ? `skipped: ${result.skipped}`
+            : `verdict ${result.verdict}${result.rule ? ` (${result.rule})` : ""}${result.reason ? `: ${result.reason}` : ""}`,
+        ...("skipped" in result ? {} : { cycle: lastCycle(agent.journal.records()) }),
+      };
+    } catch (error) {
+      if (!(error instanceof DryRunStop)) throw error;
+      report = {
+        dryRun: true,
+        // Stopped during start-up: recovery would re-broadcast a transaction the journal holds.
+        ...(agent
+          ? { cycle: lastCycle(agent.journal.records()) }
+          : { recovery: "re-broadcast of a journaled transaction" }),
+        wouldSend: describeSignedTransaction(error.rawTx),
+      };
+    }
   } finally {
-    await agent.close();
+    await agent?.close();
+    rmSync(scratchDir, { recursive: true, force: true });
   }
-});
+  if (flags.json) writeJson(report);
+  else log.info(report.wouldSend ? "dry run: would send" : "dry run: nothing would be sent", report);
+}
 
 withCommon(program.command("run").description("run a cycle on every new oracle round, until stopped"))
   .addOption(new Option("--ticks <n>", "stop after n cycles").argParser(wholeNumberArgument(1)))

@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { chmodSync, mkdirSync, mkdtempSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -74,6 +74,18 @@ describe("zkagent CLI: help and usage errors (the CLI as a child process)", func
       "model create-tiny",
       "model hash",
     ]);
+  });
+
+  it("--version (and -V) prints the agent package's version and exits 0", () => {
+    const { version } = JSON.parse(readFileSync(join(import.meta.dirname, "../package.json"), "utf8")) as {
+      version: string;
+    };
+    for (const flag of ["--version", "-V"]) {
+      const { status, stdout, stderr } = zkagent(flag);
+      expect(status).to.equal(0);
+      expect(stdout).to.equal(`${version}\n`);
+      expect(stderr).to.equal("");
+    }
   });
 
   it("shows the audit options with their defaults, and `help audit` prints the same page", () => {

@@ -131,6 +131,23 @@ export class JournalView {
     return new JournalView(files, db, true);
   }
 
+  /**
+   * Writes a consistent copy of the journal to `file` (a new SQLite store; a not-yet-imported
+   * JSON-lines journal is copied as the store it would become). Nothing here is written: `zkagent
+   * once --dry-run` runs its cycle on such a copy.
+   */
+  copyTo(file: string): void {
+    // query_only refuses VACUUM INTO even though it writes another file; the store's connection is
+    // read-only in SQLite itself (or an in-memory import), so lifting it for this one statement
+    // cannot write the journal.
+    this.db.exec("PRAGMA query_only = OFF");
+    try {
+      this.db.prepare("VACUUM INTO ?").run(file);
+    } finally {
+      this.db.exec("PRAGMA query_only = ON");
+    }
+  }
+
   /** The whole audit trail, oldest first. For tools and tests: the agent's tick never loads it. */
   records(): JournalRecord[] {
     return this.db
