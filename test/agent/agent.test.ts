@@ -62,19 +62,30 @@ describe("the agent on the in-process chain (real tiny GGUF, real prover, real U
   it("refuses a signal the policy forbids: nothing proven, nothing sent, the rule journaled", async () => {
     const tw = await networkHelpers.loadFixture(fixture);
     const { dataDir, modelPath } = await prepareAgentData(tw);
-    // SELL below the band, with no position: the band rule (or no-short) refuses it.
+    // A position first (a SELL of nothing is a HOLD: tradeOf sizes a SELL by the position).
+    const { agent: buyer } = await startTestAgent(ethers, tw, dataDir, {
+      temperature: 1,
+      seed: await seedFor(tw, modelPath, compliantBuy),
+    });
+    try {
+      expect(((await buyer.tick(0)) as CycleReport).outcome).to.equal("executed");
+    } finally {
+      await buyer.close();
+    }
+    // SELL below the band: the band rule refuses it.
     const seed = await seedFor(tw, modelPath, (action, pct) => action === "SELL" && pct > 0);
     const accountNonce = await ethers.provider.getTransactionCount(tw.agent.address);
     const { agent } = await startTestAgent(ethers, tw, dataDir, { temperature: 1, seed });
     try {
-      const report = (await agent.tick(0)) as CycleReport;
+      const before = agent.journal.records().length;
+      const report = (await agent.tick(1)) as CycleReport;
       expect(report.verdict).to.equal("refused");
       expect(report.rule).to.equal("BAND");
       expect(await ethers.provider.getTransactionCount(tw.agent.address)).to.equal(accountNonce);
-      expect(await tw.trader.nonceOf(tw.agent.address)).to.equal(0n);
-      const [cycle] = agent.journal.records();
-      expect(cycle).to.include({ kind: "cycle", verdict: "refused", rule: "BAND" });
-      expect(agent.journal.records()).to.have.length(1);
+      expect(await tw.trader.nonceOf(tw.agent.address)).to.equal(1n);
+      const added = agent.journal.records().slice(before);
+      expect(added).to.have.length(1);
+      expect(added[0]).to.include({ kind: "cycle", verdict: "refused", rule: "BAND" });
     } finally {
       await agent.close();
     }

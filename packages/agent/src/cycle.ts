@@ -226,7 +226,7 @@ export async function runCycle(deps: CycleDeps, tick: number): Promise<CycleRepo
     await discloseRefusal(deps, report, trace(Action.HOLD, 0n));
     return report;
   }
-  const trade = tradeOf(signal, state.maxPosition);
+  const trade = tradeOf(signal, state);
   report.signal = signal;
   report.action = ACTION_NAMES[trade.action];
   report.size = trade.size;

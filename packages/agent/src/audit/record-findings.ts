@@ -218,7 +218,7 @@ export function decisionMismatches(record: DecisionRecord, values: PublicValues)
       if (!(error instanceof MalformedSignalError)) throw error;
     }
     if (record.mode === "llm") {
-      const trade = signal ? tradeOf(signal, maxPosition) : { action: Action.HOLD, size: 0n };
+      const trade = signal ? tradeOf(signal, { position, maxPosition }) : { action: Action.HOLD, size: 0n };
       if (trade.action !== values.action || trade.size !== values.size) {
         say(`the LLM's output gives ${ACTION_NAMES[trade.action]} ${trade.size}, not the proven trade`);
       }

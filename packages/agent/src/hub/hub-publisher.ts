@@ -228,6 +228,7 @@ export class HubPublisher {
         position: w.own ? state.position : 0n,
         maxPosition: state.maxPosition,
         thresholdBps: state.thresholdBps,
+        sizing: "cap", // a signal is the same fraction of every follower's cap
       });
       const { text } = await deps.model.generate(prompt, {
         temperature: deps.temperature,

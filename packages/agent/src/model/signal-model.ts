@@ -2,6 +2,7 @@ import { availableParallelism } from "node:os";
 
 import {
   getLlama,
+  LlamaChatSession,
   LlamaCompletion,
   type Llama,
   type LlamaContext,
@@ -38,6 +39,17 @@ export interface GenerateOptions {
 }
 
 /**
+ * How a model is prompted: "chat" for an instruct model (its GGUF carries a chat template,
+ * `tokenizer.chat_template`), through node-llama-cpp's LlamaChatSession, which wraps the prompt in
+ * that template; "completion" for a base model with no template (the bundled tiny stand-in), as
+ * plain text to continue. Either way the output is bounded by the same grammar.
+ */
+export type PromptStyle = "chat" | "completion";
+
+/** The chat session's system message: the task's instructions are in the user message itself. */
+const SYSTEM_PROMPT = "You answer with exactly the one JSON object asked for, and nothing else.";
+
+/**
  * A local GGUF model that proposes signals. Loaded once per process; the grammar is built once;
  * each `generate` reuses the same context (its sequence is cleared between prompts).
  */
@@ -48,6 +60,7 @@ export class SignalModel {
     private readonly context: LlamaContext,
     private readonly grammar: LlamaGrammar,
     readonly threads: number,
+    readonly promptStyle: PromptStyle,
   ) {}
 
   static async load({ modelPath, threads, gpu = false }: SignalModelOptions): Promise<SignalModel> {
@@ -64,27 +77,42 @@ export class SignalModel {
     }
     const context = await model.createContext({ contextSize: 1024, threads: threadCount });
     const grammar = await llama.createGrammar({ grammar: SIGNAL_GRAMMAR });
-    return new SignalModel(llama, model, context, grammar, threadCount);
+    const promptStyle: PromptStyle = model.fileInfo.metadata?.tokenizer?.chat_template ? "chat" : "completion";
+    return new SignalModel(llama, model, context, grammar, threadCount, promptStyle);
   }
 
-  /** Generates one grammar-bounded signal text for `prompt`. */
+  /** The chat template's wrapper node-llama-cpp resolved (style "chat"), e.g. "chatML" or "jinjaTemplate". */
+  chatWrapperName?: string;
+
+  /**
+   * Generates one grammar-bounded signal text for `prompt`: a chat turn for an instruct model
+   * (the prompt as the user's message, its trailing "Signal: " cue dropped), else a completion.
+   */
   async generate(
     prompt: string,
     { temperature = 0, seed, maxTokens = 64 }: GenerateOptions = {},
   ): Promise<{ text: string; tokens: number }> {
     const sequence = this.context.getSequence();
+    let tokens = 0;
+    const sampling = {
+      grammar: this.grammar,
+      maxTokens,
+      temperature,
+      ...(seed === undefined ? {} : { seed }),
+      onToken: (chunk: readonly unknown[]) => {
+        tokens += chunk.length;
+      },
+    };
     try {
+      if (this.promptStyle === "chat") {
+        const session = new LlamaChatSession({ contextSequence: sequence, systemPrompt: SYSTEM_PROMPT });
+        this.chatWrapperName = session.chatWrapper.wrapperName;
+        const text = await session.prompt(prompt.replace(/\n?Signal: $/, ""), sampling);
+        session.dispose({ disposeSequence: false });
+        return { text, tokens };
+      }
       const completion = new LlamaCompletion({ contextSequence: sequence });
-      let tokens = 0;
-      const text = await completion.generateCompletion(prompt, {
-        grammar: this.grammar,
-        maxTokens,
-        temperature,
-        ...(seed === undefined ? {} : { seed }),
-        onToken: (chunk) => {
-          tokens += chunk.length;
-        },
-      });
+      const text = await completion.generateCompletion(prompt, sampling);
       return { text, tokens };
     } finally {
       sequence.dispose();

@@ -30,8 +30,12 @@ function vocabulary(): { tokens: string[]; scores: number[]; types: number[] } {
   return { tokens, scores: tokens.map(() => 0), types };
 }
 
-/** The tiny model's GGUF bytes for `seed` (deterministic). */
-export function createTinyModel(seed = TINY_MODEL_SEED): Uint8Array {
+/**
+ * The tiny model's GGUF bytes for `seed` (deterministic). With `chatTemplate`, the file also
+ * carries `tokenizer.chat_template`, as an instruct model's does (tests of the chat path); the
+ * bundled model has none, and its bytes do not change.
+ */
+export function createTinyModel(seed = TINY_MODEL_SEED, options: { chatTemplate?: string } = {}): Uint8Array {
   const random = seededRandom(seed);
   const { tokens, scores, types } = vocabulary();
   const nVocab = tokens.length;
@@ -82,6 +86,9 @@ export function createTinyModel(seed = TINY_MODEL_SEED): Uint8Array {
     "tokenizer.ggml.unknown_token_id": { type: "u32", value: 0 },
     "tokenizer.ggml.bos_token_id": { type: "u32", value: 1 },
     "tokenizer.ggml.eos_token_id": { type: "u32", value: 2 },
+    ...(options.chatTemplate === undefined
+      ? {}
+      : { "tokenizer.chat_template": { type: "string" as const, value: options.chatTemplate } }),
   };
   return writeGguf(metadata, tensors);
 }

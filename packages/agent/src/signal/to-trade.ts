@@ -2,11 +2,23 @@ import { Action } from "@zkagent/circuits";
 
 import type { Signal } from "./parse-signal.ts";
 
-/** The trade a signal proposes: size = floor(maxPosition · sizePct / 100). HOLD is size 0. */
-export function tradeOf(signal: Signal, maxPosition: bigint): { action: Action; size: bigint } {
+/**
+ * The trade a signal proposes on the verified and optimistic paths, sized as the proven model's
+ * circuit sizes its own (evaluate-model.ts): a BUY is sizePct of the room left under the cap,
+ * floor((maxPosition − position) · sizePct / 100); a SELL is sizePct of the position,
+ * floor(position · sizePct / 100). Sizing both by the cap made a SELL larger than a small position
+ * an avoidable NO_SHORT refusal, and a BUY past the room an avoidable CAP one. A size of 0 (a SELL
+ * with nothing held, a BUY with no room, sizePct 0) is a HOLD, as the proven model's is: there is
+ * nothing to trade. (The hub path sizes by the cap instead: a fraction of each follower's cap.)
+ */
+export function tradeOf(
+  signal: Signal,
+  book: { position: bigint; maxPosition: bigint },
+): { action: Action; size: bigint } {
   if (signal.action === "HOLD") return { action: Action.HOLD, size: 0n };
-  return {
-    action: signal.action === "BUY" ? Action.BUY : Action.SELL,
-    size: (maxPosition * BigInt(signal.sizePct)) / 100n,
-  };
+  const pct = BigInt(signal.sizePct);
+  const room = book.maxPosition > book.position ? book.maxPosition - book.position : 0n;
+  const [action, size] =
+    signal.action === "SELL" ? [Action.SELL, (book.position * pct) / 100n] : [Action.BUY, (room * pct) / 100n];
+  return size === 0n ? { action: Action.HOLD, size: 0n } : { action, size };
 }
