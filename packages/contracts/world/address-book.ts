@@ -7,6 +7,8 @@ import {
   MockV3Aggregator__factory,
   TestStablecoin__factory,
   WETH9__factory,
+  WorldArbitrageur__factory,
+  WorldLiquidityProvider__factory,
 } from "../typechain/index.ts";
 import { USDC_DECIMALS, WETH_DECIMALS, type World } from "./deploy-world.ts";
 import { uniswapArtifacts } from "./uniswap-artifacts.ts";
@@ -26,6 +28,10 @@ export interface AddressBook {
   poolFee: number;
   /** True only for worlds this project deployed (mintable USDC, pushable mock feeds). */
   local?: boolean;
+  /** A local world's arbitrageur (it moves the pool from a finite inventory). */
+  worldArbitrageur?: string;
+  /** A local world's price-following liquidity provider of the WETH/USDC pool. */
+  worldLiquidityProvider?: string;
 }
 
 /**
@@ -76,6 +82,12 @@ export async function addressBookOf(world: World, chainId: number, name: string)
     sequencerUptimeFeed: await world.sequencerFeed.getAddress(),
     poolFee: world.poolFee,
     local: true,
+    ...(world.arbitrageur && world.liquidityProvider
+      ? {
+          worldArbitrageur: await world.arbitrageur.getAddress(),
+          worldLiquidityProvider: await world.liquidityProvider.getAddress(),
+        }
+      : {}),
   };
 }
 
@@ -100,5 +112,11 @@ export async function attachWorld(book: AddressBook, signer: Signer): Promise<Wo
       baseDecimals: WETH_DECIMALS,
       quoteDecimals: USDC_DECIMALS,
     },
+    ...(book.worldArbitrageur && book.worldLiquidityProvider
+      ? {
+          arbitrageur: WorldArbitrageur__factory.connect(book.worldArbitrageur, signer),
+          liquidityProvider: WorldLiquidityProvider__factory.connect(book.worldLiquidityProvider, signer),
+        }
+      : {}),
   };
 }

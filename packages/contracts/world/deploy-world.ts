@@ -11,17 +11,41 @@ import {
   type MockV3Aggregator,
   type TestStablecoin,
   type WETH9,
+  type WorldArbitrageur,
+  type WorldLiquidityProvider,
 } from "../typechain/index.ts";
+import {
+  defaultInventories,
+  deployArbitrageur,
+  provideFollowingLiquidity,
+  type Inventory,
+  type RangeShape,
+} from "./market-makers.ts";
 import { fullRangeTicks, sqrtPriceX96FromPrice, type PairLayout } from "./price-math.ts";
 import { uniswapArtifacts, type UniswapArtifact } from "./uniswap-artifacts.ts";
 
-export interface WorldOptions {
+export interface WorldOptions extends RangeShape {
   /** Initial ETH/USD price, 8 decimals (Chainlink's). Default 3 000 USD. */
   initialPrice?: bigint;
-  /** WETH put into the full-range position. Default 1 000 WETH. */
+  /**
+   * The pool's depth in WETH: the virtual WETH reserve (L / sqrt(P)) the liquidity provider keeps at
+   * every price, the depth a full-range position of this much WETH has at the start price
+   * ("full-range": the WETH put into that position). Default 1 000 WETH.
+   */
   liquidityBase?: bigint;
   /** Pool fee tier in hundredths of a bip. Default 3000 (0.3 %). */
   poolFee?: number;
+  /**
+   * "following" (default): a concentrated position re-centred as the price moves, with the same WETH
+   * depth at every price, and an arbitrageur with a finite inventory it recycles (market-makers.ts).
+   * "full-range": the earlier world, one full-range position minted at the start price (it thins
+   * as the price rises) and an arbitrageur that wraps and mints whatever each move needs.
+   */
+  liquidity?: "following" | "full-range";
+  /** The liquidity provider's inventory (WETH, USDC). Default {@link defaultInventories}. */
+  liquidityProviderInventory?: Inventory;
+  /** The arbitrageur's inventory (WETH, USDC). Default {@link defaultInventories}. */
+  arbitrageurInventory?: Inventory;
 }
 
 /** Everything a test, the demo or a fork run needs, as live contracts. */
@@ -41,6 +65,10 @@ export interface World {
   /** Chainlink's MockV3Aggregator as the L2 sequencer-uptime feed (answer 0 = up). */
   sequencerFeed: MockV3Aggregator;
   layout: PairLayout;
+  /** The arbitrageur that moves the world's pools from a finite inventory ("following" worlds only). */
+  arbitrageur?: WorldArbitrageur;
+  /** The price-following liquidity provider of the WETH/USDC pool ("following" worlds only). */
+  liquidityProvider?: WorldLiquidityProvider;
 }
 
 export const FEED_DECIMALS = 8;
@@ -58,8 +86,10 @@ async function deployArtifact(artifact: UniswapArtifact, signer: Signer, ...args
 /**
  * Deploys the real Uniswap V3 factory, SwapRouter and NonfungiblePositionManager
  * (Uniswap's own npm bytecode), canonical WETH9, a 6-decimal stablecoin,
- * Chainlink's mock feeds, and a WETH/USDC pool initialised at `initialPrice`
- * with full-range liquidity owned by `signer`.
+ * Chainlink's mock feeds, and a WETH/USDC pool initialised at `initialPrice`. Its liquidity
+ * follows the price (a concentrated position of constant WETH depth, re-centred by the world's
+ * keepers) and an arbitrageur with a finite inventory moves it, both funded here by `signer`
+ * (`liquidity: "full-range"`: one full-range position owned by `signer` instead).
  */
 export async function deployWorld(signer: Signer, options: WorldOptions = {}): Promise<World> {
   const initialPrice = options.initialPrice ?? DEFAULT_INITIAL_PRICE;
@@ -67,6 +97,10 @@ export async function deployWorld(signer: Signer, options: WorldOptions = {}): P
   const liquidityBase = options.liquidityBase ?? 1_000n * 10n ** 18n;
   const tickSpacing = TICK_SPACING_BY_FEE[poolFee];
   if (tickSpacing === undefined) throw new RangeError(`deployWorld: unsupported pool fee ${poolFee}`);
+  if (options.liquidity !== undefined && options.liquidity !== "following" && options.liquidity !== "full-range")
+    throw new RangeError(
+      `deployWorld: liquidity must be "following" or "full-range", not ${String(options.liquidity)}`,
+    );
 
   const weth = await (await new WETH9__factory(signer).deploy()).waitForDeployment();
   const usdc = await (await new TestStablecoin__factory(signer).deploy()).waitForDeployment();
@@ -97,9 +131,72 @@ export async function deployWorld(signer: Signer, options: WorldOptions = {}): P
   ).wait();
   const poolAddress = (await factory.getFunction("getPool")(token0, token1, poolFee)) as string;
 
-  // Full-range liquidity: liquidityBase WETH and its value in USDC.
+  // liquidityBase WETH and its value in USDC at the start price.
   const liquidityQuote =
     (liquidityBase * initialPrice * 10n ** BigInt(USDC_DECIMALS)) / 10n ** BigInt(WETH_DECIMALS + FEED_DECIMALS);
+  const pool = IUniswapV3Pool__factory.connect(poolAddress, signer);
+  let actors: Pick<World, "arbitrageur" | "liquidityProvider"> = {};
+  if (options.liquidity === "full-range") {
+    await mintFullRange(signer, { weth, usdc, positionManager, token0, token1, poolFee, tickSpacing, baseIsToken0 }, [
+      liquidityBase,
+      liquidityQuote,
+    ]);
+  } else {
+    const inventories = defaultInventories(liquidityBase, liquidityQuote);
+    const lpInventory = options.liquidityProviderInventory ?? inventories.liquidityProvider;
+    const arbInventory = options.arbitrageurInventory ?? inventories.arbitrageur;
+    const wethNeeded = lpInventory.base + arbInventory.base;
+    if (wethNeeded > 0n) await (await weth.deposit({ value: wethNeeded })).wait();
+    const arbitrageur = await deployArbitrageur(factoryAddress, signer);
+    const liquidityProvider = await provideFollowingLiquidity({
+      signer,
+      pool,
+      arbitrageur,
+      baseToken: wethAddress,
+      baseDepth: liquidityBase,
+      ...(options.halfWidthTicks === undefined ? {} : { halfWidthTicks: options.halfWidthTicks }),
+      ...(options.recenterTicks === undefined ? {} : { recenterTicks: options.recenterTicks }),
+      inventories: { liquidityProvider: lpInventory, arbitrageur: arbInventory },
+      fund: async (to, isBase, amount) => {
+        if (amount === 0n) return;
+        await (await (isBase ? weth.transfer(to, amount) : usdc.mint(to, amount))).wait();
+      },
+    });
+    actors = { arbitrageur, liquidityProvider };
+  }
+
+  return {
+    deployer: signer,
+    weth,
+    usdc,
+    factory,
+    swapRouter: ISwapRouter__factory.connect(await router.getAddress(), signer),
+    positionManager,
+    pool,
+    poolFee,
+    priceFeed,
+    sequencerFeed,
+    layout,
+    ...actors,
+  };
+}
+
+/** The earlier world's liquidity: one full-range position of `amounts` (WETH, USDC) owned by `signer`. */
+async function mintFullRange(
+  signer: Signer,
+  pair: {
+    weth: WETH9;
+    usdc: TestStablecoin;
+    positionManager: Contract;
+    token0: string;
+    token1: string;
+    poolFee: number;
+    tickSpacing: number;
+    baseIsToken0: boolean;
+  },
+  [liquidityBase, liquidityQuote]: [bigint, bigint],
+): Promise<void> {
+  const { weth, usdc, positionManager, baseIsToken0 } = pair;
   const owner = await signer.getAddress();
   const positionManagerAddress = await positionManager.getAddress();
   await (await weth.deposit({ value: liquidityBase })).wait();
@@ -107,12 +204,12 @@ export async function deployWorld(signer: Signer, options: WorldOptions = {}): P
   await (await weth.approve(positionManagerAddress, MaxUint256)).wait();
   await (await usdc.approve(positionManagerAddress, MaxUint256)).wait();
   const [amount0, amount1] = baseIsToken0 ? [liquidityBase, liquidityQuote] : [liquidityQuote, liquidityBase];
-  const { tickLower, tickUpper } = fullRangeTicks(tickSpacing);
+  const { tickLower, tickUpper } = fullRangeTicks(pair.tickSpacing);
   await (
     await positionManager.getFunction("mint")({
-      token0,
-      token1,
-      fee: poolFee,
+      token0: pair.token0,
+      token1: pair.token1,
+      fee: pair.poolFee,
       tickLower,
       tickUpper,
       amount0Desired: amount0,
@@ -123,18 +220,4 @@ export async function deployWorld(signer: Signer, options: WorldOptions = {}): P
       deadline: MaxUint256,
     })
   ).wait();
-
-  return {
-    deployer: signer,
-    weth,
-    usdc,
-    factory,
-    swapRouter: ISwapRouter__factory.connect(await router.getAddress(), signer),
-    positionManager,
-    pool: IUniswapV3Pool__factory.connect(poolAddress, signer),
-    poolFee,
-    priceFeed,
-    sequencerFeed,
-    layout,
-  };
 }

@@ -9,6 +9,7 @@ import {
 } from "../typechain/index.ts";
 import type { PoolMarket } from "./arbitrage.ts";
 import { FEED_DECIMALS, USDC_DECIMALS, type World } from "./deploy-world.ts";
+import { defaultInventories, provideFollowingLiquidity } from "./market-makers.ts";
 import { fullRangeTicks, sqrtPriceX96FromPrice, type PairLayout } from "./price-math.ts";
 
 /** Another market of the world: a base token against the world's USDC, with its feed and pool. */
@@ -24,7 +25,10 @@ export interface ExtraMarketOptions {
   decimals: number;
   /** Initial price in USD, 8 decimals. */
   initialPrice: bigint;
-  /** Base tokens in the full-range position. */
+  /**
+   * The pool's depth in base tokens: the virtual base reserve the world's liquidity provider keeps at
+   * every price (a world without one: the base tokens in a full-range position).
+   */
   liquidityBase: bigint;
 }
 
@@ -37,8 +41,10 @@ export const EXTRA_MARKETS: readonly ExtraMarketOptions[] = [
 
 /**
  * Deploys one more market into `world`: a mintable base token, its mock feed at `initialPrice`,
- * and a real Uniswap V3 pool against the world's USDC (same factory, router and fee tier) with
- * full-range liquidity owned by `signer`.
+ * and a real Uniswap V3 pool against the world's USDC (same factory, router and fee tier). In a
+ * world with market makers the pool gets its own price-following liquidity provider and the
+ * world's arbitrageur a finite inventory of the new token (both funded here, by minting, once);
+ * otherwise full-range liquidity owned by `signer`.
  */
 export async function deployExtraMarket(
   world: World,
@@ -65,40 +71,37 @@ export async function deployExtraMarket(
   ).wait();
   const poolAddress = (await world.factory.getFunction("getPool")(token0, token1, world.poolFee)) as string;
 
-  const owner = await signer.getAddress();
   const liquidityQuote =
     (options.liquidityBase * options.initialPrice * 10n ** BigInt(USDC_DECIMALS)) /
     10n ** BigInt(options.decimals + FEED_DECIMALS);
-  const pmAddress = await pm.getAddress();
-  await (await baseToken.mint(owner, options.liquidityBase)).wait();
-  await (await world.usdc.connect(signer).mint(owner, liquidityQuote)).wait();
-  await (await baseToken.approve(pmAddress, MaxUint256)).wait();
-  await (await world.usdc.connect(signer).approve(pmAddress, MaxUint256)).wait();
-  const [amount0, amount1] = baseIsToken0
-    ? [options.liquidityBase, liquidityQuote]
-    : [liquidityQuote, options.liquidityBase];
-  const { tickLower, tickUpper } = fullRangeTicks(60);
-  await (
-    await pm.getFunction("mint")({
-      token0,
-      token1,
-      fee: world.poolFee,
-      tickLower,
-      tickUpper,
-      amount0Desired: amount0,
-      amount1Desired: amount1,
-      amount0Min: 0n,
-      amount1Min: 0n,
-      recipient: owner,
-      deadline: MaxUint256,
-    })
-  ).wait();
+  const pool = IUniswapV3Pool__factory.connect(poolAddress, signer);
+  let actors: Pick<ExtraMarket, "actors"> = {};
+  if (world.arbitrageur) {
+    const liquidityProvider = await provideFollowingLiquidity({
+      signer: world.deployer, // the arbitrageur's owner registers the new provider
+      pool,
+      arbitrageur: world.arbitrageur,
+      baseToken: baseAddress,
+      baseDepth: options.liquidityBase,
+      inventories: defaultInventories(options.liquidityBase, liquidityQuote),
+      fund: async (to, isBase, amount) => {
+        if (amount === 0n) return;
+        await (await (isBase ? baseToken : world.usdc).connect(signer).mint(to, amount)).wait();
+      },
+    });
+    actors = { actors: { arbitrageur: world.arbitrageur, liquidityProvider } };
+  } else {
+    await mintFullRange(world, signer, { baseToken, token0, token1, baseIsToken0 }, [
+      options.liquidityBase,
+      liquidityQuote,
+    ]);
+  }
 
   return {
     symbol: options.symbol,
     baseToken,
     priceFeed,
-    pool: IUniswapV3Pool__factory.connect(poolAddress, signer),
+    pool,
     poolFee: world.poolFee,
     layout,
     swapRouter: world.swapRouter,
@@ -110,5 +113,39 @@ export async function deployExtraMarket(
       await (await token.connect(arbitrageur).mint(await arbitrageur.getAddress(), amount)).wait();
       await (await token.connect(arbitrageur).approve(router, MaxUint256)).wait();
     },
+    ...actors,
   };
+}
+
+/** A world without market makers: full-range liquidity of `amounts` (base, USDC) owned by `signer`. */
+async function mintFullRange(
+  world: World,
+  signer: Signer,
+  pair: { baseToken: TestToken; token0: string; token1: string; baseIsToken0: boolean },
+  [liquidityBase, liquidityQuote]: [bigint, bigint],
+): Promise<void> {
+  const owner = await signer.getAddress();
+  const pm = world.positionManager;
+  const pmAddress = await pm.getAddress();
+  await (await pair.baseToken.mint(owner, liquidityBase)).wait();
+  await (await world.usdc.connect(signer).mint(owner, liquidityQuote)).wait();
+  await (await pair.baseToken.approve(pmAddress, MaxUint256)).wait();
+  await (await world.usdc.connect(signer).approve(pmAddress, MaxUint256)).wait();
+  const [amount0, amount1] = pair.baseIsToken0 ? [liquidityBase, liquidityQuote] : [liquidityQuote, liquidityBase];
+  const { tickLower, tickUpper } = fullRangeTicks(60);
+  await (
+    await pm.getFunction("mint")({
+      token0: pair.token0,
+      token1: pair.token1,
+      fee: world.poolFee,
+      tickLower,
+      tickUpper,
+      amount0Desired: amount0,
+      amount1Desired: amount1,
+      amount0Min: 0n,
+      amount1Min: 0n,
+      recipient: owner,
+      deadline: MaxUint256,
+    })
+  ).wait();
 }

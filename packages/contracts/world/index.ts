@@ -10,3 +10,5 @@ export * from "./poseidon.ts";
 export * from "./window-log.ts";
 export * from "./real-shaped-feed.ts";
 export * from "./extra-market.ts";
+export * from "./market-makers.ts";
+export * from "./inventory-error.ts";

@@ -20,4 +20,6 @@ export const uniswapArtifacts = {
   positionManager: load(
     "@uniswap/v3-periphery/artifacts/contracts/NonfungiblePositionManager.sol/NonfungiblePositionManager.json",
   ),
+  /** Uniswap's quoter (deployed by the tests that quote a trade before making it). */
+  quoterV2: load("@uniswap/v3-periphery/artifacts/contracts/lens/QuoterV2.sol/QuoterV2.json"),
 };
