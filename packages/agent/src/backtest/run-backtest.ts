@@ -344,8 +344,9 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRes
     opened?.state.close();
   }
 
-  if (options.fast) {
-    // One audit of every trade this process made (resumed ticks carry theirs, or are audited here too).
+  if (ticks.some((t) => t.report.outcome === "executed" && t.report.txHash && !t.audited)) {
+    // One audit of every trade not audited yet (--fast, or resumed from a --fast run's state file):
+    // replayed trades keep their hashes, so the audit finds them on this chain.
     const report = await auditBlocks(0, await ethers.provider.getBlockNumber());
     for (const t of ticks) {
       if (t.audited || !t.report.txHash || t.report.outcome !== "executed") continue;
