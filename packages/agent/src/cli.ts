@@ -14,6 +14,10 @@ import { TraderClient } from "./chain/trader-client.ts";
 import { loadConfig, type AgentConfig } from "./config.ts";
 import { addressArgument, pathArgument, rpcUrlArgument, wholeNumberArgument } from "./cli-arguments.ts";
 import { ZkagentCommand } from "./cli-command.ts";
+import { AgentMetrics } from "./monitor/agent-metrics.ts";
+import { askHealth } from "./monitor/ask-health.ts";
+import { healthMaxAgeSeconds } from "./monitor/health.ts";
+import { startMonitorServer, type MonitorServer } from "./monitor/monitor-server.ts";
 import { DryRunStop, describeSignedTransaction, lastCycle, refuseBroadcasts } from "./cli-dry-run.ts";
 import { writeJson } from "./cli-json.ts";
 import { assertDecentralizedTrader } from "./chain/assert-trader.ts";
@@ -237,7 +241,14 @@ async function dryRunOnce(flags: CommonFlags, log: Logger): Promise<void> {
 
 withCommon(program.command("run").description("run a cycle on every new oracle round, until stopped"))
   .addOption(new Option("--ticks <n>", "stop after n cycles").argParser(wholeNumberArgument(1)))
-  .action(async (flags: CommonFlags & { ticks?: number }) => {
+  .addOption(
+    new Option(
+      "--metrics-port <n>",
+      "serve Prometheus metrics at /metrics and a health check at /healthz on this port (config: metrics.port; off by default)",
+    ).argParser(wholeNumberArgument(0, 65_535)),
+  )
+  .addOption(new Option("--metrics-host <host>", "the address the metrics endpoint listens on (default 127.0.0.1)"))
+  .action(async (flags: CommonFlags & { ticks?: number; metricsPort?: number; metricsHost?: string }) => {
     const log = createLogger(Boolean(flags.json));
     const { agent, config } = await startAgent(flags, log);
     let stopping = false;
@@ -247,18 +258,87 @@ withCommon(program.command("run").description("run a cycle on every new oracle r
     };
     process.once("SIGINT", stop);
     process.once("SIGTERM", stop);
+    let monitor: { metrics: AgentMetrics; server: MonitorServer } | undefined;
     try {
+      const endpoint = metricsEndpoint(config, flags);
+      if (endpoint) {
+        const metrics = new AgentMetrics(
+          {
+            version: agentVersion(),
+            agent: agent.client.wallet.address,
+            trader: config.traderAddress,
+            chainId: config.chainId,
+            mode: config.mode,
+            path: config.path,
+          },
+          { faultEpisodes: () => agent.faults.reported.length },
+        );
+        monitor = { metrics, server: await startMonitorServer(metrics, endpoint) };
+        log.info(`metrics at ${monitor.server.url}/metrics, health at ${monitor.server.url}/healthz`);
+      }
       await runAgent(agent, {
         ...(flags.ticks === undefined ? {} : { ticks: flags.ticks }),
         intervalMs: config.intervalSeconds * 1000,
         shouldStop: () => stopping,
         log,
-        onTick: (result) => summarise(result, log),
+        onTick: (result) => {
+          summarise(result, log);
+          monitor?.metrics.observeTick(result);
+        },
+        ...(monitor
+          ? { onPoll: () => monitor!.metrics.observePoll(), onFailure: (e) => monitor!.metrics.observeFailure(e) }
+          : {}),
       });
     } finally {
+      await monitor?.server.close();
       await agent.close();
     }
   });
+
+/** Where `run` serves metrics and health: the flags over the config's `metrics`; undefined when off. */
+function metricsEndpoint(
+  config: AgentConfig,
+  flags: { metricsPort?: number; metricsHost?: string },
+): { host: string; port: number; maxAgeSeconds: number } | undefined {
+  const port = flags.metricsPort ?? config.metrics?.port;
+  if (port === undefined) return undefined;
+  return {
+    host: flags.metricsHost ?? config.metrics?.host ?? "127.0.0.1",
+    port,
+    maxAgeSeconds:
+      config.metrics?.maxAgeSeconds ?? healthMaxAgeSeconds(config.intervalSeconds, config.confirmTimeoutSeconds),
+  };
+}
+
+program
+  .command("health")
+  .description(
+    "ask a running `zkagent run` for its health (/healthz): exit 0 if healthy, 1 if not or if it does not answer (for supervisors)",
+  )
+  .addOption(configOption())
+  .addOption(
+    new Option("--url <url>", "the agent's health URL (default: from the config's metrics.host and metrics.port)"),
+  )
+  .option("--json", "the health report as one JSON document on stdout")
+  .action(async (flags: { config?: string; url?: string; json?: boolean }) => {
+    const url = flags.url ?? (await healthUrlOf(flags.config));
+    const verdict = await askHealth(url);
+    if (flags.json) writeJson(verdict.report ?? { healthy: false, error: verdict.line });
+    else process.stdout.write(`${verdict.line}\n`);
+    process.exitCode = verdict.healthy ? 0 : 1;
+  });
+
+/** /healthz of the agent a config describes (its metrics endpoint must be on). */
+async function healthUrlOf(configFile: string | undefined): Promise<string> {
+  const config = await loadConfig(configFile);
+  if (config.metrics === undefined) {
+    throw new ConfigError(
+      'health: the config has no "metrics" (the endpoint is off): set "metrics": { "port": 9464 } and restart `zkagent run`, or pass --url',
+    );
+  }
+  const host = config.metrics.host === "0.0.0.0" ? "127.0.0.1" : config.metrics.host;
+  return `http://${host.includes(":") ? `[${host}]` : host}:${config.metrics.port}/healthz`;
+}
 
 /** The agent whose journal `status` reads: --agent, else the keystore's public address. The key is never loaded. */
 async function statusAgent(flag: string | undefined, key: KeySource): Promise<string> {

@@ -121,6 +121,19 @@ export const configSchema = z
     /** The block the scan for the vault timelock's scheduled changes starts from (the record's deployedAtBlock). */
     governanceFromBlock: z.number().int().min(0).default(0),
     disclosure: disclosureSchema.optional(),
+    /**
+     * `zkagent run`'s monitoring endpoint (off unless set): Prometheus metrics at /metrics and a
+     * health check at /healthz, on `host` (default 127.0.0.1: not reachable from other machines).
+     */
+    metrics: z
+      .object({
+        port: z.number().int().min(0).max(65_535),
+        host: z.string().min(1).default("127.0.0.1"),
+        /** /healthz fails when the loop last completed a poll longer ago than this (default: see healthMaxAgeSeconds). */
+        maxAgeSeconds: z.number().min(1).max(86_400).optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 

@@ -14,6 +14,10 @@ export interface RunOptions {
   log: Logger;
   /** Called with every completed tick (the CLI prints a summary line). */
   onTick?: (result: TickResult) => void;
+  /** Called after every loop iteration that completed without failing, a tick or a bare poll (health). */
+  onPoll?: () => void;
+  /** Called with every loop iteration's failure, repeats included (metrics). */
+  onFailure?: (error: AgentError) => void;
 }
 
 export interface RunSummary {
@@ -61,8 +65,10 @@ export async function runAgent(agent: Agent, options: RunOptions): Promise<RunSu
       } else {
         await agent.tendClaims(); // optimistic path: answer a challenge without waiting for a new round
       }
+      options.onPoll?.();
     } catch (error) {
       if (!(error instanceof AgentError) || error instanceof IllegalTransitionError) throw error;
+      options.onFailure?.(error);
       if (!ticked) summary.ticks++; // polling the feed failed: that counts as a failed tick
       summary.failedTicks++;
       if (failing?.name === error.name) {
