@@ -16,17 +16,18 @@ const STEP_COLOURS: Record<(typeof STEPS)[number], string> = {
 
 /** What each pre-check verdict, rule and outcome means (the table's names link here). */
 export const RULES: Record<string, string> = {
-  BAND: "the action contradicts the price's place against the band: BUY only below MA − threshold, SELL only above MA + threshold, HOLD inside",
+  BAND: "the action contradicts the price's place against the band: BUY only below MA − threshold, SELL only above MA + threshold, HOLD inside (the proven model's BUY or SELL where the band says HOLD becomes HOLD, counted here)",
   POSITION_CAP: "the BUY would take the position past the vault's cap for this agent",
   NO_SHORT: "the SELL is larger than the position held (no short selling)",
   HOLD_SIZE: "HOLD must have size 0, and BUY or SELL a size above 0",
   RANGE: "a price, size or parameter outside what the circuit accepts (prices in (0, 2^64), amounts below 2^96)",
   ZERO_SIZE: "the proven model's size came out 0, so its decision is HOLD",
-  MALFORMED: "the LLM's output did not parse as a signal under the grammar",
 };
 const VERDICTS: Record<string, string> = {
   compliant: "the signal passed the pre-check: it was proven and sent",
   hold: "HOLD: nothing to prove or send",
+  malformed: "the LLM's output did not parse as a signal under the grammar: nothing proven or sent",
+  unavailable: "the feed had no window the chain would accept (e.g. a phase change): the agent held and said why",
   refused: "the pre-check refused the signal (rule named): nothing proven or sent, so no gas",
   executed: "executeTrade verified the proof and swapped on Uniswap V3",
   reverted: "the transaction reverted on chain (limits, slippage bound or a stale round)",
