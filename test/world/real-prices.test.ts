@@ -33,10 +33,10 @@ import { TEST_POLICY } from "../helpers/trader-fixture.ts";
  * - worst policy-sized trade (2 WETH, the test policy's maxPosition) over all 241 rounds: BUY
  *   50.8 bps over the oracle, SELL 50.4 bps under it (the 0.3 % fee and ~0.2 % of impact), against
  *   the 100 bps bound; tracking error under 0.01 bps (each move lands on the oracle's price).
- * - 125 re-centrings; the arbitrageur ends with 1 083 WETH and 346 741 USDC from 1 000 and
- *   300 000: what its moves earned against the position, less the fees they paid, the liquidity
- *   provider lost (its idle inventory went from 941 WETH and 599 828 USDC to 842 and 551 963);
- *   every WETH and USDC is accounted for.
+ * - 125 re-centrings; the arbitrageur ends with 333 WETH and 346 741 USDC from 250 and 300 000:
+ *   what its moves earned against the position, less the fees they paid, the liquidity provider
+ *   lost (its idle inventory went from 191 WETH and 599 828 USDC to 92 and 551 963); every WETH
+ *   and USDC is accounted for.
  * - about 10 s for the 241 rounds here (2 shared cores).
  */
 const { ethers, networkHelpers } = await network.create();

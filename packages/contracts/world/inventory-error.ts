@@ -74,10 +74,6 @@ export async function asWorldInventoryError<T>(
       case "WorldArbitrageur__InventoryExhausted":
         [actor, token, held, needed] = ["arbitrageur", ...(parsed.args as unknown as [string, bigint, bigint])];
         break;
-      case "WorldArbitrageur__CounterpartyShort":
-        actor = "liquidity provider";
-        [, token, held, needed] = parsed.args as unknown as [string, string, bigint, bigint];
-        break;
       case "WorldLiquidityProvider__InventoryExhausted":
         [actor, token, held, needed] = ["liquidity provider", ...(parsed.args as unknown as [string, bigint, bigint])];
         break;

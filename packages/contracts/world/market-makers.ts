@@ -38,15 +38,17 @@ export const DEFAULT_RANGE_HALF_WIDTH_TICKS = 1_200;
 export const DEFAULT_RECENTER_TICKS = 600;
 
 /**
- * Default inventories, in multiples of the liquidity's value at the start price (`baseDepth` base
- * and its value in quote). A closed world that keeps the same base depth from P0 up to 1 000 · P0
- * must hold at P0 the quote its position needs at 1 000 · P0 (about 58 · baseDepth · P0 for the
- * default range) plus what re-centring loses to the arbitrageur on the way (its LVR); the quote is
- * test money, the base is wrapped ETH, so the base side is kept to what a 1 000× fall needs.
+ * Default inventories, against the liquidity's value at the start price (`baseDepth` base and its
+ * value in quote): a quarter of `baseDepth` in base each (the position holds about 6 % of it; the
+ * rest pays for moves down, and the base is wrapped ETH), and 200× (provider) and 100×
+ * (arbitrageur) that value in quote. A closed world that keeps the same base depth from P0 up to
+ * 1 000 · P0 must hold at P0 the quote its position needs at 1 000 · P0 (about 58 · baseDepth · P0
+ * for the default range) plus what the arbitrageur's moves take from the position on the way (its
+ * loss-versus-rebalancing, net of fees); the quote is test money.
  */
-export const DEFAULT_INVENTORY_MULTIPLES = {
-  liquidityProvider: { base: 1n, quote: 200n },
-  arbitrageur: { base: 1n, quote: 100n },
+export const DEFAULT_INVENTORY_SHARES = {
+  liquidityProvider: { baseBps: 2_500n, quoteMultiple: 200n },
+  arbitrageur: { baseBps: 2_500n, quoteMultiple: 100n },
 } as const;
 
 /** The default inventories for a market of `baseDepth` base worth `quoteValue` quote at its start price. */
@@ -54,10 +56,10 @@ export function defaultInventories(
   baseDepth: bigint,
   quoteValue: bigint,
 ): { liquidityProvider: Inventory; arbitrageur: Inventory } {
-  const { liquidityProvider: lp, arbitrageur: arb } = DEFAULT_INVENTORY_MULTIPLES;
+  const { liquidityProvider: lp, arbitrageur: arb } = DEFAULT_INVENTORY_SHARES;
   return {
-    liquidityProvider: { base: baseDepth * lp.base, quote: quoteValue * lp.quote },
-    arbitrageur: { base: baseDepth * arb.base, quote: quoteValue * arb.quote },
+    liquidityProvider: { base: (baseDepth * lp.baseBps) / 10_000n, quote: quoteValue * lp.quoteMultiple },
+    arbitrageur: { base: (baseDepth * arb.baseBps) / 10_000n, quote: quoteValue * arb.quoteMultiple },
   };
 }
 

@@ -36,8 +36,6 @@ contract WorldArbitrageur is Ownable, ReentrancyGuardTransient, IUniswapV3SwapCa
     error WorldArbitrageur__UnexpectedCallback(address caller);
     /// @notice Thrown when an exchange is asked by an address that is no registered liquidity provider.
     error WorldArbitrageur__NotLiquidityProvider(address caller);
-    /// @notice Thrown when the liquidity provider cannot pay for what the arbitrageur sells back to it.
-    error WorldArbitrageur__CounterpartyShort(address counterparty, address token, uint256 held, uint256 needed);
 
     // EVENTS
 
@@ -93,7 +91,8 @@ contract WorldArbitrageur is Ownable, ReentrancyGuardTransient, IUniswapV3SwapCa
     }
 
     /// @notice Moves `pool` to `sqrtPriceTargetX96` with one swap paid from the inventory, then sells
-    /// what the swap bought to the pool's liquidity provider at the new price.
+    /// what the swap bought to the pool's liquidity provider at the new price (as much of it as the
+    /// provider can pay for).
     /// @param pool A pool of the factory.
     /// @param sqrtPriceTargetX96 The price to reach.
     /// @return amount0 Token0 paid to the pool (positive) or received (negative).
@@ -125,13 +124,15 @@ contract WorldArbitrageur is Ownable, ReentrancyGuardTransient, IUniswapV3SwapCa
                 ? PoolPriceMath.token1InToken0(bought, sqrtPriceTargetX96, Math.Rounding.Floor)
                 : PoolPriceMath.token0InToken1(bought, sqrtPriceTargetX96, Math.Rounding.Floor);
         uint256 counterpartyHeld = paidToken.balanceOf(liquidityProvider);
-        if (counterpartyHeld < proceeds)
-            revert WorldArbitrageur__CounterpartyShort(
-                liquidityProvider,
-                address(paidToken),
-                counterpartyHeld,
-                proceeds
-            );
+        if (counterpartyHeld < proceeds) {
+            // Sell back what the provider can pay for; the rest stays in the inventory.
+            proceeds = counterpartyHeld;
+            bought =
+                zeroForOne
+                    ? PoolPriceMath.token0InToken1(proceeds, sqrtPriceTargetX96, Math.Rounding.Floor)
+                    : PoolPriceMath.token1InToken0(proceeds, sqrtPriceTargetX96, Math.Rounding.Floor);
+            if (bought == 0) return (amount0, amount1);
+        }
         paidToken.safeTransferFrom(liquidityProvider, address(this), proceeds);
         boughtToken.safeTransfer(liquidityProvider, bought);
         emit Exchanged(liquidityProvider, address(paidToken), proceeds, address(boughtToken), bought);
