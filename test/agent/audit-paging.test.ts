@@ -1,4 +1,7 @@
-import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
+import { execFile } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -71,6 +74,37 @@ function interruptedAfter(pages: number, request: NodeRequest): NodeRequest {
     if (payload.method === "eth_getLogs" && answered++ >= pages) throw new Error("the audit was interrupted");
     return request(payload);
   };
+}
+
+const CLI = join(import.meta.dirname, "../../packages/agent/bin/zkagent.js");
+
+/** The in-process chain over HTTP, so the CLI (a child process) can audit it. */
+async function serveOverHttp(): Promise<{ url: string; server: Server }> {
+  const server = createServer((req, res) => {
+    let body = "";
+    req.on("data", (chunk: Buffer) => (body += chunk.toString()));
+    req.on("end", () => {
+      const payload = JSON.parse(body) as JsonRpcPayload;
+      void node(payload).then((answer) => {
+        res.setHeader("content-type", "application/json");
+        res.end(JSON.stringify({ jsonrpc: "2.0", ...answer }));
+      });
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
+}
+
+/** Runs the CLI without blocking this process (which serves the node). */
+function zkagent(...args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [CLI, ...args],
+      { encoding: "utf8", env: { ...process.env, NO_COLOR: "1" }, timeout: 240_000 },
+      (error, stdout, stderr) => resolve({ status: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+    );
+  });
 }
 
 /** Counts the answers a node gave. */
@@ -216,5 +250,51 @@ describe("zkagent audit on a real node: pages, progress, checkpoint and one tran
       (error: unknown) => error as Error,
     );
     expect(unknown?.message).to.match(/no such transaction on chain 31337/);
+  });
+
+  it("through the CLI: --json on stdout alone, --html written, progress on stderr, --checkpoint resumed, --tx", async () => {
+    const { traderAddress, hashes } = await networkHelpers.loadFixture(fourTrades);
+    const { url, server } = await serveOverHttp();
+    try {
+      const html = join(scratch, "cli-report.html");
+      const checkpoint = join(scratch, "cli-checkpoint.jsonl");
+      const args = [
+        "audit",
+        "--rpc-url",
+        url,
+        "--trader",
+        traderAddress,
+        "--page-blocks",
+        "8",
+        "--checkpoint",
+        checkpoint,
+      ];
+      const first = await zkagent(...args, "--json", "--html", html);
+      expect(first.status, first.stderr).to.equal(0);
+      const report = JSON.parse(first.stdout) as { trades: unknown[]; findings: unknown[]; start: { source: string } };
+      expect(report.trades).to.have.length(4);
+      expect(report.start.source).to.equal("code search");
+      expect(existsSync(html)).to.equal(true);
+      expect(readFileSync(html, "utf8")).to.include(`data-findings="${report.findings.length}"`);
+      const logged = first.stderr
+        .trim()
+        .split("\n")
+        .map((line) => JSON.parse(line) as { message: string });
+      expect(logged.some((l) => /^audit of 0x.* blocks \d+\.\.\d+ \(from: code search/.test(l.message))).to.equal(true);
+      expect(logged.some((l) => l.message === "audit: TradeExecuted logs")).to.equal(true);
+
+      const again = await zkagent(...args, "--json");
+      expect(again.status, again.stderr).to.equal(0);
+      expect(again.stdout).to.equal(first.stdout);
+      expect(again.stderr).to.match(/resuming the audit in .*cli-checkpoint\.jsonl/);
+
+      const one = await zkagent("audit", "--rpc-url", url, "--trader", traderAddress, "--tx", hashes[1]!);
+      expect(one.status, one.stderr).to.equal(0);
+      expect(one.stdout).to.match(/1 trades, 0 failing/);
+      const bad = await zkagent("audit", "--rpc-url", url, "--trader", traderAddress, "--tx", "0x1234");
+      expect(bad.stderr).to.match(/Expected a 0x-prefixed 32-byte transaction hash/);
+    } finally {
+      server.close();
+    }
   });
 });

@@ -13,23 +13,27 @@ import type { AuditCheckpoint } from "./audit-checkpoint.ts";
 /** One JSON-RPC request to a node, answered with its result or its JSON-RPC error (a transport failure throws). */
 export type NodeRequest = (payload: JsonRpcPayload) => Promise<JsonRpcResult | JsonRpcError>;
 
-/** What came from where: the checkpoint's answers and the node's, for the resume message and the tests. */
+/** The node's answers an audit used: asked of the node, or reused (a repeated request, or one an earlier run checkpointed). */
 export interface NodeAnswerCounts {
-  fromCheckpoint: number;
+  reused: number;
   fromNode: number;
 }
 
 /**
- * The auditor's view of a node: an ethers provider whose every JSON-RPC answer (results and the
- * node's own errors, reverts included) is appended to a checkpoint, and served from it when the
- * same request comes again. An audit is a deterministic function of those answers, so a run that
- * was interrupted and is started again with the same checkpoint asks the node only what it had not
- * answered yet, and produces the same report. Transport failures are retried and never recorded.
+ * The auditor's view of a node: an ethers provider that asks the node each distinct request once
+ * (trades' windows overlap in 29 of their 30 rounds, so most reads repeat) and appends every
+ * answer (results and the node's own errors, reverts included) to the checkpoint, if any, serving
+ * it from there when the same request comes again. An audit is a deterministic function of those
+ * answers, so a run that was interrupted and is started again with the same checkpoint asks the
+ * node only what it had not answered yet, and produces the same report. Transport failures are
+ * retried and never recorded.
  */
 export class AuditNode extends JsonRpcApiProvider {
-  readonly counts: NodeAnswerCounts = { fromCheckpoint: 0, fromNode: 0 };
+  readonly counts: NodeAnswerCounts = { reused: 0, fromNode: 0 };
   readonly #request: NodeRequest;
   readonly #checkpoint: AuditCheckpoint | undefined;
+  /** This run's answers when there is no checkpoint file to keep them. */
+  readonly #answers = new Map<string, Record<string, unknown>>();
 
   constructor(request: NodeRequest, chainId: bigint, checkpoint?: AuditCheckpoint) {
     const network = Network.from(chainId);
@@ -44,15 +48,16 @@ export class AuditNode extends JsonRpcApiProvider {
 
   async #answer(payload: JsonRpcPayload): Promise<JsonRpcResult | JsonRpcError> {
     const key = `${payload.method} ${JSON.stringify(payload.params ?? [])}`;
-    const saved = this.#checkpoint?.answer(key);
+    const saved = this.#checkpoint ? this.#checkpoint.answer(key) : this.#answers.get(key);
     if (saved !== undefined) {
-      this.counts.fromCheckpoint++;
+      this.counts.reused++;
       return { id: payload.id, ...saved } as JsonRpcResult | JsonRpcError;
     }
     const answer = await withRetry(() => this.#request(payload));
     this.counts.fromNode++;
     const { id: _id, ...body } = answer as { id: number } & Record<string, unknown>;
-    this.#checkpoint?.record(key, body);
+    if (this.#checkpoint) this.#checkpoint.record(key, body);
+    else this.#answers.set(key, body);
     return { ...answer, id: payload.id };
   }
 }

@@ -50,8 +50,10 @@ export interface AuditOutcome {
   history: HistoryFinding[];
   /** Why the range starts where it does. */
   start: DeploymentBlock | { block: number; source: "--from-block" | "--tx"; detail: string };
-  /** How many of the node's answers came from the checkpoint, and how many from the node. */
+  /** How many answers the node gave, and how many repeated requests were answered from the audit's own record. */
   answers: NodeAnswerCounts;
+  /** Answers an earlier run had left in the checkpoint (0 for a fresh audit). */
+  resumed: number;
   /** The history analysis could not run (a node without old state): why. */
   historySkipped?: string;
 }
@@ -79,7 +81,7 @@ export async function runAudit(options: RunAuditOptions): Promise<AuditOutcome> 
   }
   const node = new AuditNode(options.request, chainId, checkpoint);
   try {
-    return await auditThrough(node, options, note);
+    return { ...(await auditThrough(node, options, note)), resumed: checkpoint?.resumedAnswers ?? 0 };
   } finally {
     node.destroy();
     checkpoint?.close();
@@ -90,7 +92,7 @@ async function auditThrough(
   node: AuditNode,
   options: RunAuditOptions,
   note: (line: string) => void,
-): Promise<AuditOutcome> {
+): Promise<Omit<AuditOutcome, "resumed">> {
   const { chainId, traderAddress, progress } = options;
   const trader = DecentralizedTrader__factory.connect(traderAddress, node);
   const latest = options.toBlock ?? (await node.getBlockNumber());
