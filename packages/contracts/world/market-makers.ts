@@ -13,6 +13,7 @@ import {
   type WorldArbitrageur,
   type WorldLiquidityProvider,
 } from "../typechain/index.ts";
+import { asWorldInventoryError } from "./inventory-error.ts";
 
 /** Amounts of a market's base and quote token, in their own units. */
 export interface Inventory {
@@ -108,6 +109,8 @@ export async function provideFollowingLiquidity(params: FollowingLiquidityParams
   await params.fund(arbitrageurAddress, true, arbInventory.base);
   await params.fund(arbitrageurAddress, false, arbInventory.quote);
   await (await params.arbitrageur.connect(params.signer).setLiquidityProvider(poolAddress, lpAddress)).wait();
-  await (await liquidityProvider.recenter()).wait();
+  await asWorldInventoryError(params.signer, "minting its first position", async () =>
+    (await liquidityProvider.recenter()).wait(),
+  );
   return liquidityProvider;
 }
