@@ -154,12 +154,13 @@ export default defineConfig({
       { version: PROXY_SOLC_VERSION, path: proxySolcPath, settings: compilerSettings(false) },
     ],
     overrides: {
-      // Three entry points (proven, proven with a disclosure record, optimistic) at 1M runs come
-      // within 0.5 KB of the 24 KB code limit; 2,000 runs leave 3.9 KB for ~1.8k gas per trade.
+      // Four entry points (proven, with a disclosure record, optimistic, following a signal) and
+      // the pool's swap callback: 500 runs leave 1.6 KB under the 24 KB code limit for ~0.7k gas
+      // per trade more than 1,000 runs (which leave 0.2 KB); 2,000 runs exceed the limit.
       "packages/contracts/src/DecentralizedTrader.sol": {
         version: SOLC_VERSION,
         path: solcPath,
-        settings: { ...compilerSettings(true), optimizer: { enabled: true, runs: 2_000 } },
+        settings: { ...compilerSettings(true), optimizer: { enabled: true, runs: 500 } },
       },
       "packages/contracts/src/generated/PolicyVerifier.sol": {
         version: SOLC_VERSION,

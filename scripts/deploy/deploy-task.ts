@@ -81,7 +81,7 @@ function readWorldRecord(path: string, chainId: number): AddressBook {
   if (book.chainId !== chainId) {
     throw new DeployError(`${path} describes chain ${String(book.chainId)}, not ${chainId}`);
   }
-  const fields = ["weth", "usdc", "swapRouter", "ethUsdFeed", "sequencerUptimeFeed"] as const;
+  const fields = ["weth", "usdc", "uniswapV3Factory", "ethUsdFeed", "sequencerUptimeFeed"] as const;
   for (const field of fields) {
     if (typeof book[field] !== "string" || !isAddress(book[field])) {
       throw new DeployError(`${path}: ${field} must be an address (got ${JSON.stringify(book[field] ?? null)})`);
@@ -148,11 +148,6 @@ async function deploy(args: DeployArgs, hre: HardhatRuntimeEnvironment): Promise
   const outDir = resolve(args.out || join(hre.config.paths.root, "deployments", networkName));
   const { target, wrongChainHint } = targetOf(networkName, outDir);
   const ceremony = await ceremonyFor(networkName, hre.config.paths.root, args.allowUnsafeCeremony);
-  if (target.swapRouter === ZeroAddress) {
-    throw new DeployError(
-      `${networkName}: no SwapRouter (v1) configured; see the note in packages/contracts/deploy/networks.ts`,
-    );
-  }
   const governance = resolveGovernance(
     args,
     join(outDir, "governance.json"),
@@ -171,7 +166,7 @@ async function deploy(args: DeployArgs, hre: HardhatRuntimeEnvironment): Promise
   for (const [name, address] of Object.entries({
     weth: target.weth,
     usdc: target.usdc,
-    swapRouter: target.swapRouter,
+    uniswapFactory: target.uniswapFactory,
     priceFeed: target.priceFeed,
   })) {
     if ((await connection.ethers.provider.getCode(address)) === "0x") {
@@ -202,7 +197,8 @@ async function deploy(args: DeployArgs, hre: HardhatRuntimeEnvironment): Promise
         guardian: governance.guardian,
         weth: target.weth,
         usdc: target.usdc,
-        swapRouter: target.swapRouter,
+        uniswapFactory: target.uniswapFactory,
+        poolInitCodeHash: target.poolInitCodeHash,
         priceFeed: target.priceFeed,
         sequencerUptimeFeed: target.sequencerUptimeFeed,
         sequencerGracePeriod: target.sequencerGracePeriod,

@@ -131,6 +131,33 @@ describe("selective disclosure on chain: records committed with trades, audited 
     expect(trades.failures).to.equal(0);
   });
 
+  it("a vault that requires records: an agent without disclosure is refused at start, in one line; with it, it trades", async () => {
+    const { tw, model } = await networkHelpers.loadFixture(provenWorld);
+    await tw.trader.connect(tw.owner).setDecisionRecordsRequired(true);
+    const { dataDir } = await prepareAgentData(tw);
+    const refused = await startTestAgent(ethers, tw, dataDir, { mode: "model", decisionModel: model }).then(
+      () => null,
+      (e: unknown) => e as Error,
+    );
+    expect(refused?.name).to.equal("PreflightError");
+    expect(refused?.message).to.match(/requires a decision record with every trade: configure "disclosure"/);
+    expect(await tw.trader.nonceOf(tw.agent.address)).to.equal(0n);
+
+    const store = new LocalRecordStore(join(dataDir, "records"));
+    const { agent } = await startTestAgent(ethers, tw, dataDir, {
+      mode: "model",
+      decisionModel: model,
+      disclosure: { auditors: [keyOf(acme)], store },
+    });
+    try {
+      const report = (await agent.tick(0)) as CycleReport;
+      expect(report.outcome).to.equal("executed");
+      expect(await store.list()).to.deep.equal([report.recordHash]);
+    } finally {
+      await agent.close();
+    }
+  });
+
   it("sends nothing when the record cannot be stored: the tick fails, no proof journaled, the nonce unspent", async () => {
     const { tw, model } = await networkHelpers.loadFixture(provenWorld);
     const { dataDir } = await prepareAgentData(tw);

@@ -307,7 +307,7 @@ describe("DecentralizedTrader", function () {
       const tw = await buyReady();
       const proof = await proveTrade(tw, tw.agent, { action: Action.BUY, size: ONE_ETH });
       await movePoolToPrice(tw.world, tw.stranger, (BELOW * 103n) / 100n);
-      await expectRejected(tw, proof, "SwapFailed");
+      await expectRejected(tw, proof, "SwapInputAboveBound");
     });
 
     it("a HOLD signal", async () => {

@@ -138,12 +138,20 @@ describe("exposure and loss limits hold even when a proof lies", function () {
   it("uses the agent's own amount limit where it is tighter, never where it is looser", async () => {
     const tw = await limitedWorld({});
     // A BUY of 1 ETH at ~2 940 needs ~2 949 USDC (pool fee); a limit of 2 900 cannot be met.
-    await expectRefused(tw, () => trade(tw, Action.BUY, ONE_ETH, tw.agent, parseUnits("2900", 6)), "SwapFailed");
+    await expectRefused(
+      tw,
+      () => trade(tw, Action.BUY, ONE_ETH, tw.agent, parseUnits("2900", 6)),
+      "SwapInputAboveBound",
+    );
     await expect(trade(tw, Action.BUY, ONE_ETH, tw.agent, parseUnits("2990", 6))).to.emit(tw.trader, "TradeExecuted");
     // The pool moves 3 % against the vault: the policy's 1 % bound refuses, and a looser agent limit does not help.
     await pushPrice(tw.world.priceFeed, BELOW);
     await movePoolToPrice(tw.world, tw.stranger, (BELOW * 103n) / 100n);
-    await expectRefused(tw, () => trade(tw, Action.BUY, ONE_ETH, tw.agent, parseUnits("100000", 6)), "SwapFailed");
+    await expectRefused(
+      tw,
+      () => trade(tw, Action.BUY, ONE_ETH, tw.agent, parseUnits("100000", 6)),
+      "SwapInputAboveBound",
+    );
   });
 
   it("lets only the owner set limits, refuses a zero limit, and announces every change", async () => {

@@ -144,10 +144,10 @@ describe(`\`hardhat deploy --network arbitrum\` against a local node playing Arb
     expect([
       await trader.baseToken(),
       await trader.quoteToken(),
-      await trader.swapRouter(),
+      await trader.uniswapFactory(),
       await trader.priceFeed(),
       await trader.sequencerUptimeFeed(),
-    ]).to.deep.equal([config.weth, config.usdc, config.swapRouter, config.priceFeed, config.sequencerUptimeFeed]);
+    ]).to.deep.equal([config.weth, config.usdc, config.uniswapFactory, config.priceFeed, config.sequencerUptimeFeed]);
     expect(await trader.owner()).to.equal(record.governance.timelock);
     expect(await trader.guardian()).to.equal(hardhatWallet(3, provider).address);
   });

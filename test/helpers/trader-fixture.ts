@@ -92,7 +92,8 @@ export async function wiringOf(tw: TraderWorld, overrides: Record<string, string
   return {
     baseToken: market.weth,
     quoteToken: market.usdc,
-    swapRouter: market.swapRouter,
+    uniswapFactory: market.uniswapFactory,
+    poolInitCodeHash: market.poolInitCodeHash,
     priceFeed: market.priceFeed,
     sequencerUptimeFeed: market.sequencerUptimeFeed,
     sequencerGracePeriod: 0n,

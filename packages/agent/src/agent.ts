@@ -192,6 +192,14 @@ export class Agent {
       options.receiptPollMs,
     );
     const { priceFeed } = await step("preflight", () => client.preflight(options.chainId, modelHash));
+    // A vault that requires decision records refuses every trade without one: say so before the first proof.
+    if (path !== "hub" && (!discloser || path === "optimistic") && (await client.decisionRecordsRequired())) {
+      throw new PreflightError(
+        path === "optimistic"
+          ? `${options.traderAddress} requires a decision record with every trade, which the optimistic path cannot commit: use path "verified" with disclosure`
+          : `${options.traderAddress} requires a decision record with every trade: configure "disclosure" (auditor keys) in agent.json`,
+      );
+    }
     const lane = await LaneClient.of(options.traderAddress, options.wallet.address, { signer: options.wallet }, retry);
     if (path === "optimistic" && !lane) {
       throw new PreflightError(

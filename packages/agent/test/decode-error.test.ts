@@ -17,19 +17,19 @@ describe("decoding reverts for the operator", () => {
     expect(decodeRevert(reverted(data), trader)).to.equal("DeadlineExpired(100, 101)");
   });
 
-  it("the router's revert string inside SwapFailed", () => {
-    const data = trader.encodeErrorResult("SwapFailed", [errorString("Too much requested")]);
-    expect(decodeRevert(reverted(data), trader)).to.equal('SwapFailed("Too much requested")');
+  it("the swap's bound with the amounts that broke it", () => {
+    const data = trader.encodeErrorResult("SwapInputAboveBound", [2_970_000_000n, 2_969_400_000n]);
+    expect(decodeRevert(reverted(data), trader)).to.equal("SwapInputAboveBound(2970000000, 2969400000)");
   });
 
-  it("a custom error inside SwapFailed by name, unknown bytes as they are", () => {
-    const inner = trader.encodeErrorResult("TradingPaused", []);
-    expect(decodeRevert(reverted(trader.encodeErrorResult("SwapFailed", [inner])), trader)).to.equal(
-      "SwapFailed(TradingPaused)",
-    );
+  it("a pool's own revert string (Uniswap's short reasons bubble up unwrapped)", () => {
+    expect(decodeRevert(reverted(errorString("LOK")), trader)).to.equal("LOK");
+  });
+
+  it("unknown revert data falls back to ethers' short message", () => {
     const unknown = id("Unknown()").slice(0, 10);
-    expect(decodeRevert(reverted(trader.encodeErrorResult("SwapFailed", [unknown])), trader)).to.equal(
-      `SwapFailed(${unknown})`,
+    expect(decodeRevert({ ...reverted(unknown), shortMessage: "execution reverted" }, trader)).to.equal(
+      "execution reverted",
     );
   });
 });

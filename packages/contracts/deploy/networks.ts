@@ -1,7 +1,10 @@
 /**
  * Where zkagent deploys and what it is wired to. Sources for every address:
- * - Uniswap V3 SwapRouter (0xE592…1564): docs.uniswap.org, "Deployment Addresses" (Arbitrum One);
- *   on Arbitrum Sepolia, docs.uniswap.org "Arbitrum Deployments" (SwapRouter02 only: see below).
+ * - Uniswap V3 factory (0x1F98…F984): docs.uniswap.org, "Deployment Addresses" (Arbitrum One);
+ *   on Arbitrum Sepolia (0x248A…188e), docs.uniswap.org "Arbitrum Deployments". The trader swaps
+ *   on the factory's pool directly, so no router address is needed; the pool init code hash is
+ *   Uniswap's (UNISWAP_V3_POOL_INIT_CODE_HASH), and the trader checks the derived pool against
+ *   the factory's getPool when it is deployed and whenever the policy's fee changes.
  * - WETH (0x82aF…Bab1) and Circle's native USDC (0xaf88…5831) on Arbitrum One: Arbitrum's token
  *   list and Circle's "USDC on Arbitrum" page; Sepolia USDC (0x75fa…AA4d): Circle's testnet list.
  * - Chainlink ETH/USD (0x639F…a612) and the L2 sequencer-uptime feed (0xFdB6…697D) on Arbitrum One;
@@ -14,12 +17,14 @@
  */
 import type { AddressBook } from "../world/address-book.ts";
 import { DEFAULT_RISK_LIMITS, type RiskLimitsConfig } from "../world/deploy-zkagent.ts";
+import { UNISWAP_V3_POOL_INIT_CODE_HASH } from "../world/uniswap-artifacts.ts";
 
 export interface DeployNetworkConfig {
   chainId: number;
   weth: string;
   usdc: string;
-  swapRouter: string;
+  uniswapFactory: string;
+  poolInitCodeHash: string;
   priceFeed: string;
   sequencerUptimeFeed: string;
   sequencerGracePeriod: bigint;
@@ -51,7 +56,8 @@ export const deployNetworks: Record<string, DeployNetworkConfig> = {
     chainId: 42161,
     weth: "0x82aF49447D8a07e3bd95BD0d56f35241523fBab1",
     usdc: "0xaf88d065e77c8cC2239327C5EDb3A432268e5831",
-    swapRouter: "0xE592427A0AEce92De3Edee1F18E0157C05861564",
+    uniswapFactory: "0x1F98431c8aD98523631AE4a59f267346ea31F984",
+    poolInitCodeHash: UNISWAP_V3_POOL_INIT_CODE_HASH,
     priceFeed: "0x639Fe6ab55C921f74e7fac1ee960C0B6293ba612",
     sequencerUptimeFeed: "0xFdB631F5EE196F0ed6FAa767959853A9F217697D",
     sequencerGracePeriod: 3600n,
@@ -59,14 +65,12 @@ export const deployNetworks: Record<string, DeployNetworkConfig> = {
     limits: DEFAULT_RISK_LIMITS,
     minDelay: LIVE_MIN_DELAY,
   },
-  // Uniswap lists only SwapRouter02 on Arbitrum Sepolia, whose exact*Single structs have no
-  // deadline field: the trader's ISwapRouter calls would not match it. Point `swapRouter` at a
-  // SwapRouter (v1) you deploy there before using this entry; until then the deploy task refuses.
   arbitrumSepolia: {
     chainId: 421614,
     weth: "0x980B62Da83eFf3D4576C647993b0c1D7faf17c73",
     usdc: "0x75faf114eafb1BDbe2F0316DF893fd58CE46AA4d",
-    swapRouter: "0x0000000000000000000000000000000000000000",
+    uniswapFactory: "0x248AB79Bbb9bC29bB72f7Cd42F17e054Fc40188e",
+    poolInitCodeHash: UNISWAP_V3_POOL_INIT_CODE_HASH,
     priceFeed: "0xd30e2101a97dcbAeBCBC04F14C3f624E67A35165",
     sequencerUptimeFeed: "0x0000000000000000000000000000000000000000",
     sequencerGracePeriod: 3600n,
@@ -114,7 +118,8 @@ export function deployConfigFromWorld(network: LocalWorldNetworkConfig, world: A
     chainId: network.chainId,
     weth: world.weth,
     usdc: world.usdc,
-    swapRouter: world.swapRouter,
+    uniswapFactory: world.uniswapV3Factory,
+    poolInitCodeHash: UNISWAP_V3_POOL_INIT_CODE_HASH,
     priceFeed: world.ethUsdFeed,
     sequencerUptimeFeed: world.sequencerUptimeFeed ?? "0x0000000000000000000000000000000000000000",
     sequencerGracePeriod: network.sequencerGracePeriod,

@@ -55,7 +55,8 @@ export function zkagentModule(governance: GovernanceSetup) {
       {
         baseToken: m.getParameter<string>("weth"),
         quoteToken: m.getParameter<string>("usdc"),
-        swapRouter: m.getParameter<string>("swapRouter"),
+        uniswapFactory: m.getParameter<string>("uniswapFactory"),
+        poolInitCodeHash: m.getParameter<string>("poolInitCodeHash"),
         priceFeed: m.getParameter<string>("priceFeed"),
         sequencerUptimeFeed: m.getParameter<string>("sequencerUptimeFeed"),
         sequencerGracePeriod: m.getParameter<bigint>("sequencerGracePeriod"),

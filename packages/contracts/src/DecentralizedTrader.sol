@@ -9,7 +9,10 @@ import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IER
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
-import {ISwapRouter} from "@uniswap/v3-periphery/contracts/interfaces/ISwapRouter.sol";
+import {TransientSlot} from "@openzeppelin/contracts/utils/TransientSlot.sol";
+import {IUniswapV3Factory} from "@uniswap/v3-core/contracts/interfaces/IUniswapV3Factory.sol";
+import {IUniswapV3Pool} from "@uniswap/v3-core/contracts/interfaces/IUniswapV3Pool.sol";
+import {IUniswapV3SwapCallback} from "@uniswap/v3-core/contracts/interfaces/callback/IUniswapV3SwapCallback.sol";
 
 import {TradeLimits} from "./base/TradeLimits.sol";
 import {VerifierSet} from "./base/VerifierSet.sol";
@@ -20,6 +23,7 @@ import {ISignalHub} from "./interfaces/ISignalHub.sol";
 import {IPolicyVerifier} from "./interfaces/IPolicyVerifier.sol";
 import {IWindowLog} from "./interfaces/IWindowLog.sol";
 import {OracleGuard} from "./libraries/OracleGuard.sol";
+import {PoolLocator} from "./libraries/PoolLocator.sol";
 import {PublicValues} from "./libraries/PublicValues.sol";
 import {SignalKey} from "./libraries/SignalKey.sol";
 import {SlippageMath} from "./libraries/SlippageMath.sol";
@@ -40,17 +44,38 @@ import {SlippageMath} from "./libraries/SlippageMath.sol";
 /// proof's round must be the feed's latest, and its window commitment must equal the WindowLog's
 /// commitment to the 30 rounds ending there, which the log read from the feed itself. Slippage
 /// bounds come from the same latest answer.
-contract DecentralizedTrader is IDecentralizedTrader, TradeLimits, VerifierSet, Ownable2Step, ReentrancyGuardTransient {
+contract DecentralizedTrader is
+    IDecentralizedTrader,
+    IUniswapV3SwapCallback,
+    TradeLimits,
+    VerifierSet,
+    Ownable2Step,
+    ReentrancyGuardTransient
+{
     using SafeERC20 for IERC20;
+    using TransientSlot for *;
 
     uint256 private constant BPS = 10_000;
+    /// @dev Uniswap's TickMath bounds + 1 / − 1: no price limit, so a swap either fills in full
+    /// within the oracle-derived amount bound or reverts.
+    uint160 private constant MIN_SQRT_PRICE_LIMIT = 4_295_128_740;
+    uint160 private constant MAX_SQRT_PRICE_LIMIT = 1_461_446_703_485_210_103_287_273_052_203_988_822_378_723_970_341;
+    /// @dev The pool this vault is swapping on, set only for the length of its own swap: the one
+    /// caller whose swap callback is paid. keccak256("zkagent.DecentralizedTrader.swappingPool") − 1.
+    bytes32 private constant SWAPPING_POOL_SLOT = 0xd1ee020d9447a33f0d2573c86d502bddf02d38dbfcf7525ede139ccf77840eae;
 
     /// @notice The traded asset (WETH).
     IERC20 public immutable baseToken;
     /// @notice The unit of account (a USD stablecoin).
     IERC20 public immutable quoteToken;
-    /// @notice Uniswap V3's SwapRouter.
-    ISwapRouter public immutable swapRouter;
+    /// @notice Uniswap V3's factory, whose pool for the two tokens and the policy's fee this vault
+    /// swaps on directly (no router: the callback below pays the pool).
+    IUniswapV3Factory public immutable uniswapFactory;
+    /// @notice keccak256 of the pool's creation code, from which pool addresses are derived (the
+    /// canonical Uniswap V3 hash on every chain Uniswap deployed to).
+    bytes32 public immutable poolInitCodeHash;
+    /// @dev Whether the base token sorts first in its pools.
+    bool private immutable _baseIsToken0;
     /// @notice Chainlink base/quote feed (ETH/USD).
     AggregatorV3Interface public immutable priceFeed;
     /// @notice Chainlink L2 sequencer-uptime feed; address(0) on L1s.
@@ -77,6 +102,7 @@ contract DecentralizedTrader is IDecentralizedTrader, TradeLimits, VerifierSet, 
         uint16 maxTradesPerAgentPerPeriod;
         uint16 maxTradesPerVaultPerPeriod;
         uint8 maxTradesPerBlock;
+        bool decisionRecordsRequired;
     }
 
     PolicyAndPause private _state;
@@ -103,7 +129,8 @@ contract DecentralizedTrader is IDecentralizedTrader, TradeLimits, VerifierSet, 
     struct Wiring {
         IERC20 baseToken;
         IERC20 quoteToken;
-        ISwapRouter swapRouter;
+        IUniswapV3Factory uniswapFactory;
+        bytes32 poolInitCodeHash;
         AggregatorV3Interface priceFeed;
         AggregatorV3Interface sequencerUptimeFeed;
         uint256 sequencerGracePeriod;
@@ -114,7 +141,7 @@ contract DecentralizedTrader is IDecentralizedTrader, TradeLimits, VerifierSet, 
     }
 
     /// @param owner_ The vault owner.
-    /// @param wiring Tokens, router, feeds, registry and verifier.
+    /// @param wiring Tokens, Uniswap factory, feeds, registry and verifier.
     /// @param policy_ The initial policy.
     /// @param limits_ The initial exposure and loss limits.
     constructor(
@@ -126,7 +153,7 @@ contract DecentralizedTrader is IDecentralizedTrader, TradeLimits, VerifierSet, 
         if (
             address(wiring.baseToken) == address(0) ||
             address(wiring.quoteToken) == address(0) ||
-            address(wiring.swapRouter) == address(0) ||
+            address(wiring.uniswapFactory) == address(0) ||
             address(wiring.priceFeed) == address(0) ||
             address(wiring.modelRegistry) == address(0) ||
             address(wiring.verifier) == address(0) ||
@@ -137,7 +164,9 @@ contract DecentralizedTrader is IDecentralizedTrader, TradeLimits, VerifierSet, 
         }
         baseToken = wiring.baseToken;
         quoteToken = wiring.quoteToken;
-        swapRouter = wiring.swapRouter;
+        uniswapFactory = wiring.uniswapFactory;
+        poolInitCodeHash = wiring.poolInitCodeHash;
+        _baseIsToken0 = address(wiring.baseToken) < address(wiring.quoteToken);
         priceFeed = wiring.priceFeed;
         sequencerUptimeFeed = wiring.sequencerUptimeFeed;
         sequencerGracePeriod = wiring.sequencerGracePeriod;
@@ -153,11 +182,14 @@ contract DecentralizedTrader is IDecentralizedTrader, TradeLimits, VerifierSet, 
                 wiring.priceFeed.decimals() -
                 IERC20Metadata(address(wiring.quoteToken)).decimals());
         _setPolicy(policy_);
+        _requirePool(
+            wiring.uniswapFactory,
+            wiring.poolInitCodeHash,
+            wiring.baseToken,
+            wiring.quoteToken,
+            policy_.poolFee
+        );
         _setRiskLimits(limits_);
-        // The router is Uniswap's immutable SwapRouter: one standing approval per token saves
-        // two allowance writes per trade, and swaps are bounded by the oracle anyway.
-        wiring.baseToken.forceApprove(address(wiring.swapRouter), type(uint256).max);
-        wiring.quoteToken.forceApprove(address(wiring.swapRouter), type(uint256).max);
     }
 
     // ----------------------------------------------------------------------------------------
@@ -167,10 +199,9 @@ contract DecentralizedTrader is IDecentralizedTrader, TradeLimits, VerifierSet, 
     /// @notice Executes a BUY or SELL whose policy compliance `proof` shows.
     /// @dev Checks (deadline, agent, public values, context, model, policy, cap and no-short,
     /// oracle, window, exposure and loss limits), effects (nonce, position, usage), the proof (a
-    /// view call: a failure reverts the effects with it), then the swap. BUY is
-    /// `exactOutputSingle` for exactly `size` base tokens; SELL is `exactInputSingle` of `size`;
-    /// both bounded by the latest oracle answer and `maxSlippageBps`, or by the agent's own tighter
-    /// `amountLimit`.
+    /// view call: a failure reverts the effects with it), then the swap on the pool. BUY takes
+    /// exactly `size` base tokens; SELL sells exactly `size`; both bounded by the latest oracle
+    /// answer and `maxSlippageBps`, or by the agent's own tighter `amountLimit`.
     /// @param proof The Groth16 proof.
     /// @param publicSignals The five public signals (see PublicValues).
     /// @param deadline The latest timestamp at which the trade may execute.
@@ -184,7 +215,7 @@ contract DecentralizedTrader is IDecentralizedTrader, TradeLimits, VerifierSet, 
         uint256 deadline,
         uint256 amountLimit
     ) external nonReentrant returns (uint256 amountIn, uint256 amountOut) {
-        (amountIn, amountOut, ) = _executeProven(proof, publicSignals, deadline, amountLimit);
+        (amountIn, amountOut, ) = _executeProven(proof, publicSignals, deadline, amountLimit, false);
     }
 
     /// @notice `executeTrade`, and commits the hash of the trade's encrypted decision record (the
@@ -204,7 +235,7 @@ contract DecentralizedTrader is IDecentralizedTrader, TradeLimits, VerifierSet, 
         bytes32 recordHash
     ) external nonReentrant returns (uint256 amountIn, uint256 amountOut) {
         uint32 nonce;
-        (amountIn, amountOut, nonce) = _executeProven(proof, publicSignals, deadline, amountLimit);
+        (amountIn, amountOut, nonce) = _executeProven(proof, publicSignals, deadline, amountLimit, true);
         emit DecisionRecordCommitted(msg.sender, nonce, recordHash);
     }
 
@@ -226,6 +257,8 @@ contract DecentralizedTrader is IDecentralizedTrader, TradeLimits, VerifierSet, 
         IOptimisticLane lane = optimisticLane;
         if (address(lane) == address(0)) revert OptimisticPathDisabled();
         Admitted memory t = _admit(publicSignals, deadline);
+        // This path has no record to commit.
+        if (t.p.decisionRecordsRequired) revert DecisionRecordRequired();
         uint256 loss = SlippageMath.worstLoss(t.v.size, t.referencePrice, _quoteScale, t.p.maxSlippageBps);
         lane.openClaim(msg.sender, t.nonce, publicSignals, address(t.verifier), loss);
         return _swapAndLog(t, amountLimit);
@@ -235,9 +268,11 @@ contract DecentralizedTrader is IDecentralizedTrader, TradeLimits, VerifierSet, 
         Groth16Proof calldata proof,
         uint256[5] calldata publicSignals,
         uint256 deadline,
-        uint256 amountLimit
+        uint256 amountLimit,
+        bool withRecord
     ) private returns (uint256 amountIn, uint256 amountOut, uint32 nonce) {
         Admitted memory t = _admit(publicSignals, deadline);
+        if (!withRecord && t.p.decisionRecordsRequired) revert DecisionRecordRequired();
         if (!t.verifier.verifyProof(proof.a, proof.b, proof.c, publicSignals)) {
             _explainRejectedProof(t.kind, proof, publicSignals);
             revert InvalidProof();
@@ -440,64 +475,105 @@ contract DecentralizedTrader is IDecentralizedTrader, TradeLimits, VerifierSet, 
         if (recorded != provenCommitment) revert WindowMismatch(roundId, provenCommitment, recorded);
     }
 
+    /// @dev Takes exactly `size` base tokens for at most the bound's quote.
     function _buy(
         uint256 size,
         uint256 price,
         PolicyAndPause memory p,
         uint256 amountLimit
-    ) private returns (uint256, uint256) {
+    ) private returns (uint256 amountIn, uint256) {
         uint256 maxIn = SlippageMath.maxQuoteIn(size, price, _quoteScale, p.maxSlippageBps);
         if (amountLimit != 0 && amountLimit < maxIn) maxIn = amountLimit;
         uint256 available = quoteToken.balanceOf(address(this));
         if (available < maxIn) revert InsufficientVaultBalance(address(quoteToken), maxIn, available);
-        try
-            swapRouter.exactOutputSingle(
-                ISwapRouter.ExactOutputSingleParams({
-                    tokenIn: address(quoteToken),
-                    tokenOut: address(baseToken),
-                    fee: p.poolFee,
-                    recipient: address(this),
-                    deadline: block.timestamp,
-                    amountOut: size,
-                    amountInMaximum: maxIn,
-                    sqrtPriceLimitX96: 0
-                })
-            )
-        returns (uint256 amountIn) {
-            return (amountIn, size);
-        } catch (bytes memory reason) {
-            revert SwapFailed(reason);
-        }
+        uint256 received;
+        // size < 2^96 (positions are uint96), so the cast is exact.
+        (amountIn, received) = _swap(false, -int256(size), p.poolFee);
+        if (received != size) revert SwapPartiallyFilled(received, size);
+        if (amountIn > maxIn) revert SwapInputAboveBound(amountIn, maxIn);
+        return (amountIn, size);
     }
 
+    /// @dev Sells exactly `size` base tokens for at least the bound's quote.
     function _sell(
         uint256 size,
         uint256 price,
         PolicyAndPause memory p,
         uint256 amountLimit
-    ) private returns (uint256, uint256) {
+    ) private returns (uint256, uint256 amountOut) {
         uint256 minOut = SlippageMath.minQuoteOut(size, price, _quoteScale, p.maxSlippageBps);
         if (amountLimit > minOut) minOut = amountLimit;
         uint256 available = baseToken.balanceOf(address(this));
         if (available < size) revert InsufficientVaultBalance(address(baseToken), size, available);
-        try
-            swapRouter.exactInputSingle(
-                ISwapRouter.ExactInputSingleParams({
-                    tokenIn: address(baseToken),
-                    tokenOut: address(quoteToken),
-                    fee: p.poolFee,
-                    recipient: address(this),
-                    deadline: block.timestamp,
-                    amountIn: size,
-                    amountOutMinimum: minOut,
-                    sqrtPriceLimitX96: 0
-                })
-            )
-        returns (uint256 amountOut) {
-            return (size, amountOut);
-        } catch (bytes memory reason) {
-            revert SwapFailed(reason);
-        }
+        uint256 paid;
+        (paid, amountOut) = _swap(true, int256(size), p.poolFee);
+        if (paid != size) revert SwapPartiallyFilled(paid, size);
+        if (amountOut < minOut) revert SwapOutputBelowBound(amountOut, minOut);
+        return (size, amountOut);
+    }
+
+    /// @dev One swap on the policy's pool, without a price limit (the amount bounds above decide);
+    /// the pool calls `uniswapV3SwapCallback` for its input before it returns. A negative
+    /// `amountSpecified` asks for an exact output. Returns what the vault paid and received.
+    function _swap(bool sellBase, int256 amountSpecified, uint24 fee) private returns (uint256 paid, uint256 received) {
+        IUniswapV3Pool swapPool = _poolFor(fee);
+        bool zeroForOne = sellBase == _baseIsToken0;
+        SWAPPING_POOL_SLOT.asAddress().tstore(address(swapPool));
+        (int256 amount0, int256 amount1) = swapPool.swap(
+            address(this),
+            zeroForOne,
+            amountSpecified,
+            zeroForOne ? MIN_SQRT_PRICE_LIMIT : MAX_SQRT_PRICE_LIMIT,
+            ""
+        );
+        SWAPPING_POOL_SLOT.asAddress().tstore(address(0));
+        (int256 inDelta, int256 outDelta) = zeroForOne ? (amount0, amount1) : (amount1, amount0);
+        // The pool's deltas are its own: positive is what it received, negative what it paid out.
+        paid = uint256(inDelta);
+        received = uint256(-outDelta);
+    }
+
+    /// @notice Pays the pool this vault is swapping on what it is owed for the swap in progress.
+    /// @dev Only the pool of the vault's own swap (set for that swap's length) is paid; any other
+    /// caller, or any call outside a swap, is refused.
+    /// @param amount0Delta What the pool is owed in token0 (if positive).
+    /// @param amount1Delta What the pool is owed in token1 (if positive).
+    function uniswapV3SwapCallback(int256 amount0Delta, int256 amount1Delta, bytes calldata) external override {
+        address swapPool = SWAPPING_POOL_SLOT.asAddress().tload();
+        if (msg.sender != swapPool) revert UnexpectedSwapCallback(msg.sender);
+        if (amount0Delta > 0) _token(true).safeTransfer(swapPool, uint256(amount0Delta));
+        if (amount1Delta > 0) _token(false).safeTransfer(swapPool, uint256(amount1Delta));
+    }
+
+    /// @dev token0 (`first`) or token1 of the vault's pools.
+    function _token(bool first) private view returns (IERC20) {
+        return first == _baseIsToken0 ? baseToken : quoteToken;
+    }
+
+    /// @dev The vault's pool for `fee`, derived like Uniswap's periphery does (CREATE2 from the
+    /// factory): no storage read per trade.
+    function _poolFor(uint24 fee) private view returns (IUniswapV3Pool) {
+        return PoolLocator.compute(address(uniswapFactory), poolInitCodeHash, baseToken, quoteToken, fee);
+    }
+
+    /// @dev The derived pool must be the one the factory registered: this catches a fee with no
+    /// pool and a wrong init code hash when the policy is set, not at the first trade.
+    function _requirePool(
+        IUniswapV3Factory factory,
+        bytes32 initCodeHash,
+        IERC20 base,
+        IERC20 quote,
+        uint24 fee
+    ) private view {
+        address derived = address(PoolLocator.compute(address(factory), initCodeHash, base, quote, fee));
+        address registered = factory.getPool(address(base), address(quote), fee);
+        if (derived != registered) revert PoolNotFound(fee, derived, registered);
+    }
+
+    /// @notice The Uniswap V3 pool this vault trades on under the current policy's fee.
+    /// @return The pool.
+    function pool() external view returns (IUniswapV3Pool) {
+        return _poolFor(_state.poolFee);
     }
 
     // ----------------------------------------------------------------------------------------
@@ -527,6 +603,25 @@ contract DecentralizedTrader is IDecentralizedTrader, TradeLimits, VerifierSet, 
     /// @param policy_ The new policy.
     function setPolicy(Policy calldata policy_) external onlyOwner {
         _setPolicy(policy_);
+        _requirePool(uniswapFactory, poolInitCodeHash, baseToken, quoteToken, policy_.poolFee);
+    }
+
+    /// @notice Requires (or stops requiring) every agent trade of this vault to commit the hash of
+    /// its encrypted decision record: `executeTrade` and `executeOptimistic` are then refused and
+    /// only `executeTradeWithRecord` executes. A follower's trade (`followSignal`) is the
+    /// publisher's decision, not an agent's of this vault, and is not affected.
+    /// @dev This makes a missing record refused rather than found after the fact; whether the
+    /// record is faithful is still only checkable by its auditors (SECURITY.md).
+    /// @param required Whether a record is required.
+    function setDecisionRecordsRequired(bool required) external onlyOwner {
+        _state.decisionRecordsRequired = required;
+        emit DecisionRecordsRequiredSet(required);
+    }
+
+    /// @notice Whether every agent trade must commit a decision record.
+    /// @return Whether `executeTrade` and `executeOptimistic` are refused.
+    function decisionRecordsRequired() external view returns (bool) {
+        return _state.decisionRecordsRequired;
     }
 
     /// @notice Replaces the exposure and loss limits. Counters of the current period are kept.

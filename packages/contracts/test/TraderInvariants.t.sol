@@ -5,7 +5,7 @@ import {MockV3Aggregator} from "@chainlink/contracts/src/v0.8/shared/mocks/MockV
 import {WETH9} from "@chainlink/contracts/src/v0.8/vendor/canonical-weth/WETH9.sol";
 import {AggregatorV3Interface} from "@chainlink/contracts/src/v0.8/shared/interfaces/AggregatorV3Interface.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
-import {ISwapRouter} from "@uniswap/v3-periphery/contracts/interfaces/ISwapRouter.sol";
+import {IUniswapV3Factory} from "@uniswap/v3-core/contracts/interfaces/IUniswapV3Factory.sol";
 import {Test} from "forge-std/Test.sol";
 
 import {DecentralizedTrader} from "../src/DecentralizedTrader.sol";
@@ -18,7 +18,8 @@ import {ModelRegistry} from "../src/ModelRegistry.sol";
 import {WindowLog} from "../src/WindowLog.sol";
 import {TestStablecoin} from "../src/mocks/TestStablecoin.sol";
 import {KeccakPoseidonStandIn} from "./mocks/KeccakPoseidonStandIn.sol";
-import {OraclePricedRouter} from "./mocks/OraclePricedRouter.sol";
+import {OraclePricedPool} from "./mocks/OraclePricedPool.sol";
+import {Create2PoolFactory} from "../src/mocks/Create2PoolFactory.sol";
 import {ForgedProofVerifier} from "../src/mocks/ForgedProofVerifier.sol";
 
 /// @notice Drives the trader as the owner and as two agents behind a verifier that accepts every
@@ -293,7 +294,15 @@ contract TraderInvariantsTest is Test {
             IPoseidonT3(address(hasher)),
             IPoseidonT6(address(hasher))
         );
-        OraclePricedRouter router = new OraclePricedRouter(address(base), AggregatorV3Interface(address(feed)));
+        Create2PoolFactory factory = new Create2PoolFactory();
+        (address token0, address token1) = address(base) < address(quote)
+            ? (address(base), address(quote))
+            : (address(quote), address(base));
+        bytes memory poolInitCode = abi.encodePacked(
+            type(OraclePricedPool).creationCode,
+            abi.encode(token0, token1, address(base), address(feed))
+        );
+        address pool = factory.deploy(token0, token1, 3000, poolInitCode);
         ModelRegistry registry = new ModelRegistry(address(this));
         registry.register(7, "invariant model", "1", "test://");
         registry.approve(7);
@@ -302,7 +311,8 @@ contract TraderInvariantsTest is Test {
             DecentralizedTrader.Wiring({
                 baseToken: IERC20(address(base)),
                 quoteToken: IERC20(address(quote)),
-                swapRouter: ISwapRouter(address(router)),
+                uniswapFactory: IUniswapV3Factory(address(factory)),
+                poolInitCodeHash: keccak256(poolInitCode),
                 priceFeed: AggregatorV3Interface(address(feed)),
                 sequencerUptimeFeed: AggregatorV3Interface(address(0)),
                 sequencerGracePeriod: 0,
@@ -334,8 +344,8 @@ contract TraderInvariantsTest is Test {
         trader.setAgentAuthorization(handler.SECOND_AGENT(), true);
         vm.deal(address(this), 1e24);
         base.deposit{value: 1e24}();
-        base.transfer(address(router), 1e24);
-        quote.mint(address(router), 1e30);
+        base.transfer(pool, 1e24);
+        quote.mint(pool, 1e30);
         quote.mint(address(this), 1e30);
         quote.approve(address(trader), type(uint256).max);
         trader.deposit(IERC20(address(quote)), 1e24);

@@ -12,6 +12,7 @@ import {
   type WindowLog,
 } from "../typechain/index.ts";
 import { deployWindowLog } from "./window-log.ts";
+import { UNISWAP_V3_POOL_INIT_CODE_HASH } from "./uniswap-artifacts.ts";
 
 /** The owner's risk policy as the trader stores it. */
 export interface PolicyConfig {
@@ -52,7 +53,10 @@ export const DEFAULT_RISK_LIMITS: RiskLimitsConfig = {
 export interface MarketAddresses {
   weth: string;
   usdc: string;
-  swapRouter: string;
+  /** Uniswap V3's factory: the trader swaps on its pool directly (no router). */
+  uniswapFactory: string;
+  /** keccak256 of the pool's creation code (UNISWAP_V3_POOL_INIT_CODE_HASH for Uniswap's own pools). */
+  poolInitCodeHash: string;
   priceFeed: string;
   /** The L2 sequencer-uptime feed; the zero address on L1s. */
   sequencerUptimeFeed: string;
@@ -99,7 +103,8 @@ export async function deployZkagent(
       {
         baseToken: market.weth,
         quoteToken: market.usdc,
-        swapRouter: market.swapRouter,
+        uniswapFactory: market.uniswapFactory,
+        poolInitCodeHash: market.poolInitCodeHash,
         priceFeed: market.priceFeed,
         sequencerUptimeFeed: market.sequencerUptimeFeed,
         sequencerGracePeriod,
@@ -119,14 +124,15 @@ export async function deployZkagent(
 export async function marketOf(world: {
   weth: { getAddress(): Promise<string> };
   usdc: { getAddress(): Promise<string> };
-  swapRouter: { getAddress(): Promise<string> };
+  factory: { getAddress(): Promise<string> };
   priceFeed: { getAddress(): Promise<string> };
   sequencerFeed: { getAddress(): Promise<string> };
 }): Promise<MarketAddresses> {
   return {
     weth: await world.weth.getAddress(),
     usdc: await world.usdc.getAddress(),
-    swapRouter: await world.swapRouter.getAddress(),
+    uniswapFactory: await world.factory.getAddress(),
+    poolInitCodeHash: UNISWAP_V3_POOL_INIT_CODE_HASH,
     priceFeed: await world.priceFeed.getAddress(),
     sequencerUptimeFeed: await world.sequencerFeed.getAddress(),
   };

@@ -2,7 +2,7 @@ export * from "./deploy-world.ts";
 export * from "./feeds.ts";
 export * from "./arbitrage.ts";
 export * from "./price-math.ts";
-export { uniswapArtifacts } from "./uniswap-artifacts.ts";
+export { uniswapArtifacts, UNISWAP_V3_POOL_INIT_CODE_HASH } from "./uniswap-artifacts.ts";
 export * from "./address-book.ts";
 export * from "./deploy-zkagent.ts";
 export * from "./local-accounts.ts";

@@ -3,7 +3,12 @@
  * publisher's attested model, and market moves that put the latest round where a scene needs it.
  */
 import { modelHashOf } from "@zkagent/agent";
-import { DEFAULT_RISK_LIMITS, movePoolToPrice, pushPrice } from "@zkagent/contracts/world";
+import {
+  DEFAULT_RISK_LIMITS,
+  movePoolToPrice,
+  pushPrice,
+  UNISWAP_V3_POOL_INIT_CODE_HASH,
+} from "@zkagent/contracts/world";
 import { DecentralizedTrader__factory, type DecentralizedTrader } from "@zkagent/contracts/typechain";
 import type { ContractTransactionReceipt, ContractTransactionResponse } from "ethers";
 import { parseUnits } from "ethers";
@@ -73,7 +78,8 @@ export async function deploySceneVault(chain: SessionChain, maxPosition: bigint)
       {
         baseToken: await world.weth.getAddress(),
         quoteToken: await world.usdc.getAddress(),
-        swapRouter: await world.swapRouter.getAddress(),
+        uniswapFactory: await world.factory.getAddress(),
+        poolInitCodeHash: UNISWAP_V3_POOL_INIT_CODE_HASH,
         priceFeed: await world.priceFeed.getAddress(),
         sequencerUptimeFeed: await world.sequencerFeed.getAddress(),
         sequencerGracePeriod: await session.sequencerGracePeriod(),

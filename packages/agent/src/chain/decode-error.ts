@@ -14,30 +14,17 @@ function revertData(error: unknown): string | undefined {
 }
 
 /**
- * Turns a revert into a readable reason: the trader's custom error with its arguments (the
- * router's reason inside SwapFailed), else Solidity's Error(string), else ethers' short message.
+ * Turns a revert into a readable reason: the trader's custom error with its arguments, else
+ * Solidity's Error(string) (a pool's own reason, such as Uniswap's "LOK", bubbles up as one), else
+ * ethers' short message.
  */
 export function decodeRevert(error: unknown, abi: Interface): string {
   const data = revertData(error);
   if (data && data !== "0x") {
     try {
       const parsed = abi.parseError(data);
-      if (parsed) {
-        const args = parsed.args.map((a) => {
-          if (parsed.name === "SwapFailed" && typeof a === "string") {
-            // the router's own reason: a revert string ("Too much requested") or a custom error
-            const message = decodeErrorString(a);
-            if (message !== undefined) return JSON.stringify(message);
-            try {
-              return abi.parseError(a)?.name ?? a;
-            } catch {
-              return a;
-            }
-          }
-          return String(a);
-        });
-        return `${parsed.name}(${args.join(", ")})`;
-      }
+      // ethers parses Solidity's Error(string) too: that one reads better as its message.
+      if (parsed && parsed.name !== "Error") return `${parsed.name}(${parsed.args.map(String).join(", ")})`;
     } catch {
       // fall through
     }

@@ -91,6 +91,11 @@ export class TraderClient {
     return { priceFeed: await this.rpc(() => this.trader.priceFeed()) };
   }
 
+  /** Whether the vault refuses agent trades that commit no decision record (`setDecisionRecordsRequired`). */
+  async decisionRecordsRequired(): Promise<boolean> {
+    return this.rpc(() => this.trader.decisionRecordsRequired());
+  }
+
   async state(): Promise<TraderState> {
     const [nonce, position, policy] = await Promise.all([
       this.rpc(() => this.trader.nonceOf(this.wallet.address)),

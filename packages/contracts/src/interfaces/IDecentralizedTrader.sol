@@ -59,9 +59,22 @@ interface IDecentralizedTrader {
     error DeadlineExpired(uint256 deadline, uint256 timestamp);
     /// @notice Thrown when the vault holds less of a token than a trade may need.
     error InsufficientVaultBalance(address token, uint256 needed, uint256 available);
-    /// @notice Thrown when the pool cannot fill the trade within the oracle-derived bound (the
-    /// router's revert data, e.g. "Too much requested" or "Too little received", is carried along).
-    error SwapFailed(bytes reason);
+    /// @notice Thrown when a BUY would pay the pool more quote than the oracle-derived bound (or the
+    /// agent's tighter limit) allows.
+    error SwapInputAboveBound(uint256 amountIn, uint256 maxAmountIn);
+    /// @notice Thrown when a SELL would get less quote than the oracle-derived bound (or the agent's
+    /// tighter limit) requires.
+    error SwapOutputBelowBound(uint256 amountOut, uint256 minAmountOut);
+    /// @notice Thrown when the pool runs out of liquidity before it delivers the BUY's exact size.
+    error SwapPartiallyFilled(uint256 received, uint256 requested);
+    /// @notice Thrown when a swap callback does not come from the pool this vault is swapping on.
+    error UnexpectedSwapCallback(address caller);
+    /// @notice Thrown when the Uniswap factory has no pool at the address this vault derives for
+    /// its tokens and the policy's fee (no such pool, or the wrong pool init code hash).
+    error PoolNotFound(uint24 fee, address derived, address registered);
+    /// @notice Thrown by `executeTrade` and `executeOptimistic` while the vault requires every agent
+    /// trade to commit its decision record (`executeTradeWithRecord`).
+    error DecisionRecordRequired();
     /// @notice Thrown when a policy value is out of range.
     error InvalidPolicy(string field);
     /// @notice Thrown when an address argument is zero.
@@ -115,6 +128,11 @@ interface IDecentralizedTrader {
     /// @param nonce The trade's nonce.
     /// @param recordHash sha256 of the ciphertext envelope.
     event DecisionRecordCommitted(address indexed agent, uint32 indexed nonce, bytes32 recordHash);
+
+    /// @notice Emitted when the owner requires (or stops requiring) a decision record with every
+    /// agent trade.
+    /// @param required Whether `executeTrade` and `executeOptimistic` are refused.
+    event DecisionRecordsRequiredSet(bool required);
     /// @notice Emitted when the owner names a guardian.
     /// @param previousGuardian The guardian before.
     /// @param newGuardian The guardian now.
