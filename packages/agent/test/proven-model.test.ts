@@ -27,6 +27,7 @@ import { jsonText } from "../src/model/proven/json-text.ts";
 import { loadProvenModelFile, parseProvenModelFile } from "../src/model/proven/model-file.ts";
 import { generatePathSet, generatePricePath, REGIMES, standardNormal } from "../src/model/proven/price-paths.ts";
 import { parametersOf, quantizeModel, roundParameters } from "../src/model/proven/quantize.ts";
+import { rescaleToRange } from "../src/model/proven/rescale.ts";
 import { createOptimizerState, sgdStep } from "../src/model/proven/sgd.ts";
 import { initialParameters } from "../src/model/proven/train-model.ts";
 import { loadTrainingConfig, provenModelTexts, trainProvenModel } from "../src/model/proven/train-proven-model.ts";
@@ -177,6 +178,45 @@ describe("proven decision model: quantization", () => {
       });
       expect(forward(params, e.features, true).outputs).to.deep.equal(decision.outputs.map(Number));
     }
+  });
+});
+
+describe("proven decision model: quantization-aware steps", () => {
+  it("rescales each hidden unit to the int8 and activation ranges without changing the float model's outputs", () => {
+    const examples = buildExamples(generatePathSet(99, 1, 80), DEFAULT_TRAINING_CONFIG);
+    const params = initialParameters(5);
+    const rescaled = rescaleToRange(params, examples, 0.9);
+    for (const e of examples) {
+      const [before, after] = [forward(params, e.features).outputs, forward(rescaled, e.features).outputs];
+      expect(after[0]).to.be.closeTo(before[0], 1e-9 * (1 + Math.abs(before[0])));
+      expect(after[1]).to.be.closeTo(before[1], 1e-9 * (1 + Math.abs(before[1])));
+      // Every activation at most 0.9 × 127 on the examples it was scaled on.
+      expect(Math.max(...forward(rescaled, e.features).pre)).to.be.at.most(0.9 * 127 + 1e-9);
+    }
+    expect(roundParameters(rescaled).every((w) => w >= -128 && w <= 127)).to.equal(true);
+    // Each unit is scaled up until its weights or its activations reach their range.
+    const w1 = (p: Float64Array, j: number) =>
+      Math.max(...p.slice(j * 8, j * 8 + 8).map(Math.abs), Math.abs(p[128 + j]!));
+    for (let j = 0; j < 16; j++) expect(w1(rescaled, j)).to.be.above(w1(params, j));
+  });
+
+  it("says in the shipped report what it compares, and which fine-tuning run the validation paths chose", () => {
+    const report = JSON.parse(readFileSync(SHIPPED_REPORT, "utf8")) as {
+      data: { validationPaths: number; heldOutPaths: number };
+      quantization: {
+        comparison: string;
+        meetsTarget: { modelAction: boolean; executedAction: boolean };
+        fineTuningRuns: { seed: number; validationModelActionAgreement: number }[];
+        chosenRun: number;
+      };
+    };
+    const { quantization } = report;
+    expect(quantization.comparison).to.match(/float64 with no floors/);
+    expect(quantization.meetsTarget).to.deep.equal({ modelAction: true, executedAction: true });
+    const agreements = quantization.fineTuningRuns.map((r) => r.validationModelActionAgreement);
+    expect(agreements).to.have.length(DEFAULT_TRAINING_CONFIG.quantization.fineTuning.runs);
+    expect(agreements[quantization.chosenRun]).to.equal(Math.max(...agreements));
+    expect(report.data.validationPaths).to.equal(5 * DEFAULT_TRAINING_CONFIG.data.validationPathsPerRegime);
   });
 });
 

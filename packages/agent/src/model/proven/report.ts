@@ -5,6 +5,7 @@ import { bandRuleStrategy, buyAndHoldStrategy, modelStrategy, simulate, type Str
 import type { Example } from "./examples.ts";
 import { B2_AT, forward, meanLoss } from "./float-model.ts";
 import type { PricePath, Regime } from "./price-paths.ts";
+import type { FineTuningRun, QuantizationSteps } from "./quantization-aware.ts";
 import { parametersOf, quantizeModel } from "./quantize.ts";
 import { tradeOfOutputs } from "./trade-of-outputs.ts";
 import { lossScales } from "./train-model.ts";
@@ -18,6 +19,13 @@ export const REPORT_CAVEAT =
 
 /** The float–circuit agreement the issue asks of the model's decisions. */
 export const AGREEMENT_TARGET = 0.995;
+
+/** What `quantization.shipped` compares, stated in every report. */
+export const QUANTIZATION_COMPARISON =
+  "The float model is training's final parameters (SGD, then quantization-aware fine-tuning), evaluated in float64 " +
+  "with no floors and no rounding; the circuit is evaluateModel (the circuit's exact integer arithmetic) with the " +
+  "shipped int8 weights. Both see the same held-out windows, positions and advice; the trade rule after the outputs " +
+  "is the same code. The validation paths that chose among the fine-tuning runs are neither training nor held-out paths.";
 
 /** Float model against the circuit's arithmetic, on the held-out examples. */
 export interface QuantizationFigures {
@@ -39,25 +47,40 @@ export interface TrainingReport {
     regimes: Regime[];
     trainPaths: number;
     heldOutPaths: number;
+    /** Paths of a third seed that only choose among the fine-tuning runs. */
+    validationPaths: number;
     trainExamples: number;
     heldOutExamples: number;
+    validationExamples: number;
     heldOutLabels: { HOLD: number; BUY: number; SELL: number };
   };
   training: {
     lossByEpoch: number[];
-    /** Held-out loss of the float model, the shipped int8 model, and the best constant prediction. */
-    heldOutLoss: { float: number; shipped: number; constant: number };
+    /** The quantization-aware fine-tuning's training loss after each epoch (task loss only). */
+    fineTuningLossByEpoch: number[];
+    /**
+     * Held-out loss of the float model as SGD left it (`trained`), the float model after
+     * fine-tuning, the shipped int8 model, and the best constant prediction.
+     */
+    heldOutLoss: { trained: number; float: number; shipped: number; constant: number };
     /** The shipped model's own action = the label, on the held-out examples. */
     shippedLabelAccuracy: number;
   };
   quantization: {
+    /** Exactly what is compared. */
+    comparison: string;
     /** The target, and whether the shipped weights meet it for the model's own and the executed action. */
     agreementTarget: number;
     meetsTarget: { modelAction: boolean; executedAction: boolean };
     /** Plain rounding of the float weights, for comparison. */
     plainRounding: QuantizationFigures;
-    /** The shipped weights (rescaled, rounded and refined). */
+    /** The shipped weights (rescaled, fine-tuned, rounded and refined). */
     shipped: QuantizationFigures;
+    /** The fine-tuned float model's own action = the float model's before fine-tuning. */
+    fineTuningKeptModelAction: number;
+    /** Each fine-tuning run's validation agreement, and the run shipped. */
+    fineTuningRuns: FineTuningRun[];
+    chosenRun: number;
     refinementMoves: number;
     refinementPasses: number;
   };
@@ -138,14 +161,17 @@ function compare(
  */
 export function buildReport(args: {
   config: TrainingConfig;
+  /** The float model as SGD left it, and after fine-tuning (the one compared with the circuit). */
+  trained: Float64Array;
   float: Float64Array;
   model: QuantizedModel;
   lossByEpoch: number[];
-  refinement: { refinementMoves: number; refinementPasses: number };
+  quantization: QuantizationSteps;
   train: { paths: readonly PricePath[]; examples: readonly Example[] };
+  validation: { paths: readonly PricePath[]; examples: readonly Example[] };
   heldOut: { paths: readonly PricePath[]; examples: readonly Example[] };
 }): TrainingReport {
-  const { config, float, model, train, heldOut } = args;
+  const { config, trained, float, model, train, validation, heldOut } = args;
   const cap = BigInt(config.backtest.maxPositionBase);
   const thresholdBps = config.backtest.thresholdBps;
   const scales = lossScales(config);
@@ -176,18 +202,27 @@ export function buildReport(args: {
   }
 
   const shipped = compare(float, model, heldOut.examples, config);
+  const actionOf = (o: number) => (o > MARGIN ? Action.BUY : o < -MARGIN ? Action.SELL : Action.HOLD);
+  const kept = heldOut.examples.filter(
+    (e) => actionOf(forward(trained, e.features).outputs[0]) === actionOf(forward(float, e.features).outputs[0]),
+  ).length;
+  const { fineTuningLossByEpoch, fineTuningRuns, chosenRun, refinementMoves, refinementPasses } = args.quantization;
   return {
     data: {
       regimes: [...new Set(train.paths.map((p) => p.regime))],
       trainPaths: train.paths.length,
       heldOutPaths: heldOut.paths.length,
+      validationPaths: validation.paths.length,
       trainExamples: train.examples.length,
       heldOutExamples: heldOut.examples.length,
+      validationExamples: validation.examples.length,
       heldOutLabels: labels,
     },
     training: {
       lossByEpoch: args.lossByEpoch.map(round6),
+      fineTuningLossByEpoch: fineTuningLossByEpoch.map(round6),
       heldOutLoss: {
+        trained: round6(meanLoss(trained, heldOut.examples, scales)),
         float: round6(meanLoss(float, heldOut.examples, scales)),
         shipped: round6(meanLoss(fixed, heldOut.examples, scales, true)),
         constant: round6(meanLoss(constant, heldOut.examples, scales)),
@@ -195,6 +230,7 @@ export function buildReport(args: {
       shippedLabelAccuracy: round6(correct / heldOut.examples.length),
     },
     quantization: {
+      comparison: QUANTIZATION_COMPARISON,
       agreementTarget: AGREEMENT_TARGET,
       meetsTarget: {
         modelAction: shipped.modelActionAgreement >= AGREEMENT_TARGET,
@@ -202,7 +238,11 @@ export function buildReport(args: {
       },
       plainRounding: compare(float, quantizeModel(float), heldOut.examples, config),
       shipped,
-      ...args.refinement,
+      fineTuningKeptModelAction: round6(kept / heldOut.examples.length),
+      fineTuningRuns,
+      chosenRun,
+      refinementMoves,
+      refinementPasses,
     },
     backtest: {
       strategies: {

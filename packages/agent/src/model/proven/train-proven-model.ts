@@ -13,7 +13,8 @@ import {
   type ReportSummary,
 } from "./model-file.ts";
 import { generatePathSet } from "./price-paths.ts";
-import { quantizeModel, quantizeTrained } from "./quantize.ts";
+import { quantizeTrained } from "./quantization-aware.ts";
+import { quantizeModel } from "./quantize.ts";
 import { buildReport, type TrainingReport } from "./report.ts";
 import { trainFloatModel } from "./train-model.ts";
 import { DEFAULT_TRAINING_CONFIG, trainingConfigSchema, type TrainingConfig } from "./training-config.ts";
@@ -64,8 +65,8 @@ export function summarizeReport(report: TrainingReport): ReportSummary {
 
 /**
  * Trains the proven decision model from `config` alone: seeded paths (training and held-out
- * sets from different seeds), float training, quantization, the held-out report, and the model
- * file with its commitment. The same config gives the same file and report, byte for byte.
+ * sets from different seeds), float training, quantization-aware fine-tuning and quantization,
+ * the held-out report, and the model file with its commitment. The same config gives the same file and report, byte for byte.
  */
 export function trainProvenModel(config: TrainingConfig = DEFAULT_TRAINING_CONFIG): TrainedProvenModel {
   const clock = () => performance.now();
@@ -73,27 +74,31 @@ export function trainProvenModel(config: TrainingConfig = DEFAULT_TRAINING_CONFI
   const { data } = config;
   const trainPaths = generatePathSet(config.seeds.trainPaths, data.trainPathsPerRegime, data.pathLength);
   const heldOutPaths = generatePathSet(config.seeds.heldOutPaths, data.heldOutPathsPerRegime, data.pathLength);
+  const validationPaths = generatePathSet(config.seeds.validationPaths, data.validationPathsPerRegime, data.pathLength);
   const trainExamples = buildExamples(trainPaths, config);
+  const validationExamples = buildExamples(validationPaths, config);
   const heldOutExamples = buildExamples(heldOutPaths, config);
   const timingsMs = { data: clock() - start, training: 0, quantization: 0, report: 0 };
 
   start = clock();
-  const { params: float, lossByEpoch } = trainFloatModel(trainExamples, config);
+  const { params: trained, lossByEpoch } = trainFloatModel(trainExamples, config);
   timingsMs.training = clock() - start;
 
   start = clock();
-  const { params, steps } = quantizeTrained(float, trainExamples, config);
+  const { float, params, steps } = quantizeTrained(trained, trainExamples, validationExamples, config);
   const model = quantizeModel(params);
   timingsMs.quantization = clock() - start;
 
   start = clock();
   const report = buildReport({
     config,
+    trained,
     float,
     model,
     lossByEpoch,
-    refinement: steps,
+    quantization: steps,
     train: { paths: trainPaths, examples: trainExamples },
+    validation: { paths: validationPaths, examples: validationExamples },
     heldOut: { paths: heldOutPaths, examples: heldOutExamples },
   });
   timingsMs.report = clock() - start;

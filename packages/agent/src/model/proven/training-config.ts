@@ -15,12 +15,17 @@ export const trainingConfigSchema = z
         init: z.number().int().min(0).max(0xffffffff),
         /** The example order of every epoch. */
         order: z.number().int().min(0).max(0xffffffff),
+        /** Validation paths, which choose among the fine-tuning runs (never the held-out set). */
+        validationPaths: z.number().int().min(0).max(0xffffffff),
+        /** The example order of the first quantization-aware fine-tuning run (run r: this + r). */
+        fineTuning: z.number().int().min(0).max(0xffffffff),
       })
       .strict(),
     data: z
       .object({
         trainPathsPerRegime: z.number().int().min(1).max(200),
         heldOutPathsPerRegime: z.number().int().min(1).max(200),
+        validationPathsPerRegime: z.number().int().min(1).max(200),
         /** Oracle rounds per path (the first window ends at round 29, the last leaves `horizon` rounds after it). */
         pathLength: z.number().int().min(40).max(5_000),
         /** The label's forward return is over this many rounds. */
@@ -53,7 +58,27 @@ export const trainingConfigSchema = z
       .strict(),
     quantization: z
       .object({
-        /** Passes of the rounding refinement over every weight (0: plain rounding after the rescale). */
+        /** Each hidden unit is rescaled so that its largest activation on the training examples is this share of 127 (rescale.ts). */
+        rangeHeadroom: z.number().positive().max(1),
+        /** Quantization-aware fine-tuning of the float model (quantization-aware.ts). */
+        fineTuning: z
+          .object({
+            /** Runs with different example orders; the validation set picks one. */
+            runs: z.number().int().min(1).max(100),
+            epochs: z.number().int().min(0).max(1_000),
+            /** Adam's step size, in int8 weight units, decayed linearly to 0 over the epochs. */
+            learningRate: z.number().positive().max(10),
+            /** λ: the weight of the consistency term against the task loss. */
+            weight: z.number().min(0).max(1_000),
+            /** τ: output errors (o₀, o₁ units) that cost λ in the consistency term. */
+            consistencyTolerance: z
+              .object({ direction: z.number().positive().max(10_000), size: z.number().positive().max(10_000) })
+              .strict(),
+            /** Refinement passes of each epoch's quantization. */
+            refinementPasses: z.number().int().min(0).max(1_000),
+          })
+          .strict(),
+        /** Passes of the final rounding refinement over every weight (0: plain rounding). */
         refinementPasses: z.number().int().min(0).max(1_000),
         /** Output errors that cost as much as one changed action, in o₀ and o₁ units (refine-rounding.ts). */
         directionTolerance: z.number().positive().max(10_000),
@@ -79,10 +104,18 @@ export type TrainingConfig = z.infer<typeof trainingConfigSchema>;
 
 /** The shipped model's config. */
 export const DEFAULT_TRAINING_CONFIG: TrainingConfig = {
-  seeds: { trainPaths: 20_260_101, heldOutPaths: 20_260_202, init: 20_260_303, order: 20_260_404 },
+  seeds: {
+    trainPaths: 20_260_101,
+    heldOutPaths: 20_260_202,
+    init: 20_260_303,
+    order: 20_260_404,
+    validationPaths: 20_260_505,
+    fineTuning: 20_260_606,
+  },
   data: {
     trainPathsPerRegime: 10,
     heldOutPathsPerRegime: 5,
+    validationPathsPerRegime: 5,
     pathLength: 300,
     horizon: 5,
     thetaFloor: 0.003,
@@ -92,7 +125,20 @@ export const DEFAULT_TRAINING_CONFIG: TrainingConfig = {
   },
   targets: { direction: 192, sizeRange: 2, sizeWeight: 1 },
   training: { epochs: 60, batchSize: 64, learningRate: 0.1 },
-  quantization: { refinementPasses: 30, directionTolerance: 16, sizeTolerance: 160 },
+  quantization: {
+    rangeHeadroom: 0.9,
+    fineTuning: {
+      runs: 3,
+      epochs: 20,
+      learningRate: 0.03,
+      weight: 4,
+      consistencyTolerance: { direction: 8, size: 80 },
+      refinementPasses: 3,
+    },
+    refinementPasses: 30,
+    directionTolerance: 16,
+    sizeTolerance: 160,
+  },
   backtest: {
     maxPositionBase: "10000000000000000000",
     baseUnit: "1000000000000000000",
