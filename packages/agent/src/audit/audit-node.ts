@@ -9,6 +9,7 @@ import {
 
 import { withRetry } from "../chain/retry.ts";
 import type { AuditCheckpoint } from "./audit-checkpoint.ts";
+import { isRangeTooLarge } from "./paged-logs.ts";
 
 /** One JSON-RPC request to a node, answered with its result or its JSON-RPC error (a transport failure throws). */
 export type NodeRequest = (payload: JsonRpcPayload) => Promise<JsonRpcResult | JsonRpcError>;
@@ -53,13 +54,42 @@ export class AuditNode extends JsonRpcApiProvider {
       this.counts.reused++;
       return { id: payload.id, ...saved } as JsonRpcResult | JsonRpcError;
     }
-    const answer = await withRetry(() => this.#request(payload));
+    const answer = await withRetry(async () => {
+      const reply = await this.#request(payload);
+      // A rate limit is the node's mood, not an answer: retried like a dropped connection.
+      if ("error" in reply && isRateLimit(reply.error))
+        throw Object.assign(new Error(reply.error.message), { code: "SERVER_ERROR", error: reply.error });
+      return reply;
+    });
     this.counts.fromNode++;
     const { id: _id, ...body } = answer as { id: number } & Record<string, unknown>;
-    if (this.#checkpoint) this.#checkpoint.record(key, body);
-    else this.#answers.set(key, body);
+    // Kept: results, reverts and range refusals (the same request always gets them). Another error
+    // is passed on and asked again next time.
+    if (!("error" in answer) || isLasting(payload.method, answer.error)) {
+      if (this.#checkpoint) this.#checkpoint.record(key, body);
+      else this.#answers.set(key, body);
+    }
     return { ...answer, id: payload.id };
   }
+}
+
+/** A node's JSON-RPC error that says "slow down" (providers differ: HTTP 429 as a code, -32005, or words). */
+export function isRateLimit(error: JsonRpcError["error"]): boolean {
+  const message = error.message ?? "";
+  return (
+    error.code === 429 ||
+    /rate limit|too many requests|exceeded .*(capacity|throughput|quota)|compute units/i.test(message) ||
+    (error.code === -32005 && !isRangeTooLarge({ message }) && !/more than|range|results/i.test(message))
+  );
+}
+
+/** An error the same request would get again from this node: a revert, or a log range it will not serve. */
+function isLasting(method: string, error: JsonRpcError["error"]): boolean {
+  return (
+    error.code === 3 ||
+    /revert/i.test(error.message ?? "") ||
+    (method === "eth_getLogs" && isRangeTooLarge({ message: error.message, error }))
+  );
 }
 
 /** A node the CLI opened (openNode: its chain id checked), asked one request at a time. */
