@@ -34,7 +34,13 @@ async function seedFor(hw: HubWorld, modelPath: string, wanted: (action: string,
   const { prices } = await readWindow(hw.world.priceFeed);
   return findSeed(
     modelPath,
-    { prices, position: 0n, maxPosition: TEST_POLICY.maxPosition, thresholdBps: TEST_POLICY.thresholdBps },
+    {
+      prices,
+      position: 0n,
+      maxPosition: TEST_POLICY.maxPosition,
+      thresholdBps: TEST_POLICY.thresholdBps,
+      sizing: "cap", // the hub's signals are fractions of each follower's cap
+    },
     wanted,
   );
 }
