@@ -369,7 +369,31 @@ ${pathsArbitrumRows(f)}
 
 At these prices the L1 data is half the cost or more: the optimistic path saves L2 gas but pays a second transaction's envelope to finalise, so on Arbitrum it is barely cheaper than a verified trade unless claims are finalised in batches (not built); the hub halves the cost per trade once a signal serves eight vaults.
 
-The floor of the hub path is the follow itself (${fmt(f.hub.followMean)}: the oracle and limit checks and the router's swap); the issue's target of 180k per trade at 8 trades per verification is not reached (K = 1, V = 8: ${fmt(f.hub.amortized.find((a) => a.k === 1 && a.vaults === 8)?.perTrade ?? 0)}; K = 4, V = 2: ${fmt(f.hub.amortized.find((a) => a.k === 4 && a.vaults === 2)?.perTrade ?? 0)}). The optimistic path costs ${fmt(f.optimistic.buy)} per trade when unchallenged plus ${fmt(f.optimistic.finalize)} to finalise, or the answer's ${fmt(f.optimistic.answer)} when challenged.`;
+${floorsTable(f)}
+
+The floor of the hub path is the follow itself (${fmt(f.hub.followMean)}: the oracle and limit checks and the pool's swap); the issue's target of 180k per trade at 8 trades per verification is not reached (K = 1, V = 8: ${fmt(f.hub.amortized.find((a) => a.k === 1 && a.vaults === 8)?.perTrade ?? 0)}; K = 4, V = 2: ${fmt(f.hub.amortized.find((a) => a.k === 4 && a.vaults === 2)?.perTrade ?? 0)}). The optimistic path costs ${fmt(f.optimistic.buy)} per trade when unchallenged plus ${fmt(f.optimistic.finalize)} to finalise, or the answer's ${fmt(f.optimistic.answer)} when challenged.`;
+}
+
+/** Each path beside its floor (what it cannot avoid), and what the floor is made of. */
+function floorsTable(f: PathsGasFigures): string {
+  if (!f.floors?.length) return "";
+  const rows = f.floors
+    .map(
+      (row) =>
+        `| ${row.path} | ${fmt(row.measured)} | ${fmt(row.floor)} | ${(((row.measured - row.floor) / row.floor) * 100).toFixed(1)} % | ${Object.entries(
+          row.parts,
+        )
+          .map(([part, gas]) => `${part} ${fmt(gas)}`)
+          .join("; ")} |`,
+    )
+    .join("\n");
+  return `Each path beside its floor: what no implementation of the same path can avoid, measured in the same world (the intrinsic 21 000 and the transaction's own calldata; the pairing check's precompile prices for its public inputs; the pool's swap by the cheapest possible caller, which holds both tokens already; each feed read and window check as a call inside a trade, cold; the storage the path must create):
+
+| path | gas | floor | above the floor | the floor's parts |
+| --- | ---: | ---: | ---: | --- |
+${rows}
+
+What is above each floor is the contracts' own work: the verifier's input checks and memory (${fmt(f.floors[0] ? f.floors[0].measured - f.floors[0].floor : 0)} above on the verified path, of which the generated verifier's is ~12.8k, see the gas section), the registry read, the nonce, position and limit-usage writes, the slippage bound's arithmetic, the events.`;
 }
 
 /** Amortised gas per trade against the number of following vaults, one line per K (SVG). */

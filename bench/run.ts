@@ -2,7 +2,9 @@
  * `pnpm bench [--quick] [--model file.gguf]`: measures, writes bench/results/<date>.json and
  * latest.json (machine, Node, date, raw samples, medians, p90), and regenerates
  * bench/BENCHMARKS.md and bench/plots/*.svg from them. Tests assert correctness; this measures.
- * `pnpm bench --only backends` measures the prover backends alone and merges them into latest.json.
+ * `pnpm bench --only backends` measures the prover backends alone and merges them into latest.json;
+ * `--only paths` the gas of every trade path beside its floor, `--only gas` the gas section (both
+ * deterministic: they may run while the machine is busy).
  */
 import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -86,9 +88,26 @@ if (values.only === "paths") {
   process.exit(0);
 }
 
+if (values.only === "gas") {
+  step("gas (verifier, trades, the BUY's parts, the window's recording)");
+  const gas = await benchGas();
+  console.log(`verifyProof ${gas.verifyProof}, BUY ${gas.executeTradeBuy}, SELL ${gas.executeTradeSell}`);
+  const resultsDir = join(here, "results");
+  writeFileSync(
+    join(resultsDir, `${new Date().toISOString().replace(/[:.]/g, "-")}-gas.json`),
+    `${JSON.stringify(gas, null, 2)}\n`,
+  );
+  // The other items stay as their last full run measured them.
+  const latestPath = join(resultsDir, "latest.json");
+  const latest = { ...(JSON.parse(readFileSync(latestPath, "utf8")) as BenchResults), gas };
+  writeFileSync(latestPath, `${JSON.stringify(latest, null, 2)}\n`);
+  writeFileSync(join(here, "BENCHMARKS.md"), renderMarkdown(latest));
+  process.exit(0);
+}
+
 if (values.only !== undefined) {
   if (values.only !== "backends") {
-    console.error(`--only takes "backends" or "paths", not ${JSON.stringify(values.only)}`);
+    console.error(`--only takes "backends", "paths" or "gas", not ${JSON.stringify(values.only)}`);
     process.exit(2);
   }
   step("prover backends (policy and proven-model circuits)");

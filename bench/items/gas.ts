@@ -14,9 +14,9 @@ import { IModelRegistry__factory } from "@zkagent/contracts/typechain";
 import { MaxUint256, parseEther, parseUnits } from "ethers";
 import { network } from "hardhat";
 
+import { pairingFloor, swapFloor } from "./gas-floors.ts";
+
 const INTRINSIC = 21_000;
-/** The pairing check's precompile floor for Groth16 with `n` public inputs (EIP-1108 prices). */
-export const pairingFloor = (n: number) => 45_000 + 34_000 * 4 + n * (6_000 + 150);
 
 export interface GasFigures {
   verifyProof: number;
@@ -120,22 +120,6 @@ export async function benchGas(): Promise<GasFigures> {
         buy.publicSignals,
       ),
     ) - INTRINSIC;
-  // The same swap as the BUY, from an EOA, for its share.
-  await world.usdc.mint(swapper!.address, parseUnits("10000", 6));
-  await world.usdc.connect(swapper!).approve(await world.swapRouter.getAddress(), MaxUint256);
-  const swapGas =
-    Number(
-      await world.swapRouter.connect(swapper!).exactOutputSingle.estimateGas({
-        tokenIn: await world.usdc.getAddress(),
-        tokenOut: await world.weth.getAddress(),
-        fee: 3000,
-        recipient: swapper!.address,
-        deadline: MaxUint256,
-        amountOut: parseEther("1"),
-        amountInMaximum: parseUnits("4000", 6),
-        sqrtPriceLimitX96: 0n,
-      }),
-    ) - INTRINSIC;
   const standalone = async (to: string, data: string) =>
     Number(await ethers.provider.estimateGas({ to, data })) - INTRINSIC;
   const oracle = await standalone(
@@ -164,10 +148,23 @@ export async function benchGas(): Promise<GasFigures> {
     await trader.connect(agent).executeTrade(sell.solidityProof, sell.publicSignals, MaxUint256, 0n)
   ).wait();
   await prover.close();
+  // The same swap as the BUY on the pool directly, by the cheapest possible caller, for its share
+  // (after the trades: its two swaps move the pool).
+  const swapGas = await swapFloor(
+    swapper!,
+    world.pool,
+    async (probe) => {
+      await world.usdc.mint(probe, parseUnits("20000", 6));
+      await world.weth.connect(swapper!).deposit({ value: parseEther("1") });
+      await world.weth.connect(swapper!).transfer(probe, parseEther("1"));
+    },
+    !world.layout.baseIsToken0,
+    parseEther("1"),
+  );
 
   const parts = {
     "proof verification": verifyProof,
-    "Uniswap swap": swapGas,
+    "Uniswap swap (the pool's swap, cheapest caller)": swapGas,
     "oracle (latest round)": oracle,
     "sequencer feed": sequencer,
     "model registry": registryGas,

@@ -1,7 +1,8 @@
 import { Action, SignalProver, type SignalMarketCount } from "@zkagent/circuits";
 import { OptimisticLane__factory, WindowLog__factory } from "@zkagent/contracts/typechain";
 import { movePoolMarketToPrice, movePoolToPrice, pushPrice } from "@zkagent/contracts/world";
-import type { ContractTransactionResponse } from "ethers";
+import type { ContractTransactionResponse, TransactionReceipt } from "ethers";
+import { parseEther, parseUnits } from "ethers";
 import { network } from "hardhat";
 
 import { deployMultiMarketWorld, belowOf, type MultiMarketWorld } from "../../test/helpers/hub-markets.ts";
@@ -9,6 +10,15 @@ import { readWindow } from "../../test/helpers/market.ts";
 import { claimOf } from "../../test/helpers/optimistic-world.ts";
 import { closeSharedProver, proveTrade } from "../../test/helpers/prove-trade.ts";
 import { PRICE_3000, TEST_MODEL_HASH, TEST_POLICY } from "../../test/helpers/trader-fixture.ts";
+import {
+  NEW_SLOT,
+  floorRow,
+  gasAndIntrinsic,
+  pairingFloor,
+  readInTrade,
+  swapFloor,
+  type PathFloor,
+} from "./gas-floors.ts";
 
 /** Gas of today's path, the optimistic path and the signal hub, measured in one world and one run. */
 export interface PathsGasFigures {
@@ -25,13 +35,16 @@ export interface PathsGasFigures {
     /** Amortised gas per executed trade: (publish_K + V·K follows) / (V·K), for V vaults per market. */
     amortized: { k: number; vaults: number; perTrade: number }[];
   };
+  /** Each path beside its floor: what it cannot avoid (see gas-floors.ts). */
+  floors: PathFloor[];
 }
 
 const VAULTS = [1, 2, 4, 8];
 const KS: SignalMarketCount[] = [1, 2, 4];
 const SYMBOLS = ["ETH", "WBTC", "LINK", "ARB"];
 
-const gasOf = async (tx: Promise<ContractTransactionResponse>) => Number((await (await tx).wait())!.gasUsed);
+const receiptOf = async (tx: Promise<ContractTransactionResponse>) => (await (await tx).wait())!;
+const gasOf = async (tx: Promise<ContractTransactionResponse>) => Number((await receiptOf(tx)).gasUsed);
 
 /**
  * On the in-process chain with the shared world's four markets (real Uniswap V3 pools, mock feeds,
@@ -57,9 +70,10 @@ export async function benchPathsGas(): Promise<PathsGasFigures> {
   const warmUp = await proveTrade(mw, mw.agent, { action: Action.BUY, size: 10n ** 16n });
   await mw.trader.connect(mw.agent).executeTrade(warmUp.solidityProof, warmUp.publicSignals, deadline, 0n);
   const direct = await proveTrade(mw, mw.agent, { action: Action.BUY, size: 10n ** 17n });
-  const verifiedBuy = await gasOf(
+  const verifiedReceipt = await receiptOf(
     mw.trader.connect(mw.agent).executeTrade(direct.solidityProof, direct.publicSignals, deadline, 0n),
   );
+  const verifiedBuy = Number(verifiedReceipt.gasUsed);
 
   // The optimistic path on the same vault.
   const lane = await new OptimisticLane__factory(mw.owner).deploy(
@@ -96,7 +110,9 @@ export async function benchPathsGas(): Promise<PathsGasFigures> {
   // publisher, follower and usage slot in use; each round's windows are recorded before publishing
   // (by a keeper or an earlier trade on the round; the recording is measured in the gas snapshot).
   const publish: Record<string, number> = {};
+  const publishReceipts: Record<number, TransactionReceipt> = {};
   const follows: { market: string; gas: number }[] = [];
+  let followReceipt: TransactionReceipt | undefined;
   for (const [round, k] of ([4, ...KS] as SignalMarketCount[]).entries()) {
     const measured = round > 0;
     await freshRound(mw);
@@ -114,19 +130,23 @@ export async function benchPathsGas(): Promise<PathsGasFigures> {
     });
     await prover.close();
     const ids = mw.markets.slice(0, k).map((m) => m.id);
-    const published = await gasOf(
+    const publishReceipt = await receiptOf(
       mw.hub.connect(mw.agent).publishSignal(ids, proof.solidityProof, proof.publicSignals),
     );
-    if (measured) publish[`K=${k}`] = published;
+    if (measured) {
+      publish[`K=${k}`] = Number(publishReceipt.gasUsed);
+      publishReceipts[k] = publishReceipt;
+    }
     const commitments = proof.publicValues.markets;
     for (let i = 0; i < k; i++) {
       const m = commitments[i]!;
       const vaults = i === 0 ? mw.followers : [mw.extraFollowers[i - 1]!];
       for (const vault of vaults) {
-        const gas = await gasOf(
+        const receipt = await receiptOf(
           vault.connect(mw.stranger).followSignal(m.roundId, m.pricesCommitment, TEST_MODEL_HASH),
         );
-        if (measured) follows.push({ market: SYMBOLS[i]!, gas });
+        if (measured) follows.push({ market: SYMBOLS[i]!, gas: Number(receipt.gasUsed) });
+        if (measured && i === 0) followReceipt = receipt;
       }
     }
   }
@@ -138,12 +158,104 @@ export async function benchPathsGas(): Promise<PathsGasFigures> {
       perTrade: Math.round(publish[`K=${k}`]! / (vaults * k) + followMean),
     })),
   );
+  const floors = await pathFloors(mw, {
+    verified: verifiedReceipt,
+    optimistic: claimed[0]!.receipt,
+    follow: followReceipt!,
+    followMean,
+    publish: publishReceipts,
+  });
   return {
     measuredAt: new Date().toISOString(),
     verifiedBuy,
     optimistic: { buy: Number(claimed[0]!.receipt.gasUsed), challenge, answer, finalize },
     hub: { publish, follows, followMean, amortized },
+    floors,
   };
+}
+
+/** Public inputs of the K-market signal proof (SignalVerifier{K}). */
+const SIGNAL_PUBLIC_INPUTS: Record<number, number> = { 1: 5, 2: 7, 4: 11 };
+
+/**
+ * Each path's floor, measured in the same world after the paths themselves (the probe's swaps
+ * move the ETH pool): its intrinsic gas (21 000 + its calldata), the pairing check for its public
+ * inputs, the pool's swap by the cheapest caller, the feed reads and the window check it must
+ * make, and the storage it must create (a claim; a verified signal per market).
+ */
+async function pathFloors(
+  mw: MultiMarketWorld,
+  r: {
+    verified: TransactionReceipt;
+    optimistic: TransactionReceipt;
+    follow: TransactionReceipt;
+    followMean: number;
+    publish: Record<number, TransactionReceipt>;
+  },
+): Promise<PathFloor[]> {
+  const provider = mw.owner.provider!;
+  const [latestRound] = await mw.world.priceFeed.latestRoundData();
+  const feedRead = await readInTrade(
+    provider,
+    await mw.world.priceFeed.getAddress(),
+    mw.world.priceFeed.interface.encodeFunctionData("latestRoundData"),
+  );
+  const sequencerRead = await readInTrade(
+    provider,
+    await mw.world.sequencerFeed.getAddress(),
+    mw.world.sequencerFeed.interface.encodeFunctionData("latestRoundData"),
+  );
+  const windowCheck = await readInTrade(
+    provider,
+    await mw.windowLog.getAddress(),
+    mw.windowLog.interface.encodeFunctionData("commitmentOf", [latestRound]),
+  );
+  const swap = await swapFloor(
+    mw.stranger,
+    mw.world.pool,
+    async (probe) => {
+      await mw.world.usdc.mint(probe, parseUnits("20000", 6));
+      await mw.world.weth.connect(mw.stranger).deposit({ value: parseEther("1") });
+      await mw.world.weth.connect(mw.stranger).transfer(probe, parseEther("1"));
+    },
+    !mw.world.layout.baseIsToken0,
+    10n ** 17n,
+  );
+  const intrinsic = async (receipt: TransactionReceipt) => (await gasAndIntrinsic(receipt)).intrinsic;
+  const market = { "pool swap": swap, "price feed read": feedRead, "sequencer feed read": sequencerRead };
+  const rows = [
+    floorRow("verified BUY", Number(r.verified.gasUsed), {
+      "intrinsic + calldata": await intrinsic(r.verified),
+      "pairing check (5 inputs)": pairingFloor(5),
+      ...market,
+      "window check": windowCheck,
+    }),
+    floorRow("optimistic BUY", Number(r.optimistic.gasUsed), {
+      "intrinsic + calldata": await intrinsic(r.optimistic),
+      ...market,
+      "window check": windowCheck,
+      "the claim (one new slot)": NEW_SLOT,
+    }),
+    floorRow("followSignal", r.followMean, {
+      "intrinsic + calldata": await intrinsic(r.follow),
+      ...market,
+      // The follow reads the hub's verified signal and the vault's registry (one cold slot each).
+      "hub signal read": 2_600 + 2_100,
+      "registry approval read": 2_600 + 2_100,
+    }),
+  ];
+  for (const [k, receipt] of Object.entries(r.publish)) {
+    const markets = Number(k);
+    rows.push(
+      floorRow(`publishSignal, K = ${markets}`, Number(receipt.gasUsed), {
+        "intrinsic + calldata": await intrinsic(receipt),
+        [`pairing check (${SIGNAL_PUBLIC_INPUTS[markets]} inputs)`]: pairingFloor(SIGNAL_PUBLIC_INPUTS[markets]!),
+        [`${markets} feed read(s) and window check(s)`]: markets * (feedRead + windowCheck),
+        [`${markets} verified signal(s) stored (one new slot each)`]: markets * NEW_SLOT,
+      }),
+    );
+  }
+  return rows;
 }
 
 /** A new round on every market, 2 % under its average again, pools moved there, windows recorded. */
