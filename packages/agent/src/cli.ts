@@ -443,9 +443,10 @@ program
     new Option("--trader <address>", "the DecentralizedTrader").argParser(addressArgument).makeOptionMandatory(),
   )
   .addOption(
-    new Option("--from-block <n>", "first block to scan (on a real chain: the deployment's block)").argParser(
-      wholeNumberArgument(0),
-    ),
+    new Option(
+      "--from-block <n>",
+      "first block to scan (default: the trader's deployment block, from its deployments/ record or found by its code)",
+    ).argParser(wholeNumberArgument(0)),
   )
   .addOption(new Option("--to-block <n>", "last block to scan (default: the latest)").argParser(wholeNumberArgument(0)))
   .addOption(
