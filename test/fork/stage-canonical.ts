@@ -38,7 +38,17 @@ export async function stageCanonical(
 
   const artifact = (a: { abi: unknown[]; bytecode: string }) =>
     new ContractFactory(a.abi as never, a.bytecode, deployer);
-  const factory = await deployed(artifact(uniswapArtifacts.factory));
+  // The factory goes to its canonical address, because the trader derives the pool from it by
+  // CREATE2. Its code keeps its own deployment address as an immutable (NoDelegateCall), so that
+  // is rewritten to the canonical one; the fee tiers live in a mapping the clone does not copy, so
+  // the owner (the deployer, copied with the leading slots) enables the book's tier again.
+  const local = (await deployed(artifact(uniswapArtifacts.factory))).toLowerCase();
+  const factory = book.uniswapV3Factory;
+  await cloneTo(provider, local, factory);
+  const code = (await provider.getCode(local)).toLowerCase().replaceAll(local.slice(2), factory.slice(2).toLowerCase());
+  await provider.send("hardhat_setCode", [factory, code]);
+  const factoryContract = new Contract(factory, uniswapArtifacts.factory.abi as never, deployer);
+  await (await factoryContract.getFunction("enableFeeAmount")(book.poolFee, book.poolFee === 500 ? 10 : 60)).wait();
   await cloneTo(provider, await deployed(artifact(uniswapArtifacts.swapRouter), factory, book.weth), book.swapRouter);
   const positionManager = new Contract(
     await deployed(
@@ -81,8 +91,7 @@ export async function stageCanonical(
       deadline: MaxUint256,
     })
   ).wait();
-  // The staged book points the world helpers at the local factory and position manager.
-  book.uniswapV3Factory = factory;
+  // The staged book points the world helpers at the local position manager.
   book.positionManager = await positionManager.getAddress();
   book.local = true;
 }
