@@ -98,6 +98,11 @@ export interface AgentOptions {
   minTradeWindowSeconds?: number;
   /** Where the scan for the timelock's scheduled changes starts (the deployment's block; default 0). */
   governanceFromBlock?: number;
+  /**
+   * A round is not proven over once it is older than the policy's maxOracleAge less this margin
+   * (default 60 s, at most half of maxOracleAge; see market/stale-window.ts).
+   */
+  oracleAgeMarginSeconds?: number;
   retry?: RetryOptions;
   /** How long a cycle waits for its receipt before leaving the transaction to the next tick. */
   confirmTimeoutMs?: number;
@@ -362,6 +367,9 @@ export class Agent {
         temperature,
         ...(temperature > 0 ? { seed: seed + tick } : {}),
         deadlineSeconds: this.options.deadlineSeconds ?? 300,
+        ...(this.options.oracleAgeMarginSeconds === undefined
+          ? {}
+          : { oracleAgeMarginSeconds: BigInt(this.options.oracleAgeMarginSeconds) }),
         tradeDeadline: async () => {
           const now = await this.tradeGate();
           return now.trade ? { deadline: now.deadline } : { wait: now.reason };

@@ -23,6 +23,8 @@ import type { HubCycleOutcome, HubPublisher } from "./hub/hub-publisher.ts";
 import { unavailableWindow } from "./unavailable-window.ts";
 import { storedProofOf, type ClaimKeeper } from "./optimistic/claim-keeper.ts";
 import { readFeedWindow, type Window } from "./market/read-window.ts";
+import { skipsStaleWindow } from "./market/skip-stale-window.ts";
+import type { StaleWindow } from "./market/stale-window.ts";
 import type { SignalModel } from "./model/signal-model.ts";
 import { parseSignal, type Signal } from "./signal/parse-signal.ts";
 import { buildPrompt } from "./signal/prompt.ts";
@@ -81,6 +83,8 @@ export interface CycleDeps {
    * signal hub (asked first, proven once) instead of traded; see hub/hub-publisher.ts.
    */
   hub?: HubPublisher;
+  /** Seconds before the policy's maxOracleAge a round is no longer proven over (default ORACLE_AGE_MARGIN_SECONDS). */
+  oracleAgeMarginSeconds?: bigint;
 }
 
 /** "unavailable": the feed has no window the chain would accept (see readFeedWindow); nothing to do. */
@@ -109,6 +113,8 @@ export interface CycleReport {
   bondHold?: string;
   /** Optimistic path: the claim the trade opened. */
   claimId?: string;
+  /** The window was not proven over: no longer the feed's latest round, or too old to land (journaled stale-window). */
+  staleWindow?: StaleWindow;
   /** Hub path: the signal's markets and keys, a cache hit, the publication and the own vault's follow. */
   hub?: HubCycleOutcome;
   /** "superseded": a newer oracle round landed between proof and inclusion; re-proved next round. */
@@ -169,6 +175,7 @@ export async function runCycle(deps: CycleDeps, tick: number): Promise<CycleRepo
     verdict: "hold",
     timingsMs: { data: t1 - t0, inference: 0, precheck: 0 },
   };
+  if (await skipsStaleWindow(deps, tick, report, window, state.maxOracleAge, "window")) return report;
 
   if (deps.mode !== "llm") return runProvenCycle(deps, tick, window, state, report, t1);
 
@@ -263,6 +270,7 @@ export async function runCycle(deps: CycleDeps, tick: number): Promise<CycleRepo
 
   if (!deps.prover) throw new Error("mode llm needs the policy prover");
   if (await holdsForBond(deps, tick, report, state, trade)) return report;
+  if (await skipsStaleWindow(deps, tick, report, window, state.maxOracleAge, "before-proof")) return report;
   const proof = await deps.prover.prove({
     prices: window.prices,
     roundId: window.roundId,

@@ -3,12 +3,14 @@ import { performance } from "node:perf_hooks";
 
 import { Action, ACTION_NAMES, evaluateModel, proofContext } from "@zkagent/circuits";
 
+import type { TraderState } from "./chain/trader-client.ts";
 import type { CycleDeps, CycleReport } from "./cycle.ts";
 import { discloseRefusal, holdsForBond, submitProof, traceBase } from "./cycle.ts";
 import type { DecisionTrace } from "./disclosure/record-of-decision.ts";
 import { ConfigError, MalformedSignalError } from "./errors.ts";
 import { cannotRead } from "./file-errors.ts";
 import type { Window } from "./market/read-window.ts";
+import { skipsStaleWindow } from "./market/skip-stale-window.ts";
 import { parseSignal, type Signal } from "./signal/parse-signal.ts";
 import { buildPrompt } from "./signal/prompt.ts";
 
@@ -48,7 +50,7 @@ export async function runProvenCycle(
   deps: CycleDeps,
   tick: number,
   window: Window,
-  state: { nonce: bigint; position: bigint; maxPosition: bigint; thresholdBps: bigint },
+  state: TraderState,
   report: CycleReport,
   t1: number,
 ): Promise<CycleReport> {
@@ -145,6 +147,7 @@ export async function runProvenCycle(
   }
 
   if (await holdsForBond(deps, tick, report, state, decision)) return report;
+  if (await skipsStaleWindow(deps, tick, report, window, state.maxOracleAge, "before-proof")) return report;
   const proof = await deps.proven.prover.prove({
     prices: window.prices,
     roundId: window.roundId,

@@ -28,6 +28,10 @@ export interface TraderState {
   maxPosition: bigint;
   thresholdBps: bigint;
   maxOracleAge: bigint;
+  /** The policy's slippage bound on every swap, in basis points of the oracle's value. */
+  maxSlippageBps: bigint;
+  /** The fee tier of the Uniswap V3 pool the vault swaps on. */
+  poolFee: bigint;
 }
 
 export type SubmitOutcome =
@@ -108,6 +112,8 @@ export class TraderClient {
       maxPosition: policy.maxPosition,
       thresholdBps: policy.thresholdBps,
       maxOracleAge: policy.maxOracleAge,
+      maxSlippageBps: policy.maxSlippageBps,
+      poolFee: policy.poolFee,
     };
   }
 

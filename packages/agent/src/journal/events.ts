@@ -39,6 +39,45 @@ export type ActivityEntry =
       pending: number;
       reason: string;
     }
+  /**
+   * A window not proven over (nothing proven or sent): its round is no longer the feed's latest, or
+   * is too old to land before the policy's maxOracleAge (less the margin). `stage` "window": found
+   * as the window was read, before inference; "before-proof": found after the decision, before proving.
+   */
+  | {
+      kind: "stale-window";
+      tick: number;
+      roundId: string;
+      stage: "window" | "before-proof";
+      ageSeconds: string;
+      maxOracleAge: string;
+      marginSeconds: string;
+      latestRoundId?: string;
+      reason: string;
+    }
+  /**
+   * A trade whose swap, quoted on the vault's pool before proving, broke the oracle bound the
+   * trader enforces (the most a BUY may pay, the least a SELL must get): `resized` to the largest
+   * size whose quote fits (proven as that size), or `skipped` (nothing proven or sent). A quote
+   * that fits is not journaled: the trade goes on as decided.
+   */
+  | {
+      kind: "quote";
+      tick: number;
+      roundId: string;
+      action: "BUY" | "SELL";
+      size: string;
+      /** The quoter's answer for `size`: what the BUY would pay or the SELL get; absent if the pool cannot fill it. */
+      quoted?: string;
+      bound: string;
+      outcome: "resized" | "skipped";
+      resizedTo?: string;
+      resizedQuote?: string;
+      resizedBound?: string;
+      /** Quoter calls made. */
+      quotes: number;
+      reason: string;
+    }
   /** Optimistic path: the agent's bond account as the lane reported it, written when it changed. */
   | { kind: "bond"; total: string; locked: string; pending: number; withdrawable: string; slashed: boolean }
   /** Hub path: the hub already holds a verified signal under every key of this round's signal; nothing proven or sent. */

@@ -49,6 +49,8 @@ const ACTIVITY_KINDS: ReadonlySet<string> = new Set([
   "bond",
   "hub-cached",
   "hub-follow",
+  "stale-window",
+  "quote",
 ]);
 
 /** The files of one journal, all named after the store: `<name>.sqlite`, `<name>.lock`, `<name>.jsonl`. */

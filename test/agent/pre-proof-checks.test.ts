@@ -1,0 +1,114 @@
+/**
+ * What the agent checks before it proves (issue #18, item 8): a window too old to land, or no
+ * longer the feed's, is skipped before any proof; a swap whose quote on the vault's pool breaks the
+ * oracle bound the trader enforces is sized down to the largest size that fits, or skipped. Each
+ * skip is journaled with its figures, and nothing that would revert is proven or sent.
+ */
+import { expect } from "chai";
+import { network } from "hardhat";
+
+import type { Agent, CycleReport } from "@zkagent/agent";
+import { movePoolToPrice, pushPrice } from "@zkagent/contracts/world";
+
+import { prepareAgentData, startTestAgent } from "../helpers/agent-fixture.ts";
+import { readWindow } from "../helpers/market.ts";
+import { seedFor as findSeed } from "../helpers/seed-for.ts";
+import { PRICE_3000, TEST_POLICY, deployTraderWorld, type TraderWorld } from "../helpers/trader-fixture.ts";
+
+const { ethers, networkHelpers } = await network.create();
+const BELOW = (PRICE_3000 * 98n) / 100n;
+
+async function fixture() {
+  const tw = await deployTraderWorld(ethers, networkHelpers);
+  await pushPrice(tw.world.priceFeed, BELOW);
+  await movePoolToPrice(tw.world, tw.stranger, BELOW);
+  return tw;
+}
+
+async function seedFor(tw: TraderWorld, modelPath: string, wanted: (action: string, sizePct: number) => boolean) {
+  const { prices } = await readWindow(tw.world.priceFeed);
+  const position = await tw.trader.positionOf(tw.agent.address);
+  return findSeed(
+    modelPath,
+    { prices, position, maxPosition: TEST_POLICY.maxPosition, thresholdBps: TEST_POLICY.thresholdBps },
+    wanted,
+  );
+}
+
+const compliantBuy = (action: string, pct: number) => action === "BUY" && pct > 0 && pct <= 100;
+
+/** Counts the agent's proofs (the policy prover's calls). */
+function countProofs(agent: Agent): { proofs: number } {
+  const counter = { proofs: 0 };
+  const prover = agent.prover!;
+  const prove = prover.prove.bind(prover);
+  prover.prove = (...args) => {
+    counter.proofs++;
+    return prove(...args);
+  };
+  return counter;
+}
+
+describe("the agent checks the window before it proves (no proof for a trade the trader would refuse)", function () {
+  this.timeout(300_000);
+
+  it("skips a round too old to land before maxOracleAge: stale-window journaled, no inference, no proof, nothing sent", async () => {
+    const tw = await networkHelpers.loadFixture(fixture);
+    const { dataDir, modelPath } = await prepareAgentData(tw);
+    const seed = await seedFor(tw, modelPath, compliantBuy);
+    const { agent } = await startTestAgent(ethers, tw, dataDir, { temperature: 1, seed });
+    try {
+      const counter = countProofs(agent);
+      // 30 s short of maxOracleAge: the trader would still accept it now, but not after a proof and a block.
+      const [, , , updatedAt] = await tw.world.priceFeed.latestRoundData();
+      await networkHelpers.time.increaseTo(updatedAt + TEST_POLICY.maxOracleAge - 30n);
+      const accountNonce = await ethers.provider.getTransactionCount(tw.agent.address);
+      const report = (await agent.tick(0)) as CycleReport;
+      expect(report.verdict).to.equal("unavailable");
+      expect(report.staleWindow?.ageSeconds).to.equal(TEST_POLICY.maxOracleAge - 30n);
+      expect(report.timingsMs.inference).to.equal(0);
+      expect(counter.proofs).to.equal(0);
+      const records = agent.journal.records();
+      expect(records.map((r) => r.kind)).to.deep.equal(["stale-window"]);
+      expect(records[0]).to.include({
+        stage: "window",
+        roundId: report.roundId.toString(),
+        ageSeconds: (TEST_POLICY.maxOracleAge - 30n).toString(),
+        maxOracleAge: TEST_POLICY.maxOracleAge.toString(),
+        marginSeconds: "60",
+      });
+      expect(await ethers.provider.getTransactionCount(tw.agent.address)).to.equal(accountNonce);
+      expect(await tw.trader.nonceOf(tw.agent.address)).to.equal(0n);
+    } finally {
+      await agent.close();
+    }
+  });
+
+  it("skips a window a newer round replaced during inference: journaled before proving, the prover never called", async () => {
+    const tw = await networkHelpers.loadFixture(fixture);
+    const { dataDir, modelPath } = await prepareAgentData(tw);
+    const seed = await seedFor(tw, modelPath, compliantBuy);
+    const { agent } = await startTestAgent(ethers, tw, dataDir, { temperature: 1, seed });
+    try {
+      const counter = countProofs(agent);
+      const model = agent.model!;
+      const generate = model.generate.bind(model);
+      model.generate = async (...args) => {
+        const answer = await generate(...args);
+        await pushPrice(tw.world.priceFeed, BELOW - 1n); // a round lands while the LLM thinks
+        return answer;
+      };
+      const report = (await agent.tick(0)) as CycleReport;
+      expect(report.verdict).to.equal("compliant");
+      expect(report.staleWindow?.latestRoundId).to.equal(report.roundId + 1n);
+      expect(report.outcome).to.equal(undefined);
+      expect(counter.proofs).to.equal(0);
+      const records = agent.journal.records();
+      expect(records.map((r) => r.kind)).to.deep.equal(["cycle", "stale-window"]);
+      expect(records[1]).to.include({ stage: "before-proof", latestRoundId: (report.roundId + 1n).toString() });
+      expect(await tw.trader.nonceOf(tw.agent.address)).to.equal(0n);
+    } finally {
+      await agent.close();
+    }
+  });
+});
