@@ -288,9 +288,22 @@ describe("zkagent audit on a real node: pages, progress, checkpoint and one tran
       expect(again.stdout).to.equal(first.stdout);
       expect(again.stderr).to.match(/resuming the audit in .*cli-checkpoint\.jsonl/);
 
-      const one = await zkagent("audit", "--rpc-url", url, "--trader", traderAddress, "--tx", hashes[1]!);
+      const oneHtml = join(scratch, "cli-one.html");
+      const one = await zkagent(
+        "audit",
+        "--rpc-url",
+        url,
+        "--trader",
+        traderAddress,
+        "--tx",
+        hashes[1]!,
+        "--html",
+        oneHtml,
+      );
       expect(one.status, one.stderr).to.equal(0);
       expect(one.stdout).to.match(/1 trades, 0 failing/);
+      // One trade's window is too short for a band line: its own band is drawn at it.
+      expect(readFileSync(oneHtml, "utf8")).to.match(/<rect [^>]*class="band"\/>/);
       const bad = await zkagent("audit", "--rpc-url", url, "--trader", traderAddress, "--tx", "0x1234");
       expect(bad.stderr).to.match(/Expected a 0x-prefixed 32-byte transaction hash/);
     } finally {

@@ -83,7 +83,14 @@ function priceChart(outcome: AuditOutcome, timed: AuditedTrade[], domain: [numbe
   }));
   const band = bandSeries(outcome, unit);
   const tradePrice = (t: AuditedTrade) => Number(t.latestPrice) / unit;
-  const values = [...points.map((p) => p.price), ...band.flatMap((b) => [b.lower, b.upper]), ...timed.map(tradePrice)];
+  const values = [
+    ...points.map((p) => p.price),
+    ...band.flatMap((b) => [b.lower, b.upper]),
+    ...timed.flatMap((t) => [
+      tradePrice(t),
+      ...(t.band ? [Number(t.band.lower) / unit, Number(t.band.upper) / unit] : []),
+    ]),
+  ];
   const [min, max] = [Math.min(...values) * 0.995, Math.max(...values) * 1.005];
   const x = scale(domain, [PAD.left, W - PAD.right]);
   const y = scale([min, max], [H - PAD.bottom, PAD.top]);
@@ -100,6 +107,14 @@ function priceChart(outcome: AuditOutcome, timed: AuditedTrade[], domain: [numbe
           .map((b) => `L${x(b.t).toFixed(1)},${y(b.lower).toFixed(1)}`)
           .join("")}Z`
       : "";
+  // Too few rounds for a band line (one transaction's audit): each trade's own band, as a bar.
+  const tradeBands = timed
+    .filter((t) => t.band)
+    .map(
+      (t) =>
+        `<rect x="${(x(Number(t.roundUpdatedAt)) - 10).toFixed(1)}" width="20" y="${y(Number(t.band!.upper) / unit).toFixed(1)}" height="${(y(Number(t.band!.lower) / unit) - y(Number(t.band!.upper) / unit)).toFixed(1)}" class="band"/>`,
+    )
+    .join("");
   const grid = Array.from({ length: 5 }, (_, i) => min + ((max - min) * i) / 4)
     .map(
       (v) =>
@@ -122,7 +137,7 @@ function priceChart(outcome: AuditOutcome, timed: AuditedTrade[], domain: [numbe
     .join("");
   return `<svg class="chart" id="price-chart" viewBox="0 0 ${W} ${H}" role="img" aria-label="Oracle price, moving average and policy band, with every audited trade">
     ${grid}
-    ${bandPath ? `<path d="${bandPath}" class="band"/>` : ""}
+    ${band.length > 1 ? `<path d="${bandPath}" class="band"/>` : tradeBands}
     ${
       band.length > 0
         ? `<path d="${path(
