@@ -280,15 +280,28 @@ contract TraderInvariantsTest is Test {
     DecentralizedTrader internal trader;
     TraderHandler internal handler;
     WETH9 internal base;
+    TestStablecoin internal quote;
+    MockV3Aggregator internal feed;
+    KeccakPoseidonStandIn internal hasher;
+    address internal pool;
     uint256 internal initialBase;
 
-    function setUp() public {
+    function setUp() public virtual {
+        _deployVault();
+        handler = new TraderHandler(trader, feed, base, quote, address(this), hasher);
+        _authorizeAndFund();
+        targetContract(address(handler));
+    }
+
+    /// The vault, owned by this test, behind a verifier that accepts every proof, on a stand-in
+    /// pool that fills at the oracle price.
+    function _deployVault() internal {
         base = new WETH9();
-        TestStablecoin quote = new TestStablecoin();
-        MockV3Aggregator feed = new MockV3Aggregator(8, 3_000e8);
+        quote = new TestStablecoin();
+        feed = new MockV3Aggregator(8, 3_000e8);
         // a window needs 30 rounds
         for (uint256 i = 1; i < 30; ++i) feed.updateAnswer(int256(3_000e8 + i * 1e8));
-        KeccakPoseidonStandIn hasher = new KeccakPoseidonStandIn();
+        hasher = new KeccakPoseidonStandIn();
         WindowLog windowLog = new WindowLog(
             AggregatorV3Interface(address(feed)),
             IPoseidonT3(address(hasher)),
@@ -302,7 +315,7 @@ contract TraderInvariantsTest is Test {
             type(OraclePricedPool).creationCode,
             abi.encode(token0, token1, address(base), address(feed))
         );
-        address pool = factory.deploy(token0, token1, 3000, poolInitCode);
+        pool = factory.deploy(token0, token1, 3000, poolInitCode);
         ModelRegistry registry = new ModelRegistry(address(this));
         registry.register(7, "invariant model", "1", "test://");
         registry.approve(7);
@@ -339,7 +352,10 @@ contract TraderInvariantsTest is Test {
                 maxTradesPerBlock: 3
             })
         );
-        handler = new TraderHandler(trader, feed, base, quote, address(this), hasher);
+    }
+
+    /// Both agents authorised, the pool stocked, the vault holding quote.
+    function _authorizeAndFund() internal {
         trader.setAgentAuthorization(address(handler), true);
         trader.setAgentAuthorization(handler.SECOND_AGENT(), true);
         vm.deal(address(this), 1e24);
@@ -350,7 +366,6 @@ contract TraderInvariantsTest is Test {
         quote.approve(address(trader), type(uint256).max);
         trader.deposit(IERC20(address(quote)), 1e24);
         initialBase = base.balanceOf(address(trader));
-        targetContract(address(handler));
     }
 
     /// The handler's proposals do execute (so the invariants below are not vacuous).
@@ -392,7 +407,7 @@ contract TraderInvariantsTest is Test {
         assertEq(handler.tradesOffTheFeedsWindow(), 0);
     }
 
-    function invariant_noAgentPositionExceedsTheCap() public view {
+    function invariant_noAgentPositionExceedsTheCap() public view virtual {
         uint256 cap = trader.policy().maxPosition;
         assertLe(trader.positionOf(address(handler)), cap);
         assertLe(trader.positionOf(handler.SECOND_AGENT()), cap);
