@@ -22,6 +22,34 @@ export const PUBLIC_PHASE1_BLAKE2B: Readonly<Record<number, string>> = {
   17: "6247a3433948b35fbfae414fa5a9355bfb45f56efa7ab4929e669264a0258976741dfbe3288bfb49828e5df02c2e633df38d2245e30162ae7e3bcca5b8b49345",
 };
 
+/**
+ * Each generated verifier (packages/contracts/src/generated) and the ceremony folder whose
+ * manifest.json records the setup of its key. A deployment gates the manifests of the verifiers it
+ * deploys, so a verifier added to it cannot skip the gate: one with no entry here is refused.
+ */
+export const CEREMONY_OF_VERIFIER: Readonly<Record<string, string>> = {
+  PolicyVerifier: "circuits/ceremony",
+  ModelPolicyVerifier: "circuits/ceremony/model",
+  SignalVerifier1: "circuits/ceremony/signal1",
+  SignalVerifier2: "circuits/ceremony/signal2",
+  SignalVerifier4: "circuits/ceremony/signal4",
+  AggregationVerifier0: "circuits/ceremony/aggregation0",
+  AggregationVerifier1: "circuits/ceremony/aggregation1",
+};
+
+/** The manifest paths (relative to the repository) of `verifiers`; throws for one with no ceremony. */
+export function ceremonyManifestsOf(verifiers: readonly string[]): string[] {
+  return verifiers.map((verifier) => {
+    const folder = CEREMONY_OF_VERIFIER[verifier];
+    if (!folder) {
+      throw new Error(
+        `${verifier} has no ceremony on record: add its folder to CEREMONY_OF_VERIFIER (scripts/deploy/ceremony-gate.ts) before deploying it`,
+      );
+    }
+    return `${folder}/manifest.json`;
+  });
+}
+
 /** Fewest phase-2 contributions a live deployment accepts (one honest among them suffices). */
 export const MIN_PHASE2_CONTRIBUTIONS = 2;
 

@@ -24,10 +24,10 @@ import {
 } from "@zkagent/contracts/deploy";
 import { ensurePoseidonHashers, type AddressBook } from "@zkagent/contracts/world";
 
-import { assessCeremony } from "./ceremony-gate.ts";
+import { assessCeremony, ceremonyManifestsOf } from "./ceremony-gate.ts";
 import { GovernanceConfigError, resolveGovernance, type GovernanceFlags } from "./governance-config.ts";
 import { verifyGovernance } from "./verify-governance.ts";
-import { zkagentModule } from "@zkagent/contracts/ignition";
+import { DEPLOYED_VERIFIERS, zkagentModule } from "@zkagent/contracts/ignition";
 import { isAddress, ZeroAddress } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
@@ -123,7 +123,8 @@ async function ceremonyFor(
 ): Promise<{ sound: boolean; overridden: boolean; problems: string[] }> {
   if (localWorldNetworks[networkName]) return { sound: false, overridden: false, problems: ["local chain"] };
   const problems: string[] = [];
-  for (const manifestPath of ["circuits/ceremony/manifest.json", "circuits/ceremony/model/manifest.json"]) {
+  // Every verifier the module deploys, each by its own ceremony's manifest.
+  for (const manifestPath of ceremonyManifestsOf(DEPLOYED_VERIFIERS)) {
     const manifest = JSON.parse(readFileSync(join(root, manifestPath), "utf8")) as {
       contributions: { name: string }[];
     };

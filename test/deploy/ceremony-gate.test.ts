@@ -1,6 +1,15 @@
+import { existsSync, readdirSync } from "node:fs";
+
 import { expect } from "chai";
 
-import { assessCeremony, blake2bFile } from "../../scripts/deploy/ceremony-gate.ts";
+import { DEPLOYED_VERIFIERS } from "@zkagent/contracts/ignition";
+
+import {
+  CEREMONY_OF_VERIFIER,
+  assessCeremony,
+  blake2bFile,
+  ceremonyManifestsOf,
+} from "../../scripts/deploy/ceremony-gate.ts";
 
 const PHASE1 = "circuits/ceremony/phase1.ptau";
 const two = [{ name: "a" }, { name: "b" }];
@@ -28,5 +37,20 @@ describe("the ceremony gate of live deployments", () => {
     const known = { 13: await blake2bFile(PHASE1) };
     const assessment = await assessCeremony(PHASE1, { contributions: two }, known);
     expect(assessment).to.deep.equal({ phase1Public: true, phase2Contributions: 2, problems: [] });
+  });
+
+  it("knows the ceremony of every generated verifier, gates each one the deployment deploys, and refuses one it does not know", () => {
+    const generated = readdirSync("packages/contracts/src/generated")
+      .filter((file) => /Verifier\w*\.sol$/.test(file))
+      .map((file) => file.replace(/\.sol$/, ""));
+    expect(Object.keys(CEREMONY_OF_VERIFIER).sort()).to.deep.equal(generated.sort());
+    for (const manifest of ceremonyManifestsOf(Object.keys(CEREMONY_OF_VERIFIER))) {
+      expect(existsSync(manifest), manifest).to.equal(true);
+    }
+    expect(ceremonyManifestsOf(DEPLOYED_VERIFIERS)).to.deep.equal([
+      "circuits/ceremony/manifest.json",
+      "circuits/ceremony/model/manifest.json",
+    ]);
+    expect(() => ceremonyManifestsOf(["PlonkVerifier"])).to.throw(/PlonkVerifier has no ceremony on record/);
   });
 });

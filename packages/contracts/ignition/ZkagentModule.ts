@@ -9,6 +9,9 @@ export const EXECUTOR_ROLE = id("EXECUTOR_ROLE");
 export const CANCELLER_ROLE = id("CANCELLER_ROLE");
 export const DEFAULT_ADMIN_ROLE = ZeroHash;
 
+/** The generated verifiers the module deploys (the deploy task gates each one's ceremony). */
+export const DEPLOYED_VERIFIERS = ["PolicyVerifier", "ModelPolicyVerifier"] as const;
+
 /** Who governs the deployment (see `zkagentModule`). */
 export interface GovernanceSetup {
   /** The account that sends the deployment; it holds the timelock's roles only until the end of it. */
@@ -41,8 +44,8 @@ export function zkagentModule(governance: GovernanceSetup) {
     const bootstrapProposers = [deployer, ...proposers.filter((p) => !same(p, deployer))];
     const bootstrapExecutors = [deployer, ...executors.filter((e) => !same(e, deployer))];
 
-    const verifier = m.contract("PolicyVerifier");
-    const modelVerifier = m.contract("ModelPolicyVerifier");
+    const verifier = m.contract(DEPLOYED_VERIFIERS[0]);
+    const modelVerifier = m.contract(DEPLOYED_VERIFIERS[1]);
     const timelock = m.contract("TimelockController", [0n, bootstrapProposers, bootstrapExecutors, deployer]);
     const registry = m.contract("ModelRegistry", [timelock]);
     const windowLog = m.contract("WindowLog", [
