@@ -1,7 +1,8 @@
 /**
  * Kill -9 at random points: runs the real `zkagent run` CLI against a local `hardhat node` while
  * new oracle rounds arrive, kills it with SIGKILL after a random 1.5–6 s (during start-up,
- * inference, proving, signing, broadcasting or waiting for a receipt), restarts it, and repeats
+ * inference, proving, signing, broadcasting or waiting for a receipt; longer while lives end
+ * before any cycle, as on a loaded machine; 25 such lives in a row fail the run), restarts it, and repeats
  * until the journal holds at least `--cycles` cycles. Then one clean `once` reconciles, and the
  * books are compared: trades on chain = trades journaled as executed = nonce advances, with
  * at most one execution per nonce. The cap is wide (20 ETH), the band narrow (5 bps) and the
@@ -18,6 +19,7 @@
  */
 import { spawn, spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
+import { loadavg } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 
@@ -66,6 +68,12 @@ const POLICY = {
   maxOracleAge: 3600n,
   poolFee: 3000n,
 };
+
+/** A life lasts 1.5 s plus a random share of this window (widened while lives add no cycle). */
+const LIFE_WINDOW_MS = 4_500;
+const MAX_LIFE_WINDOW_MS = 120_000;
+/** Lives in a row without a new cycle before the run gives up, saying so. */
+const STALLED_LIVES = 25;
 
 /** A run that cannot reach its books: one FAIL line, exit 1, the node stopped. */
 class RunFailed extends Error {}
@@ -130,10 +138,16 @@ try {
 
   let kills = 0;
   let crashes = 0;
+  // Each life lasts 1.5 s + random × window. The window starts at 4.5 s; a life that adds no cycle
+  // widens the next one by half (on a loaded machine start-up alone can outlast 6 s, and lives that
+  // never reach a cycle would loop for ever), and a life that adds one resets it.
+  let windowMs = LIFE_WINDOW_MS;
+  let widestWindowMs = windowMs;
+  let livesWithoutCycle = 0;
   for (let cycles = 0; cycles < targetCycles;) {
     writeConfig(1 + kills * 1_000);
     const child = spawn(process.execPath, [CLI, "run", "--config", configPath, "--json"], { env, stdio: "ignore" });
-    const delay = 1_500 + random() * 4_500;
+    const delay = 1_500 + random() * windowMs;
     await new Promise((r) => setTimeout(r, delay));
     const exited =
       child.exitCode !== null || child.signalCode !== null
@@ -143,7 +157,21 @@ try {
     await exited;
     if (child.exitCode !== null && child.exitCode !== 0) crashes++; // it died on its own before the kill
     kills++;
+    const before = cycles;
     cycles = cyclesSoFar();
+    if (cycles > before) {
+      windowMs = LIFE_WINDOW_MS;
+      livesWithoutCycle = 0;
+    } else if (++livesWithoutCycle >= STALLED_LIVES) {
+      marketRunning = false;
+      await market;
+      throw new RunFailed(
+        `no cycle completed in ${STALLED_LIVES} lives in a row (the last ones up to ${Math.round((1_500 + windowMs) / 1000)} s long): the agent never got through start-up and a cycle before the kill; the machine's load average is ${loadavg()[0]!.toFixed(1)}`,
+      );
+    } else {
+      windowMs = Math.min(windowMs * 1.5, MAX_LIFE_WINDOW_MS);
+      widestWindowMs = Math.max(widestWindowMs, windowMs);
+    }
     process.stdout.write(`\rkills ${kills}, cycles ${cycles}/${targetCycles}   `);
   }
   marketRunning = false;
@@ -171,6 +199,7 @@ try {
   journal.close();
   const report = {
     kills,
+    widestLifeMs: 1_500 + widestWindowMs,
     killedWhileHoldingTheJournal: killedHolders,
     eventsFailingTheirChecksum: unsealed,
     cycles: records.filter((r) => r.kind === "cycle").length,
