@@ -289,6 +289,8 @@ async function setUp(options: Options, node: HardhatNode, provider: JsonRpcProvi
     rpcUrl: url,
     chainId: CHAIN_ID,
     traderAddress,
+    // The world's QuoterV2: each trade's swap is quoted on the pool before it is proven.
+    ...(book.quoterV2 ? { quoterAddress: book.quoterV2 } : {}),
     modelPath: "tiny-model.gguf",
     dataDir: "data",
     key: { keystorePath: "agent-keystore.json", passwordEnv: "ZKAGENT_KEYSTORE_PASSWORD" },

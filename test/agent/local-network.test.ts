@@ -110,6 +110,7 @@ describe("`pnpm local-network`: one command from nothing to a local chain the ag
       rpcUrl: string;
       chainId: number;
       traderAddress: string;
+      quoterAddress?: string;
       key: { keystorePath: string; passwordEnv: string };
     };
   const password = () => readFileSync(join(out, "keystore-password.txt"), "utf8").trim();
@@ -144,6 +145,11 @@ describe("`pnpm local-network`: one command from nothing to a local chain the ag
       keystorePath: "agent-keystore.json",
       passwordEnv: "ZKAGENT_KEYSTORE_PASSWORD",
     });
+    const world = JSON.parse(readFileSync(join(records, "world.json"), "utf8")) as { quoterV2?: string };
+    expect(written.quoterAddress, "the world's QuoterV2: trades are quoted before proving").to.match(
+      /^0x[0-9a-fA-F]{40}$/,
+    );
+    expect(written.quoterAddress).to.equal(world.quoterV2);
     const keystore = readFileSync(join(out, "agent-keystore.json"), "utf8");
     expect(isKeystoreJson(keystore), "an ethers JSON keystore").to.equal(true);
     expect(output).not.to.include(password()); // the password is in its file, not in the terminal's scrollback
@@ -170,6 +176,9 @@ describe("`pnpm local-network`: one command from nothing to a local chain the ag
       .split("\n")
       .map((line) => JSON.parse(line) as { level: string; message: string; verdict?: string });
     expect(lines.filter((l) => l.level !== "info")).to.deep.equal([]);
+    expect(lines.map((l) => l.message)).to.include(
+      `quoting: each trade's swap is quoted before proving (QuoterV2 ${config().quoterAddress})`,
+    );
     const done = lines.find((l) => l.message === "tick 0 done");
     expect(done, once.stderr).to.not.equal(undefined);
     expect(done!.verdict).to.be.oneOf(["compliant", "refused"]);

@@ -31,6 +31,8 @@ import { ensureTinyModel } from "./model/bundled-model.ts";
 import { modelHashOf } from "./model/model-file.ts";
 import { loadProvenModelFile } from "./model/proven/model-file.ts";
 import { SignalModel } from "./model/signal-model.ts";
+import { resolveQuoter } from "./quote/resolve-quoter.ts";
+import type { SwapQuoter } from "./quote/swap-quoter.ts";
 import { detectReorg, reconcile } from "./reconcile.ts";
 
 /**
@@ -103,6 +105,12 @@ export interface AgentOptions {
    * (default 60 s, at most half of maxOracleAge; see market/stale-window.ts).
    */
   oracleAgeMarginSeconds?: number;
+  /**
+   * Uniswap's QuoterV2, with which each trade's swap is quoted before proving (and sized down or
+   * skipped if it breaks the oracle bound). Default: the chain's known QuoterV2 (Arbitrum One);
+   * none known: trades are not quoted, and the agent says so at start.
+   */
+  quoterAddress?: string;
   retry?: RetryOptions;
   /** How long a cycle waits for its receipt before leaving the transaction to the next tick. */
   confirmTimeoutMs?: number;
@@ -142,6 +150,8 @@ export class Agent {
     readonly claims?: ClaimKeeper,
     /** The hub path's publisher (path "hub"). */
     readonly hub?: HubPublisher,
+    /** Quotes each trade's swap before proving (absent: no quoter known for the chain). */
+    readonly quoter?: SwapQuoter,
   ) {}
 
   static async start(options: AgentOptions): Promise<Agent> {
@@ -205,6 +215,17 @@ export class Agent {
           : `${options.traderAddress} requires a decision record with every trade: configure "disclosure" (auditor keys) in agent.json`,
       );
     }
+    const quoter =
+      path === "hub"
+        ? undefined
+        : await resolveQuoter({
+            ...(options.quoterAddress ? { configured: options.quoterAddress } : {}),
+            chainId: options.chainId,
+            trader: client.trader,
+            provider: options.wallet.provider!,
+            retry,
+            log: options.log,
+          });
     const lane = await LaneClient.of(options.traderAddress, options.wallet.address, { signer: options.wallet }, retry);
     if (path === "optimistic" && !lane) {
       throw new PreflightError(
@@ -276,6 +297,7 @@ export class Agent {
         discloser,
         claims,
         hub,
+        quoter,
       );
       await step("recovery", () => agent.recover());
       return agent;
@@ -358,6 +380,7 @@ export class Agent {
         ...(this.discloser ? { discloser: this.discloser } : {}),
         ...(this.claims && (this.options.path ?? "verified") === "optimistic" ? { optimistic: this.claims } : {}),
         ...(this.hub ? { hub: this.hub } : {}),
+        ...(this.quoter ? { quoter: this.quoter } : {}),
         modelHash: this.modelHash,
         ...(this.prover ? { prover: this.prover } : {}),
         journal: this.journal,

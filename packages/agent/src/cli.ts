@@ -117,6 +117,8 @@ async function startAgent(
     confirmTimeoutMs: config.confirmTimeoutSeconds * 1000,
     minTradeWindowSeconds: config.minTradeWindowSeconds,
     governanceFromBlock: config.governanceFromBlock,
+    ...(config.quoterAddress ? { quoterAddress: config.quoterAddress } : {}),
+    ...(config.oracleAgeMarginSeconds === undefined ? {} : { oracleAgeMarginSeconds: config.oracleAgeMarginSeconds }),
     retry: { retries: config.rpcRetries, baseDelayMs: 250, maxDelayMs: 8_000 },
     ...(config.disclosure
       ? {

@@ -120,6 +120,17 @@ export const configSchema = z
     minTradeWindowSeconds: z.number().int().min(1).max(86_400).default(30),
     /** The block the scan for the vault timelock's scheduled changes starts from (the record's deployedAtBlock). */
     governanceFromBlock: z.number().int().min(0).default(0),
+    /**
+     * Uniswap's QuoterV2: each trade's swap is quoted on the vault's pool before it is proven, and
+     * sized down or skipped if it breaks the oracle bound. Default: the chain's known QuoterV2
+     * (Arbitrum One's); none known: trades are not quoted (said once at start).
+     */
+    quoterAddress: z.string().refine(isAddress, "must be a 0x-prefixed 20-byte address").optional(),
+    /**
+     * A round is not proven over once older than the policy's maxOracleAge less this (default 60 s,
+     * at most half of maxOracleAge): the proof and its transaction need the time to land.
+     */
+    oracleAgeMarginSeconds: z.number().int().min(0).max(86_400).optional(),
     disclosure: disclosureSchema.optional(),
     /**
      * `zkagent run`'s monitoring endpoint (off unless set): Prometheus metrics at /metrics and a

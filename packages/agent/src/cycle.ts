@@ -25,6 +25,9 @@ import { storedProofOf, type ClaimKeeper } from "./optimistic/claim-keeper.ts";
 import { readFeedWindow, type Window } from "./market/read-window.ts";
 import { skipsStaleWindow } from "./market/skip-stale-window.ts";
 import type { StaleWindow } from "./market/stale-window.ts";
+import type { QuoteCheck } from "./quote/fit-to-pool.ts";
+import { quoteBeforeProving } from "./quote/quote-before-proving.ts";
+import type { SwapQuoter } from "./quote/swap-quoter.ts";
 import type { SignalModel } from "./model/signal-model.ts";
 import { parseSignal, type Signal } from "./signal/parse-signal.ts";
 import { buildPrompt } from "./signal/prompt.ts";
@@ -85,6 +88,8 @@ export interface CycleDeps {
   hub?: HubPublisher;
   /** Seconds before the policy's maxOracleAge a round is no longer proven over (default ORACLE_AGE_MARGIN_SECONDS). */
   oracleAgeMarginSeconds?: bigint;
+  /** Quotes each trade's swap on the vault's pool before proving (absent: no quoter known; the simulation checks). */
+  quoter?: SwapQuoter;
 }
 
 /** "unavailable": the feed has no window the chain would accept (see readFeedWindow); nothing to do. */
@@ -115,6 +120,8 @@ export interface CycleReport {
   claimId?: string;
   /** The window was not proven over: no longer the feed's latest round, or too old to land (journaled stale-window). */
   staleWindow?: StaleWindow;
+  /** The trade's swap quoted against the trader's oracle bound before proving: fits, resized or skipped. */
+  quote?: QuoteCheck;
   /** Hub path: the signal's markets and keys, a cache hit, the publication and the own vault's follow. */
   hub?: HubCycleOutcome;
   /** "superseded": a newer oracle round landed between proof and inclusion; re-proved next round. */
@@ -233,7 +240,7 @@ export async function runCycle(deps: CycleDeps, tick: number): Promise<CycleRepo
     await discloseRefusal(deps, report, trace(Action.HOLD, 0n));
     return report;
   }
-  const trade = tradeOf(signal, state);
+  let trade = tradeOf(signal, state);
   report.signal = signal;
   report.action = ACTION_NAMES[trade.action];
   report.size = trade.size;
@@ -269,6 +276,9 @@ export async function runCycle(deps: CycleDeps, tick: number): Promise<CycleRepo
   record();
 
   if (!deps.prover) throw new Error("mode llm needs the policy prover");
+  const fitted = await quoteBeforeProving(deps, tick, report, state, trade, true);
+  if (!fitted) return report;
+  trade = fitted;
   if (await holdsForBond(deps, tick, report, state, trade)) return report;
   if (await skipsStaleWindow(deps, tick, report, window, state.maxOracleAge, "before-proof")) return report;
   const proof = await deps.prover.prove({

@@ -11,6 +11,7 @@ import { ConfigError, MalformedSignalError } from "./errors.ts";
 import { cannotRead } from "./file-errors.ts";
 import type { Window } from "./market/read-window.ts";
 import { skipsStaleWindow } from "./market/skip-stale-window.ts";
+import { quoteBeforeProving } from "./quote/quote-before-proving.ts";
 import { parseSignal, type Signal } from "./signal/parse-signal.ts";
 import { buildPrompt } from "./signal/prompt.ts";
 
@@ -146,6 +147,8 @@ export async function runProvenCycle(
     return report;
   }
 
+  // The model's size is computed in its circuit: a trade the pool cannot fill is skipped, not resized.
+  if (!(await quoteBeforeProving(deps, tick, report, state, decision, false))) return report;
   if (await holdsForBond(deps, tick, report, state, decision)) return report;
   if (await skipsStaleWindow(deps, tick, report, window, state.maxOracleAge, "before-proof")) return report;
   const proof = await deps.proven.prover.prove({

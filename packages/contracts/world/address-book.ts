@@ -32,6 +32,8 @@ export interface AddressBook {
   worldArbitrageur?: string;
   /** A local world's price-following liquidity provider of the WETH/USDC pool. */
   worldLiquidityProvider?: string;
+  /** Uniswap's QuoterV2 (the agent's quoterAddress), where known. */
+  quoterV2?: string;
 }
 
 /**
@@ -41,6 +43,7 @@ export interface AddressBook {
  * - Chainlink ETH/USD and the sequencer-uptime feed: docs.chain.link,
  *   "Price Feed Contract Addresses" and "L2 Sequencer Uptime Feeds".
  * - WETH and USDC: the tokens' own deployments (Circle's native USDC on Arbitrum).
+ * - QuoterV2 on Arbitrum One: docs.uniswap.org, "Deployment Addresses" → Arbitrum Deployments.
  */
 export const canonicalAddressBooks: Record<number, AddressBook> = {
   1: {
@@ -64,6 +67,7 @@ export const canonicalAddressBooks: Record<number, AddressBook> = {
     positionManager: "0xC36442b4a4522E871399CD717aBDD847Ab11FE88",
     ethUsdFeed: "0x639Fe6ab55C921f74e7fac1ee960C0B6293ba612",
     sequencerUptimeFeed: "0xFdB631F5EE196F0ed6FAa767959853A9F217697D",
+    quoterV2: "0x61fFE014bA17989E743c5F6cB21bF9697530B21e",
     poolFee: 500,
   },
 };
@@ -88,6 +92,7 @@ export async function addressBookOf(world: World, chainId: number, name: string)
           worldLiquidityProvider: await world.liquidityProvider.getAddress(),
         }
       : {}),
+    ...(world.quoter ? { quoterV2: await world.quoter.getAddress() } : {}),
   };
 }
 
@@ -118,5 +123,6 @@ export async function attachWorld(book: AddressBook, signer: Signer): Promise<Wo
           liquidityProvider: WorldLiquidityProvider__factory.connect(book.worldLiquidityProvider, signer),
         }
       : {}),
+    ...(book.quoterV2 ? { quoter: new Contract(book.quoterV2, uniswapArtifacts.quoterV2.abi as never, signer) } : {}),
   };
 }

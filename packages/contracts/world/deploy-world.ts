@@ -69,6 +69,8 @@ export interface World {
   arbitrageur?: WorldArbitrageur;
   /** The price-following liquidity provider of the WETH/USDC pool ("following" worlds only). */
   liquidityProvider?: WorldLiquidityProvider;
+  /** Uniswap's QuoterV2 bytecode (untyped), with which the agent quotes a trade before proving it. */
+  quoter?: Contract;
 }
 
 export const FEED_DECIMALS = 8;
@@ -130,6 +132,7 @@ export async function deployWorld(signer: Signer, options: WorldOptions = {}): P
     await positionManager.getFunction("createAndInitializePoolIfNecessary")(token0, token1, poolFee, sqrtPriceX96)
   ).wait();
   const poolAddress = (await factory.getFunction("getPool")(token0, token1, poolFee)) as string;
+  const quoter = await deployArtifact(uniswapArtifacts.quoterV2, signer, factoryAddress, wethAddress);
 
   // liquidityBase WETH and its value in USDC at the start price.
   const liquidityQuote =
@@ -178,6 +181,7 @@ export async function deployWorld(signer: Signer, options: WorldOptions = {}): P
     sequencerFeed,
     layout,
     ...actors,
+    quoter,
   };
 }
 

@@ -27,6 +27,6 @@ export const uniswapArtifacts = {
   positionManager: load(
     "@uniswap/v3-periphery/artifacts/contracts/NonfungiblePositionManager.sol/NonfungiblePositionManager.json",
   ),
-  /** Uniswap's quoter (deployed by the tests that quote a trade before making it). */
+  /** Uniswap's quoter (deployed with every world: the agent quotes a trade before proving it). */
   quoterV2: load("@uniswap/v3-periphery/artifacts/contracts/lens/QuoterV2.sol/QuoterV2.json"),
 };
