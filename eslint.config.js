@@ -9,6 +9,7 @@ export default tseslint.config(
       "cache/**",
       "types/**",
       "circuits/build/**",
+      "packages/agent/dist/**",
       "packages/contracts/src/generated/**",
       "packages/contracts/typechain/**",
       "**/*.cjs",
