@@ -24,15 +24,21 @@ export class DryRunStop extends Error {
 /**
  * Makes `provider` refuse every request that would put a transaction on the chain
  * (eth_sendRawTransaction, eth_sendTransaction) by throwing DryRunStop with the signed bytes;
- * reads, simulation (eth_estimateGas, eth_call) and nonce queries go through as usual.
+ * reads, simulation (eth_estimateGas, eth_call) and nonce queries go through as usual. Every
+ * refused transaction is also added to `refused`: a step that carries on past a failed send (the
+ * optimistic path's claim keeper retries next pass) still shows in the dry run's report.
  */
-export function refuseBroadcasts(provider: JsonRpcProvider): void {
+export function refuseBroadcasts(provider: JsonRpcProvider, refused: string[] = []): string[] {
   const send = provider.send.bind(provider);
   provider.send = async (method: string, params: unknown[] | Record<string, unknown>) => {
-    if (method === "eth_sendRawTransaction") throw new DryRunStop(String((params as unknown[])[0]));
-    if (method === "eth_sendTransaction") throw new DryRunStop("");
+    if (method === "eth_sendRawTransaction" || method === "eth_sendTransaction") {
+      const raw = method === "eth_sendRawTransaction" ? String((params as unknown[])[0]) : "";
+      refused.push(raw);
+      throw new DryRunStop(raw);
+    }
     return send(method, params);
   };
+  return refused;
 }
 
 /** What a dry run would have sent, decoded for the operator. */

@@ -18,7 +18,7 @@ import { AgentMetrics } from "./monitor/agent-metrics.ts";
 import { askHealth } from "./monitor/ask-health.ts";
 import { healthMaxAgeSeconds } from "./monitor/health.ts";
 import { startMonitorServer, type MonitorServer } from "./monitor/monitor-server.ts";
-import { DryRunStop, describeSignedTransaction, lastCycle, refuseBroadcasts } from "./cli-dry-run.ts";
+import { DryRunStop, describeSignedTransaction, lastCycle, refuseBroadcasts, type WouldSend } from "./cli-dry-run.ts";
 import { writeJson } from "./cli-json.ts";
 import { assertDecentralizedTrader } from "./chain/assert-trader.ts";
 import { openNode } from "./chain/open-node.ts";
@@ -66,6 +66,8 @@ interface CommonFlags {
  */
 interface DryRun {
   scratchDir: string;
+  /** Every signed transaction the provider refused to broadcast, in order. */
+  refused: string[];
 }
 
 async function startAgent(
@@ -75,7 +77,7 @@ async function startAgent(
 ): Promise<{ agent: Agent; config: AgentConfig }> {
   const config = await loadConfig(flags.config, { modelPath: flags.model, rpcUrl: flags.rpcUrl });
   const provider = rpcProvider(config.rpcUrl, config.chainId, { timeoutMs: config.rpcTimeoutSeconds * 1000 });
-  if (dryRun) refuseBroadcasts(provider);
+  if (dryRun) refuseBroadcasts(provider, dryRun.refused);
   const wallet = await loadSigner(config.key, provider);
   log.info(`agent ${wallet.address} → trader ${config.traderAddress} on chain ${config.chainId}`);
   if (dryRun) {
@@ -207,11 +209,12 @@ withCommon(program.command("once").description("run one cycle now and exit"))
  */
 async function dryRunOnce(flags: CommonFlags, log: Logger): Promise<void> {
   const scratchDir = mkdtempSync(join(tmpdir(), "zkagent-dry-run-"));
+  const refused: string[] = [];
   let agent: Agent | undefined;
   let report: Record<string, unknown>;
   try {
     try {
-      ({ agent } = await startAgent(flags, log, { scratchDir }));
+      ({ agent } = await startAgent(flags, log, { scratchDir, refused }));
       const result = await agent.tick(0);
       report = {
         dryRun: true,
@@ -237,6 +240,10 @@ async function dryRunOnce(flags: CommonFlags, log: Logger): Promise<void> {
     await agent?.close();
     rmSync(scratchDir, { recursive: true, force: true });
   }
+  // Sends a step gave up on and carried on past (the optimistic path's claim keeper: answering a
+  // challenge, finalising), which the real run would have broadcast.
+  const others = refused.filter((raw) => raw !== (report.wouldSend as WouldSend | null)?.raw);
+  if (others.length > 0) report.alsoWouldSend = others.map((raw) => (raw ? describeSignedTransaction(raw) : raw));
   if (flags.json) writeJson(report);
   else log.info(report.wouldSend ? "dry run: would send" : "dry run: nothing would be sent", report);
 }
