@@ -317,8 +317,8 @@ local-network: ready. Running until Ctrl-C (which stops the node; the chain is n
   agent     ${agent.address} authorised, ${formatEther(AGENT_GAS)} ETH for gas
   vault     ${formatEther(VAULT_WETH)} WETH and ${formatUnits(VAULT_USDC, 6)} USDC
   governance  change something through the timelock, and see the agent wait for it:
-            LOCALHOST_URL=${url} pnpm hardhat gov schedule --network localhost --record ${shown(recordPath)} --target trader --function setAgentAuthorization --args '["${agent.address}", false]' --yes
-            LOCALHOST_URL=${url} pnpm hardhat gov list --network localhost --record ${shown(recordPath)}
+            LOCALHOST_URL=${url} npx pnpm hardhat gov schedule --network localhost --record ${shown(recordPath)} --target trader --function setAgentAuthorization --args '["${agent.address}", false]' --yes
+            LOCALHOST_URL=${url} npx pnpm hardhat gov list --network localhost --record ${shown(recordPath)}
   files     ${shown(configPath)}, ${shown(keystorePath)} (encrypted)
   password  ${shown(passwordPath)}
             LOCAL ONLY: a password in a plain file beside its keystore is fine for a throwaway key on a
