@@ -12,6 +12,7 @@ import { movePoolToPrice, pushPrice } from "@zkagent/contracts/world";
 
 import { prepareAgentData, startTestAgent } from "../helpers/agent-fixture.ts";
 import { readWindow } from "../helpers/market.ts";
+import { deployProvenWorld } from "../helpers/models.ts";
 import { seedFor as findSeed } from "../helpers/seed-for.ts";
 import { PRICE_3000, TEST_POLICY, deployTraderWorld, type TraderWorld } from "../helpers/trader-fixture.ts";
 
@@ -34,6 +35,8 @@ async function seedFor(tw: TraderWorld, modelPath: string, wanted: (action: stri
     wanted,
   );
 }
+
+const provenWorld = () => deployProvenWorld(ethers, networkHelpers);
 
 const compliantBuy = (action: string, pct: number) => action === "BUY" && pct > 0 && pct <= 100;
 
@@ -207,6 +210,36 @@ describe("the agent quotes each swap on the vault's pool before it proves (Quote
       expect(records[1]).to.include({ outcome: "skipped", quotes: 2 });
       expect(await ethers.provider.getTransactionCount(tw.agent.address)).to.equal(accountNonce);
       expect(await tw.trader.nonceOf(tw.agent.address)).to.equal(0n);
+    } finally {
+      await agent.close();
+    }
+  });
+
+  it("skips the proven model's BUY the pool cannot fill within the bound, never resizing what its circuit computed", async () => {
+    const { tw, model } = await networkHelpers.loadFixture(provenWorld);
+    await movePoolToPrice(tw.world, tw.stranger, (BELOW * 102n) / 100n);
+    const { dataDir } = await prepareAgentData(tw);
+    const accountNonce = await ethers.provider.getTransactionCount(tw.agent.address);
+    const { agent } = await startTestAgent(ethers, tw, dataDir, {
+      mode: "model",
+      decisionModel: model,
+      quoterAddress: await tw.world.quoter!.getAddress(),
+    });
+    try {
+      const prover = agent.proven!.prover;
+      let proofs = 0;
+      const prove = prover.prove.bind(prover);
+      prover.prove = (...args) => {
+        proofs++;
+        return prove(...args);
+      };
+      const report = (await agent.tick(0)) as CycleReport;
+      expect(report.action).to.equal("BUY");
+      expect(report.quote).to.include({ outcome: "skipped", size: TEST_POLICY.maxPosition / 2n, quotes: 1 });
+      expect(report.reason).to.match(/computed in its circuit, so a smaller one cannot be proven: skipped$/);
+      expect(proofs).to.equal(0);
+      expect(agent.journal.records().map((r) => r.kind)).to.deep.equal(["cycle", "quote"]);
+      expect(await ethers.provider.getTransactionCount(tw.agent.address)).to.equal(accountNonce);
     } finally {
       await agent.close();
     }

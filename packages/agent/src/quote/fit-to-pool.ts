@@ -9,7 +9,7 @@ import type { SwapQuoter, TradeAction } from "./swap-quoter.ts";
  * gas (~395k) is paid whatever its size: below that the agent skips, and says so.
  */
 export const MIN_RESIZE_DIVISOR = 10n;
-/** Halvings of the search between a tenth and the whole size (12: within 0.03 % of the largest size that fits). */
+/** Halvings of the search between a tenth and the whole size (12: within 0.03 % of the decided size of the largest size that fits). */
 const SEARCH_STEPS = 12;
 
 /** A trade's swap quoted against the oracle bound the trader enforces, and what the agent did about it. */
