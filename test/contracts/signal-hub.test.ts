@@ -2,13 +2,15 @@ import { expect } from "chai";
 import { network } from "hardhat";
 
 import { Action, modelCommitment } from "@zkagent/circuits";
-import { movePoolToPrice, pushPrice } from "@zkagent/contracts/world";
+import type { DecentralizedTrader } from "@zkagent/contracts/typechain";
+import { movePoolToPrice, pushPrice, setSequencerStatus } from "@zkagent/contracts/world";
 import { ZeroAddress } from "ethers";
 
 import { NO_PROOF } from "../helpers/forged-world.ts";
 import { FOLLOWER_CAPS, deployHubWorld, hubSignals, type HubWorld } from "../helpers/hub-world.ts";
 import { meanReversionModel } from "../helpers/models.ts";
 import { PRICE_3000, TEST_MODEL_HASH, TEST_POLICY } from "../helpers/trader-fixture.ts";
+import { expectFollowerUnchanged } from "../helpers/vault-state.ts";
 
 const { ethers, networkHelpers } = await network.create();
 const BELOW = (PRICE_3000 * 98n) / 100n;
@@ -37,6 +39,23 @@ async function publish(hw: HubWorld, action: number, sizeBps: bigint) {
     TEST_POLICY.thresholdBps,
   );
   return { tx, key, roundId, commitment };
+}
+
+/** Asserts `vault` refuses to follow the publisher's signal with `error` (and `args`), changing nothing. */
+async function expectFollowRefused(
+  hw: HubWorld,
+  vault: DecentralizedTrader,
+  [roundId, commitment]: readonly [bigint, bigint],
+  error: string,
+  args?: unknown[],
+) {
+  await expectFollowerUnchanged(hw, vault, async () => {
+    const refusal = expect(
+      vault.followSignal(roundId, commitment, TEST_MODEL_HASH),
+      error,
+    ).to.be.revertedWithCustomError(vault, error);
+    await (args ? refusal.withArgs(...args) : refusal);
+  });
 }
 
 describe("SignalHub: one verification, many vaults", function () {
@@ -141,9 +160,7 @@ describe("SignalHub: one verification, many vaults", function () {
           .to.emit(vault, "SignalFollowed")
           .withArgs(key, hw.agent.address, Action.BUY, expected, (x: bigint) => x > 0n, expected, roundId);
         expect(await vault.positionOf(hw.agent.address)).to.equal(expected);
-        await expect(vault.followSignal(roundId, commitment, TEST_MODEL_HASH))
-          .to.be.revertedWithCustomError(vault, "RoundAlreadyFollowed")
-          .withArgs(roundId, roundId);
+        await expectFollowRefused(hw, vault, [roundId, commitment], "RoundAlreadyFollowed", [roundId, roundId]);
         expect(await vault.lastFollowedRound()).to.equal(roundId);
       }
     });
@@ -159,59 +176,92 @@ describe("SignalHub: one verification, many vaults", function () {
       expect(await vault.positionOf(hw.agent.address)).to.equal(FOLLOWER_CAPS[1]); // 0.8 + 0.2, not 1.6
       await marketAt(hw, BELOW);
       const third = await publish(hw, Action.BUY, 1_000n);
-      await expect(vault.followSignal(third.roundId, third.commitment, TEST_MODEL_HASH))
-        .to.be.revertedWithCustomError(vault, "NothingToFollow")
-        .withArgs(third.key);
+      await expectFollowRefused(hw, vault, [third.roundId, third.commitment], "NothingToFollow", [third.key]);
       // a SELL in a vault with no position: nothing to sell
       const above = (PRICE_3000 * 102n) / 100n;
       await marketAt(hw, above);
       const sell = await publish(hw, Action.SELL, 5_000n);
-      await expect(hw.followers[0]!.followSignal(sell.roundId, sell.commitment, TEST_MODEL_HASH))
-        .to.be.revertedWithCustomError(vault, "NothingToFollow")
-        .withArgs(sell.key);
+      await expectFollowRefused(hw, hw.followers[0]!, [sell.roundId, sell.commitment], "NothingToFollow", [sell.key]);
       await vault.followSignal(sell.roundId, sell.commitment, TEST_MODEL_HASH);
       expect(await vault.positionOf(hw.agent.address)).to.equal(FOLLOWER_CAPS[1]! / 2n);
     });
 
-    it("refuses a stale signal, an unverified one, another band's, an unapproved model, and unsubscribed or paused vaults", async () => {
+    it("refuses an unverified signal, another band's, a HOLD, a followed round, unsubscribed or paused vaults and an unapproved model, changing nothing", async () => {
       const hw = await networkHelpers.loadFixture(fixture);
       const vault = hw.followers[0]!;
+      // the vault has followed before: a book, limit usage and a last round a refusal must leave alone
+      const earlier = await publish(hw, Action.BUY, 2_000n);
+      await vault.followSignal(earlier.roundId, earlier.commitment, TEST_MODEL_HASH);
+      await marketAt(hw, BELOW);
+      const hold = await publish(hw, Action.HOLD, 0n);
+      await marketAt(hw, BELOW);
       const { roundId, commitment } = await publish(hw, Action.BUY, 5_000n);
-      await expect(vault.followSignal(roundId, commitment + 1n, TEST_MODEL_HASH)).to.be.revertedWithCustomError(
-        vault,
-        "SignalNotVerified",
-      );
+      const keyFor = async (c: bigint, thresholdBps = TEST_POLICY.thresholdBps) =>
+        hw.hub.keyOf(
+          hw.agent.address,
+          await hw.world.priceFeed.getAddress(),
+          roundId,
+          c,
+          TEST_MODEL_HASH,
+          thresholdBps,
+        );
+
+      await expectFollowRefused(hw, vault, [earlier.roundId, earlier.commitment], "RoundAlreadyFollowed", [
+        earlier.roundId,
+        earlier.roundId,
+      ]);
+      await expectFollowRefused(hw, vault, [roundId, commitment + 1n], "SignalNotVerified", [
+        await keyFor(commitment + 1n),
+      ]);
+      await expectFollowRefused(hw, vault, [hold.roundId, hold.commitment], "HoldNotExecutable");
       // a vault with another threshold computes another key: the signal is not for its policy
       await vault.setPolicy({ ...TEST_POLICY, maxPosition: FOLLOWER_CAPS[0]!, thresholdBps: 200n });
-      await expect(vault.followSignal(roundId, commitment, TEST_MODEL_HASH)).to.be.revertedWithCustomError(
-        vault,
-        "SignalNotVerified",
-      );
+      await expectFollowRefused(hw, vault, [roundId, commitment], "SignalNotVerified", [
+        await keyFor(commitment, 200n),
+      ]);
       await vault.setPolicy({ ...TEST_POLICY, maxPosition: FOLLOWER_CAPS[0]! });
       await vault.pause();
-      await expect(vault.followSignal(roundId, commitment, TEST_MODEL_HASH)).to.be.revertedWithCustomError(
-        vault,
-        "TradingPaused",
-      );
+      await expectFollowRefused(hw, vault, [roundId, commitment], "TradingPaused");
       await vault.unpause();
       await vault.subscribe(ZeroAddress, ZeroAddress);
-      await expect(vault.followSignal(roundId, commitment, TEST_MODEL_HASH)).to.be.revertedWithCustomError(
-        vault,
-        "NotSubscribed",
-      );
-      // and once the feed moves on, the signal is stale for everyone
-      const other = hw.followers[1]!;
-      await pushPrice(hw.world.priceFeed, BELOW);
-      await expect(other.followSignal(roundId, commitment, TEST_MODEL_HASH)).to.be.revertedWithCustomError(
-        other,
-        "RoundSuperseded",
-      );
-      expect(await other.positionOf(hw.agent.address)).to.equal(0n);
+      await expectFollowRefused(hw, vault, [roundId, commitment], "NotSubscribed");
+      await vault.subscribe(await hw.hub.getAddress(), hw.agent.address);
       // a model the vault's registry no longer approves is not followed, whatever the hub cached
       await hw.registry.revoke(TEST_MODEL_HASH, "test");
-      await expect(other.followSignal(roundId, commitment, TEST_MODEL_HASH))
-        .to.be.revertedWithCustomError(other, "ModelNotApproved")
-        .withArgs(TEST_MODEL_HASH);
+      await expectFollowRefused(hw, vault, [roundId, commitment], "ModelNotApproved", [TEST_MODEL_HASH]);
+    });
+
+    it("refuses a signal the oracle guard no longer admits: sequencer down, answer changed, stale, incomplete, not positive, superseded — changing nothing", async () => {
+      const hw = await networkHelpers.loadFixture(fixture);
+      const vault = hw.followers[0]!;
+      const earlier = await publish(hw, Action.BUY, 2_000n);
+      await vault.followSignal(earlier.roundId, earlier.commitment, TEST_MODEL_HASH);
+      await marketAt(hw, BELOW);
+      const { roundId, commitment } = await publish(hw, Action.BUY, 5_000n);
+      const feed = hw.world.priceFeed;
+      const now = async () => BigInt(await networkHelpers.time.latest());
+      const signal = [roundId, commitment] as const;
+
+      await setSequencerStatus(hw.world.sequencerFeed, "down", await now());
+      await expectFollowRefused(hw, vault, signal, "SequencerDown", [1n]);
+      await setSequencerStatus(hw.world.sequencerFeed, "up", (await now()) - 60n);
+      // the feed's latest round rewritten with another answer than the one the hub verified
+      const [, , , updatedAt] = await feed.latestRoundData();
+      await feed.updateRoundData(roundId, BELOW + 1n, updatedAt, updatedAt);
+      await expectFollowRefused(hw, vault, signal, "OraclePriceMismatch", [roundId, BELOW + 1n, BELOW]);
+      await feed.updateRoundData(roundId, BELOW, updatedAt, updatedAt);
+      await networkHelpers.time.increase(TEST_POLICY.maxOracleAge + 1n);
+      await expectFollowRefused(hw, vault, signal, "StaleOracle", [roundId, updatedAt, TEST_POLICY.maxOracleAge]);
+      await feed.updateRoundData(roundId + 1n, BELOW, 0n, 0n);
+      await expectFollowRefused(hw, vault, signal, "OracleRoundIncomplete", [roundId + 1n]);
+      await feed.updateRoundData(roundId + 2n, 0n, await now(), await now());
+      await expectFollowRefused(hw, vault, signal, "OracleAnswerNotPositive", [roundId + 2n, 0n]);
+      // and once the feed moves on, the signal is stale for every follower
+      await pushPrice(feed, BELOW);
+      const latest = (await feed.latestRoundData())[0];
+      for (const follower of hw.followers) {
+        await expectFollowRefused(hw, follower, signal, "RoundSuperseded", [roundId, latest]);
+      }
     });
 
     it("keeps every vault-wide limit: a follower's exposure limit stops a signal another vault executes", async () => {
@@ -228,10 +278,12 @@ describe("SignalHub: one verification, many vaults", function () {
       });
       const { roundId, commitment } = await publish(hw, Action.BUY, 5_000n);
       await big.followSignal(roundId, commitment, TEST_MODEL_HASH);
-      await expect(capped.followSignal(roundId, commitment, TEST_MODEL_HASH)).to.be.revertedWithCustomError(
-        capped,
-        "VaultExposureExceeded",
-      );
+      // 50 % of its 2 ETH cap is 1 ETH, past its 0.1 ETH exposure limit
+      await expectFollowRefused(hw, capped, [roundId, commitment], "VaultExposureExceeded", [
+        0n,
+        FOLLOWER_CAPS[0]! / 2n,
+        10n ** 17n,
+      ]);
     });
   });
 });
