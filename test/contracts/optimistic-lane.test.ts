@@ -176,6 +176,86 @@ describe("the optimistic path: bond, challenge, ZK resolution, slashing", functi
     ).to.be.revertedWithCustomError(ow.trader, "AgentNotAuthorized");
   });
 
+  it("keeps a lane's open claims settleable after the owner moves the vault to another lane: the slash pays out but cannot deauthorise", async () => {
+    const ow = await networkHelpers.loadFixture(fixture);
+    const trader = await ow.trader.getAddress();
+    await marketAt(ow, BELOW);
+    const proven = await honestBuy(ow, ONE_ETH / 2n);
+    const finalised = await honestBuy(ow, ONE_ETH / 2n);
+    await marketAt(ow, PRICE_3000);
+    const cheat = await cheatingBuy(ow);
+    await ow.lane.connect(ow.challenger).challenge(cheat.claim);
+
+    // the owner moves the vault to lane B while lane A holds three unsettled claims
+    const laneB = await new OptimisticLane__factory(ow.owner).deploy(
+      await ow.world.usdc.getAddress(),
+      LANE.challengeWindow,
+      LANE.responseWindow,
+      LANE.challengeBond,
+      LANE.slashReward,
+      LANE.maxPendingClaims,
+    );
+    await ow.trader.setOptimisticLane(await laneB.getAddress());
+    expect(await ow.trader.optimisticLane()).to.equal(await laneB.getAddress());
+
+    // an honest claim on A is still proven early, releasing its lock
+    await expect(ow.lane.prove(proven.claim, proven.proof.solidityProof, proven.proof.publicSignals))
+      .to.emit(ow.lane, "ClaimProven")
+      .withArgs(proven.id, ZeroAddress);
+    expect(await bondOf(ow)).to.deep.equal({
+      total: AGENT_BOND,
+      locked: finalised.claim.worstLoss + cheat.claim.worstLoss,
+      pending: 2n,
+      slashed: false,
+    });
+
+    // the withheld proof is slashed on A: the payout lands, but A may no longer deauthorise
+    const [, , responseDeadline] = await ow.lane.claimState(cheat.id);
+    await networkHelpers.time.increaseTo(responseDeadline + 1n);
+    const vaultUsdc = await ow.world.usdc.balanceOf(trader);
+    const challengerUsdc = await ow.world.usdc.balanceOf(ow.challenger.address);
+    await expect(ow.lane.connect(ow.stranger).slash(cheat.claim))
+      .to.emit(ow.lane, "AgentSlashed")
+      .withArgs(
+        cheat.id,
+        trader,
+        ow.agent.address,
+        ow.challenger.address,
+        AGENT_BOND - LANE.slashReward,
+        LANE.challengeBond + LANE.slashReward,
+        false,
+      )
+      .and.not.to.emit(ow.trader, "AgentAuthorizationSet");
+    expect((await ow.world.usdc.balanceOf(trader)) - vaultUsdc).to.equal(AGENT_BOND - LANE.slashReward);
+    expect((await ow.world.usdc.balanceOf(ow.challenger.address)) - challengerUsdc).to.equal(
+      LANE.challengeBond + LANE.slashReward,
+    );
+    expect(await ow.trader.isAuthorized(ow.agent.address)).to.equal(true);
+    expect((await ow.lane.claimState(cheat.id))[0]).to.equal(STATE.slashed);
+    // lane A no longer reaches the vault's authorisations at all
+    await expect(ow.trader.connect(ow.stranger).revokeSlashedAgent(ow.agent.address))
+      .to.be.revertedWithCustomError(ow.trader, "NotOptimisticLane")
+      .withArgs(ow.stranger.address);
+
+    // the last claim on A finalises after its window (nothing left to release: the slash paid the bond)
+    await networkHelpers.time.increaseTo(finalised.claim.challengeDeadline + 1n);
+    await expect(ow.lane.finalize(finalised.claim)).to.emit(ow.lane, "ClaimFinalized").withArgs(finalised.id);
+    expect((await ow.lane.claimState(finalised.id))[0]).to.equal(STATE.settled);
+    expect((await ow.lane.claimState(proven.id))[0]).to.equal(STATE.settled);
+    expect(await bondOf(ow)).to.deep.equal({ total: 0n, locked: 0n, pending: 0n, slashed: true });
+    // the agent, still authorised, trades optimistically again only once bonded on lane B; the
+    // owner deauthorises it by hand (SECURITY.md, open threats)
+    await marketAt(ow, PRICE_3000);
+    const sell = await forgedSignals(ow, Action.SELL, ONE_ETH / 10n);
+    await expectUnchanged(ow, ow.agent.address, async () => {
+      await expect(ow.trader.connect(ow.agent).executeOptimistic(sell, await deadline(), 0n))
+        .to.be.revertedWithCustomError(laneB, "InsufficientBond")
+        .withArgs(0n, (x: bigint) => x > LANE.slashReward);
+    });
+    await ow.trader.setAgentAuthorization(ow.agent.address, false);
+    expect(await ow.trader.isAuthorized(ow.agent.address)).to.equal(false);
+  });
+
   it("refuses a claim the bond cannot cover, and an agent past its unsettled claims, changing nothing", async () => {
     const ow = await networkHelpers.loadFixture(fixture);
     await marketAt(ow, BELOW);
