@@ -129,6 +129,9 @@ describe("a window too old to prove over", () => {
     const stale = await staleWindowOf(feed(7n, 1_000n), at(1_000 + 3_541), window, 3_600n);
     expect(stale).to.include({ roundId: 7n, ageSeconds: 3_541n, maxOracleAge: 3_600n, marginSeconds: 60n });
     expect(stale!.reason).to.match(/StaleOracle/);
+    // as the window is read: its own last round, no second feed read
+    expect(await staleWindowOf(undefined, at(1_000 + 3_541), window, 3_600n)).to.include({ ageSeconds: 3_541n });
+    expect(await staleWindowOf(undefined, at(1_000 + 3_540), window, 3_600n)).to.equal(undefined);
   });
 
   it("is stale as soon as a newer round has landed, however young", async () => {

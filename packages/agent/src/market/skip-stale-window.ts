@@ -18,8 +18,9 @@ export async function skipsStaleWindow(
 ): Promise<boolean> {
   const provider = deps.client.wallet.provider;
   if (!provider) return false;
+  // As the window is read, its last round is the feed's latest (read a moment ago): no second read.
   const stale = await staleWindowOf(
-    deps.feed,
+    stage === "window" ? undefined : deps.feed,
     provider,
     window,
     maxOracleAge,

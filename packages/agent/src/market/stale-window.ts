@@ -35,25 +35,26 @@ export function oracleAgeMargin(maxOracleAge: bigint, marginSeconds = ORACLE_AGE
  * Whether `window` is still worth proving over, judged at the chain's latest block: its round must
  * still be the feed's latest (a newer round makes the trader refuse it, RoundSuperseded) and must
  * be younger than `maxOracleAge` less the margin (else StaleOracle by the time it lands). Returns
- * why not, or undefined. Reads the feed's latest round and the latest block (two calls).
+ * why not, or undefined. Reads the latest block and, with a `feed`, its latest round (without one,
+ * the window was just read and its last round is taken as the feed's latest).
  */
 export async function staleWindowOf(
-  feed: AggregatorV3Interface,
+  feed: AggregatorV3Interface | undefined,
   provider: Provider,
   window: Window,
   maxOracleAge: bigint,
   marginSeconds = ORACLE_AGE_MARGIN_SECONDS,
   retry: RetryOptions = DEFAULT_RETRY,
 ): Promise<StaleWindow | undefined> {
+  const proven = window.rounds.at(-1)!;
   const [[latestRoundId, , , updatedAt], block] = await Promise.all([
-    feed.latestRoundData(),
+    feed ? feed.latestRoundData() : ([proven.roundId, proven.answer, 0n, proven.updatedAt, proven.roundId] as const),
     withRetry(() => provider.getBlock("latest"), retry),
   ]);
   if (!block) throw new Error("the node returned no latest block");
   const now = BigInt(block.timestamp);
   const margin = oracleAgeMargin(maxOracleAge, marginSeconds);
   if (latestRoundId !== window.roundId) {
-    const proven = window.rounds.at(-1)!;
     return {
       roundId: window.roundId,
       ageSeconds: now - proven.updatedAt,
