@@ -3,17 +3,30 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { expect } from "chai";
 import { network } from "hardhat";
 
-import { Action, ModelProver, modelCommitment } from "@zkagent/circuits";
+import { Action, ModelProver, SignalProver, modelCommitment } from "@zkagent/circuits";
 import { movePoolToPrice, pushPrice, transmitPrices } from "@zkagent/contracts/world";
 
-import { OptimisticLane__factory } from "@zkagent/contracts/typechain";
+import {
+  DecentralizedTrader__factory,
+  OptimisticLane__factory,
+  SignalHub__factory,
+  SignalVerifier1__factory,
+} from "@zkagent/contracts/typechain";
+import { parseEther, parseUnits } from "ethers";
 
 import { claimOf } from "../helpers/optimistic-world.ts";
 import { closeSharedProver, proveTrade } from "../helpers/prove-trade.ts";
 import { deployRealShapedTrader } from "../helpers/real-shaped-trader.ts";
 import { readWindow } from "../helpers/market.ts";
 import { meanReversionModel } from "../helpers/models.ts";
-import { PRICE_3000, TEST_POLICY, deployTraderWorld } from "../helpers/trader-fixture.ts";
+import {
+  PRICE_3000,
+  TEST_LIMITS,
+  TEST_MODEL_HASH,
+  TEST_POLICY,
+  deployTraderWorld,
+  wiringOf,
+} from "../helpers/trader-fixture.ts";
 
 /**
  * Gas of the hot paths, pinned in packages/contracts/gas-snapshot.json so a regression shows in
@@ -24,6 +37,8 @@ import { PRICE_3000, TEST_POLICY, deployTraderWorld } from "../helpers/trader-fi
  * MockV3Aggregator is cheaper than a real feed) with the round's window already recorded (by a
  * keeper or an earlier trade on the same round); the recording is measured on its own: the next
  * round (one round read), after a quiet period (30 read), and inside the first trade on a round.
+ * The signal hub is measured on the same feed: a one-market publication (real SignalVerifier1,
+ * real proof) and a follow by a subscribed vault, both on a second round.
  */
 const SNAPSHOT = new URL("../../packages/contracts/gas-snapshot.json", import.meta.url);
 const TOLERANCE = 0.01;
@@ -41,6 +56,8 @@ const BUDGET = {
   answerChallengeWithProof: 300_000,
   finalizeClaim: 50_000,
   slashAgent: 130_000,
+  publishSignalK1: 345_000,
+  followSignal: 190_000,
 };
 type Measured = Record<keyof typeof BUDGET, number>;
 
@@ -173,6 +190,60 @@ describe("gas snapshot", function () {
     await networkHelpers.time.increase(3_601n);
     measured.finalizeClaim = await gasOf(lane.finalize(finalised.claim));
     measured.slashAgent = await gasOf(lane.slash(slashed.claim));
+
+    // The signal hub on the same real-shaped feed: the agent publishes a one-market signal (the
+    // real SignalVerifier1, a real proof) and a vault subscribed to it follows. Steady state: the
+    // round's window recorded beforehand, and a first publication and follow have put the
+    // publisher's hub nonce, the follower's book and usage slots and its last round in use.
+    const hub = await new SignalHub__factory(tw.owner).deploy(
+      tw.owner.address,
+      await rs.registry.getAddress(),
+      TEST_POLICY.maxOracleAge,
+    );
+    await hub.addMarket(await rs.feed.proxy.getAddress(), await rs.windowLog.getAddress());
+    const signalVerifier = await new SignalVerifier1__factory(tw.owner).deploy();
+    await hub.setVerifier(1n, await signalVerifier.getAddress());
+    const follower = await new DecentralizedTrader__factory(tw.owner).deploy(
+      tw.owner.address,
+      await wiringOf(tw, {
+        priceFeed: await rs.feed.proxy.getAddress(),
+        windowLog: await rs.windowLog.getAddress(),
+        modelRegistry: await rs.registry.getAddress(),
+        verifier: await rs.verifier.getAddress(),
+      }),
+      TEST_POLICY,
+      TEST_LIMITS,
+    );
+    await tw.world.weth.deposit({ value: parseEther("10") });
+    await tw.world.weth.transfer(await follower.getAddress(), parseEther("10"));
+    await tw.world.usdc.mint(await follower.getAddress(), parseUnits("50000", 6));
+    await follower.subscribe(await hub.getAddress(), tw.agent.address);
+    const signalProver = await SignalProver.load(1);
+    const publishAndFollow = async () => {
+      await transmitPrices(rs.feed, [below]);
+      await rs.windowLog.record();
+      await movePoolToPrice(tw.world, tw.stranger, below);
+      const { prices, roundId } = await readWindow(rs.feed.proxy);
+      const signal = await signalProver.prove({
+        markets: [{ prices, roundId, action: Action.BUY, sizeBps: 1_000n }],
+        thresholdBps: TEST_POLICY.thresholdBps,
+        modelHash: TEST_MODEL_HASH,
+        context: await hub.expectedContext(tw.agent.address),
+      });
+      const publish = await gasOf(
+        hub.connect(tw.agent).publishSignal([0n], signal.solidityProof, signal.publicSignals),
+      );
+      const { pricesCommitment } = signal.publicValues.markets[0]!;
+      const follow = await gasOf(
+        follower.connect(tw.stranger).followSignal(roundId, pricesCommitment, TEST_MODEL_HASH),
+      );
+      return { publish, follow };
+    };
+    await publishAndFollow();
+    const steady = await publishAndFollow();
+    await signalProver.close();
+    measured.publishSignalK1 = steady.publish;
+    measured.followSignal = steady.follow;
 
     console.log(`      gas: ${JSON.stringify(measured)}`);
     if (process.env.UPDATE_GAS_SNAPSHOT) {
