@@ -50,6 +50,11 @@ export async function stageCanonical(
   const factoryContract = new Contract(factory, uniswapArtifacts.factory.abi as never, deployer);
   await (await factoryContract.getFunction("enableFeeAmount")(book.poolFee, book.poolFee === 500 ? 10 : 60)).wait();
   await cloneTo(provider, await deployed(artifact(uniswapArtifacts.swapRouter), factory, book.weth), book.swapRouter);
+  // Uniswap's QuoterV2, with which the agent quotes each trade before proving it (no storage: its
+  // factory and WETH are immutables in its code).
+  if (book.quoterV2) {
+    await cloneTo(provider, await deployed(artifact(uniswapArtifacts.quoterV2), factory, book.weth), book.quoterV2);
+  }
   const positionManager = new Contract(
     await deployed(
       artifact(uniswapArtifacts.positionManager),
