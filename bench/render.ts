@@ -1,3 +1,4 @@
+import type { FederatedFigures } from "./items/federated.ts";
 import type { PathsGasFigures } from "./items/paths-gas.ts";
 import type { ProverBackendFigures } from "./items/prover-backends.ts";
 import type { BenchResults } from "./run.ts";
@@ -267,6 +268,8 @@ ${r.modelCircuit.growth.map((g) => `| ${g.windowSize} | ${g.hidden} | ${fmt(g.co
 
 ${pathsSection(r.pathsGas)}
 
+${federatedSection(r.federated)}
+
 ## Cost per trade on Arbitrum One
 
 At stated prices (L2 base fee ${DEFAULT_ARBITRUM_PRICES.l2GasPriceGwei} gwei, Arbitrum One's floor; ${DEFAULT_ARBITRUM_PRICES.l1PricePerUnitGwei} gwei per L1 calldata unit; ETH at $${fmt(DEFAULT_ARBITRUM_PRICES.ethUsd)}): ${arbitrumFormula(DEFAULT_ARBITRUM_PRICES)}. Re-run with today's prices: \`tsx bench/arbitrum-cost.ts --l2-gwei … --l1-gwei-per-unit … --eth-usd …\`.
@@ -460,4 +463,79 @@ function pathsArbitrumRows(f: PathsGasFigures): string {
   return rows
     .map(([name, c]) => `| ${name} | ${money(c.l2Usd)} | ${money(c.l1Usd)} | ${money(c.totalUsd)} |`)
     .join("\n");
+}
+
+/** Both chunks of each participant count, summed: the whole model's aggregation. */
+function federatedTotals(f: FederatedFigures) {
+  const counts = [...new Set(f.points.map((p) => p.participants))];
+  const sum = (xs: (number | undefined)[]) =>
+    xs.every((x) => x !== undefined) ? xs.reduce((a, x) => a! + x!, 0)! : null;
+  return counts.map((participants) => {
+    const chunks = f.points.filter((p) => p.participants === participants);
+    return {
+      participants,
+      constraints: chunks.reduce((a, c) => a + c.constraints, 0),
+      snarkjsMs: sum(chunks.map((c) => c.snarkjs?.proveMs)),
+      nativeMs: sum(chunks.map((c) => c.native?.proveMs)),
+      peakRssMb: Math.max(
+        ...chunks.flatMap((c) => [c.snarkjs?.peakRssMb ?? 0, c.native?.peakRssMb ?? 0, c.witnessOnly?.peakRssMb ?? 0]),
+      ),
+    };
+  });
+}
+
+/** The federated aggregation's scale table (bench --only federated), or a line saying how to measure it. */
+export function federatedSection(f: FederatedFigures | undefined): string {
+  if (!f)
+    return "## Federated aggregation: 2, 4 and 8 participants\n\nNot measured yet: `npx pnpm bench --only federated`.";
+  const rows = f.points
+    .map((p) => {
+      const witness = p.snarkjs?.witnessMs ?? p.witnessOnly?.witnessMs;
+      const rss = p.snarkjs?.peakRssMb ?? p.witnessOnly?.peakRssMb;
+      return `| ${p.participants} | ${p.chunk} | ${fmt(p.constraints)} | ${p.publicInputs} | 2^${p.ptauPowerNeeded} | ${p.setupMs === null ? "—" : `${fmt(p.setupMs / 1000, 1)} s`} | ${fmt(witness)} | ${fmt(p.snarkjs?.proveMs)} | ${fmt(rss)}${p.witnessOnly ? " (witness only)" : ""} | ${fmt(p.native?.proveMs)} | ${fmt(p.native?.peakRssMb)} |${p.note ? ` ${p.note}` : ""}`;
+    })
+    .join("\n");
+  const totals = federatedTotals(f)
+    .map(
+      (t) =>
+        `| ${t.participants} | ${fmt(t.constraints)} | ${t.snarkjsMs === null ? "— (past power 14)" : fmt(t.snarkjsMs)} | ${t.nativeMs === null ? "—" : fmt(t.nativeMs)} | ${fmt(t.peakRssMb)}${t.snarkjsMs === null ? " (witness only)" : ""} |`,
+    )
+    .join("\n");
+  const la = (xs: number[]) => xs.map((x) => x.toFixed(2)).join(" / ");
+  return `## Federated aggregation: 2, 4 and 8 participants
+
+\`npx pnpm bench --only federated\`, ${f.measuredAt.slice(0, 16).replace("T", " ")} UTC. The FedAvgChunk template (\`circuits/src/circom/aggregation.circom\`) at the shipped model's size (178 int8 parameters in 6 limbs, two chunks of 3 limbs; each chunk opens every update's commitment in full) compiled for each participant count P; the shipped circuits are P = 4. Where the committed power-${f.committedPower} phase 1 fits, a throwaway setup (not a ceremony) and warm proofs through the prover API (\`loadCircuit\`, \`proveCircuitInput\`: what AggregationProver runs), each backend in a process of its own: median of ${f.reps} after a warm-up, and the peak RSS of that process (getrusage maxrss, worker threads included). A circuit past power ${f.committedPower} gets its constraints and witness time only: no bigger phase 1 is generated or committed. The machine is shared (2 vCPU, other agents running): load average ${la(f.loadAverage.before)} (1 / 5 / 15 min) before, ${la(f.loadAverage.after)} after.
+
+| P | chunk | constraints | public inputs | phase 1 needed | setup | witness ms | snarkjs prove ms | snarkjs peak RSS MB | native prove ms | native peak RSS MB |
+| ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |
+${rows}
+
+Whole model (both chunks):
+
+| P | constraints | snarkjs prove ms | native prove ms | peak RSS MB (any process) |
+| ---: | ---: | ---: | ---: | ---: |
+${totals}
+
+The target of issue #17, four participants at the shipped model's size proven in at most 10 s, holds with either backend (both chunks ${fmt(federatedTotals(f).find((t) => t.participants === 4)?.snarkjsMs)} ms with snarkjs, ${fmt(federatedTotals(f).find((t) => t.participants === 4)?.nativeMs)} ms native). Eight participants need a power-15 phase 1 for two chunks (or more, smaller chunks: each chunk opens every update's commitment in full, so the opening cost repeats per chunk); the project ships power 14 and does not generate a bigger one here. The on-chain side is in \`npx pnpm demo:federated\`'s report: each chunk's \`verifyProof\` and \`FederatedRound.finalize\` (both chunks, the round's storage and event).
+
+![constraints against participants](plots/federated-constraints.svg) ![prove time against participants](plots/federated-prove.svg)`;
+}
+
+/** The section's two plots: both chunks' constraints and (snarkjs) prove time against P. */
+export function federatedCharts(f: FederatedFigures): { constraints: string; prove: string } {
+  const totals = federatedTotals(f);
+  return {
+    constraints: lineChart(
+      "Federated aggregation: constraints (both chunks)",
+      totals.map((t) => ({ x: t.participants, y: t.constraints })),
+      "participants",
+      "constraints",
+    ),
+    prove: lineChart(
+      "Federated aggregation: snarkjs prove time, both chunks (ms)",
+      totals.map((t) => ({ x: t.participants, y: t.snarkjsMs })),
+      "participants (8: past the power-14 phase 1, not proven)",
+      "ms",
+    ),
+  };
 }

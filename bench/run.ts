@@ -4,7 +4,8 @@
  * bench/BENCHMARKS.md and bench/plots/*.svg from them. Tests assert correctness; this measures.
  * `pnpm bench --only backends` measures the prover backends alone and merges them into latest.json;
  * `--only paths` the gas of every trade path beside its floor, `--only gas` the gas section (both
- * deterministic: they may run while the machine is busy).
+ * deterministic: they may run while the machine is busy), `--only federated` federated aggregation
+ * for 2, 4 and 8 participants (constraints, prove time, peak RSS; the load average beside them).
  */
 import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -19,13 +20,14 @@ import * as snarkjs from "snarkjs";
 import { paths } from "../circuits/scripts/paths.ts";
 import type { AgentCycleFigures } from "./items/agent-cycle.ts";
 import { benchGrowth, type GrowthPoint } from "./items/circuit-growth.ts";
+import { benchFederated, type FederatedFigures } from "./items/federated.ts";
 import { benchGas, type GasFigures } from "./items/gas.ts";
 import { benchInference, type InferenceFigures } from "./items/inference.ts";
 import { benchModelCircuit, type ModelCircuitFigures } from "./items/model-circuit.ts";
 import { benchProofLatency, type ProofLatency } from "./items/proof-latency.ts";
 import { benchPathsGas, type PathsGasFigures } from "./items/paths-gas.ts";
 import { benchProverBackends, type ProverBackendFigures } from "./items/prover-backends.ts";
-import { backendsChart, latencyChart, lineChart, pathsChart, renderMarkdown } from "./render.ts";
+import { backendsChart, federatedCharts, latencyChart, lineChart, pathsChart, renderMarkdown } from "./render.ts";
 
 export interface BenchResults {
   quick: boolean;
@@ -43,6 +45,8 @@ export interface BenchResults {
   proverBackends?: ProverBackendFigures;
   /** Today's verified path, the optimistic path and the signal hub side by side (absent from older runs). */
   pathsGas?: PathsGasFigures;
+  /** Federated aggregation for 2, 4 and 8 participants (absent from older runs). */
+  federated?: FederatedFigures;
 }
 
 const { values } = parseArgs({
@@ -88,6 +92,28 @@ if (values.only === "paths") {
   process.exit(0);
 }
 
+if (values.only === "federated") {
+  step("federated aggregation, P = 2, 4, 8 (both chunks)");
+  const federated = await benchFederated([2, 4, 8], quick ? 1 : 3);
+  const resultsDir = join(here, "results");
+  const stamp = federated.measuredAt.replace(/[:.]/g, "-");
+  writeFileSync(
+    join(resultsDir, `${stamp}-federated${quick ? "-quick" : ""}.json`),
+    `${JSON.stringify(federated, null, 2)}\n`,
+  );
+  if (!quick) {
+    // The other items stay as their last full run measured them; this section states its own date.
+    const latestPath = join(resultsDir, "latest.json");
+    const latest = { ...(JSON.parse(readFileSync(latestPath, "utf8")) as BenchResults), federated };
+    writeFileSync(latestPath, `${JSON.stringify(latest, null, 2)}\n`);
+    const charts = federatedCharts(federated);
+    writeFileSync(join(here, "plots/federated-constraints.svg"), charts.constraints);
+    writeFileSync(join(here, "plots/federated-prove.svg"), charts.prove);
+    writeFileSync(join(here, "BENCHMARKS.md"), renderMarkdown(latest));
+  }
+  process.exit(0);
+}
+
 if (values.only === "gas") {
   step("gas (verifier, trades, the BUY's parts, the window's recording)");
   const gas = await benchGas();
@@ -107,7 +133,7 @@ if (values.only === "gas") {
 
 if (values.only !== undefined) {
   if (values.only !== "backends") {
-    console.error(`--only takes "backends", "paths" or "gas", not ${JSON.stringify(values.only)}`);
+    console.error(`--only takes "backends", "paths", "gas" or "federated", not ${JSON.stringify(values.only)}`);
     process.exit(2);
   }
   step("prover backends (policy and proven-model circuits)");
