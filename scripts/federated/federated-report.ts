@@ -57,7 +57,7 @@ export function renderFederatedTable(summary: FederatedSummary): string {
       ? `participants (round 1): ${first.participants.map((p) => `${p.operator} (${p.regimes.join("+")}, n = ${p.sampleCount})`).join(", ")}; each round brings new private paths`
       : "",
     first
-      ? `circuit: ${first.chunks.map((c) => `chunk ${c.chunk} ${thousands(c.constraints)} constraints`).join(", ")}; clip bound² ${summary.clipBoundSquared} per chunk; governor delay ${summary.governorDelaySeconds} s`
+      ? `circuit: ${first.chunks.map((c) => `chunk ${c.chunk} ${thousands(c.constraints)} constraints`).join(", ")}; prover ${summary.prover}; clip bound² ${summary.clipBoundSquared} per chunk; governor delay ${summary.governorDelaySeconds} s`
       : "",
     `local training: ${summary.localTraining.epochs} epochs, batch ${summary.localTraining.batchSize}, Adam lr ${summary.localTraining.learningRate}; whole run ${(summary.wallMs / 1000).toFixed(1)} s`,
   ].filter(Boolean);

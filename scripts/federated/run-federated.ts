@@ -87,6 +87,8 @@ export interface FederatedSummary {
   clipBoundSquared: string;
   localTraining: LocalTraining;
   governorDelaySeconds: number;
+  /** The aggregator's Groth16 backend (native when built, else snarkjs). */
+  prover: string;
   rounds: RoundRecord[];
   wallMs: number;
 }
@@ -125,6 +127,7 @@ export async function runFederated(
     clipBoundSquared: clip.toString(),
     localTraining: training,
     governorDelaySeconds: Number(GOVERNOR_DELAY),
+    prover: "",
     rounds: [],
     wallMs: 0,
   };
@@ -133,6 +136,7 @@ export async function runFederated(
   );
 
   const prover = await AggregationProver.load();
+  summary.prover = prover.backend.description;
   try {
     let current = base;
     for (let r = 0; r < options.rounds; r++) {
