@@ -162,6 +162,18 @@ export default defineConfig({
         path: solcPath,
         settings: { ...compilerSettings(true), optimizer: { enabled: true, runs: 500 } },
       },
+      // The invariant suites compile the trader too: with the default 1M runs, solc's WebAssembly
+      // build runs out of memory on it ("memory access out of bounds"), so they use the trader's.
+      "packages/contracts/test/TraderInvariants.t.sol": {
+        version: SOLC_VERSION,
+        path: solcPath,
+        settings: { ...compilerSettings(true), optimizer: { enabled: true, runs: 500 } },
+      },
+      "packages/contracts/test/GovernedTraderInvariants.t.sol": {
+        version: SOLC_VERSION,
+        path: solcPath,
+        settings: { ...compilerSettings(true), optimizer: { enabled: true, runs: 500 } },
+      },
       "packages/contracts/src/generated/PolicyVerifier.sol": {
         version: SOLC_VERSION,
         path: solcPath,
