@@ -155,7 +155,10 @@ describe("the journal (one SQLite store per agent, WAL, an exclusive lock)", fun
     it("opens at once after its holder was killed with SIGKILL, and names the killed run", async () => {
       const store = freshStore();
       const { child, first } = journalProcess("hold", store);
-      const { ready: pid } = await first;
+      const answer = await first;
+      // (a holder that failed to open prints its error instead: say which, rather than "did not throw" below)
+      expect(answer, JSON.stringify(answer)).to.have.property("ready");
+      const pid = answer.ready as number;
       expect(() => Journal.open(store)).to.throw(JournalLockedError, new RegExp(`pid ${pid} `));
       const view = JournalView.openReadOnly(store)!;
       expect(view.lockInfo()).to.deep.include({ held: true, uncleanStops: 0 });
