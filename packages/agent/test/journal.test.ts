@@ -155,30 +155,35 @@ describe("the journal (one SQLite store per agent, WAL, an exclusive lock)", fun
     it("opens at once after its holder was killed with SIGKILL, and names the killed run", async () => {
       const store = freshStore();
       const { child, first } = journalProcess("hold", store);
-      const answer = await first;
-      // (a holder that failed to open prints its error instead: say which, rather than "did not throw" below)
-      expect(answer, JSON.stringify(answer)).to.have.property("ready");
-      const pid = answer.ready as number;
-      expect(() => Journal.open(store)).to.throw(JournalLockedError, new RegExp(`pid ${pid} `));
-      const view = JournalView.openReadOnly(store)!;
-      expect(view.lockInfo()).to.deep.include({ held: true, uncleanStops: 0 });
-      view.close();
-
-      child.kill("SIGKILL");
-      await exited(child);
-      const started = Date.now();
-      const journal = Journal.open(store); // no waiting for a timeout, no PID guessing: the kernel dropped the lock
       try {
-        expect(Date.now() - started).to.be.below(1_000);
-        expect(journal.previousUncleanRun).to.deep.include({ pid, host: hostname() });
-        expect(journal.lockInfo()).to.deep.include({ held: true, uncleanStops: 1 });
+        const answer = await first;
+        // (a holder that failed to open prints its error instead: say which, rather than "did not throw" below)
+        expect(answer, JSON.stringify(answer)).to.have.property("ready");
+        const pid = answer.ready as number;
+        expect(() => Journal.open(store)).to.throw(JournalLockedError, new RegExp(`pid ${pid} `));
+        const view = JournalView.openReadOnly(store)!;
+        expect(view.lockInfo()).to.deep.include({ held: true, uncleanStops: 0 });
+        view.close();
+
+        child.kill("SIGKILL");
+        await exited(child);
+        const started = Date.now();
+        const journal = Journal.open(store); // no waiting for a timeout, no PID guessing: the kernel dropped the lock
+        try {
+          expect(Date.now() - started).to.be.below(1_000);
+          expect(journal.previousUncleanRun).to.deep.include({ pid, host: hostname() });
+          expect(journal.lockInfo()).to.deep.include({ held: true, uncleanStops: 1 });
+        } finally {
+          journal.close();
+        }
+        const after = JournalView.openReadOnly(store)!;
+        expect(after.lockInfo()).to.deep.include({ held: false, uncleanStops: 1 });
+        expect(after.lockInfo().lastRun).to.have.property("stoppedAt");
+        after.close();
       } finally {
-        journal.close();
+        // A failure above must not leave the holder alive: mocha would wait for it forever.
+        child.kill("SIGKILL");
       }
-      const after = JournalView.openReadOnly(store)!;
-      expect(after.lockInfo()).to.deep.include({ held: false, uncleanStops: 1 });
-      expect(after.lockInfo().lastRun).to.have.property("stoppedAt");
-      after.close();
     });
   });
 
