@@ -61,13 +61,17 @@ async function scheduleCall(timelock: TimelockController, target: string, data: 
   };
 }
 
-async function buySeed(tw: TraderWorld, modelPath: string) {
+async function buySeed(tw: TraderWorld, modelPath: string, atTick = 0) {
   const { prices } = await readWindow(tw.world.priceFeed);
-  return findSeed(
+  // Tick n samples with the agent's seed + n: find a seed ≥ atTick whose sample BUYs, and return
+  // the base seed that gives it at tick `atTick`.
+  let seed = -1;
+  const found = await findSeed(
     modelPath,
     { prices, position: 0n, maxPosition: TEST_POLICY.maxPosition, thresholdBps: TEST_POLICY.thresholdBps },
-    (action, pct) => action === "BUY" && pct > 0 && pct <= 100,
+    (action, pct) => ++seed >= atTick && action === "BUY" && pct > 0 && pct <= 100,
   );
+  return found - atTick;
 }
 
 /** The deadline the agent's executeTrade carried. */
@@ -123,7 +127,11 @@ describe("the agent under time-locked governance", function () {
     const op = await scheduleCall(timelock, await tw.trader.getAddress(), limitsChange(tw));
     await networkHelpers.time.increaseTo(op.readyAt - 20n); // 20 s left: less than the 30 s a trade needs
     const accountNonce = await ethers.provider.getTransactionCount(tw.agent.address);
-    const { agent } = await startTestAgent(ethers, tw, dataDir, { temperature: 1, seed: await buySeed(tw, modelPath) });
+    // It waits at ticks 0 and 1 and trades at tick 2.
+    const { agent } = await startTestAgent(ethers, tw, dataDir, {
+      temperature: 1,
+      seed: await buySeed(tw, modelPath, 2),
+    });
     try {
       const waited = await agent.tick(0);
       expect(waited)
