@@ -8,7 +8,16 @@ import {
   DecentralizedTrader__factory,
   ShortChangingPool__factory,
 } from "@zkagent/contracts/typechain";
-import { AbiCoder, ZeroHash, keccak256, parseEther, parseUnits, solidityPacked } from "ethers";
+import {
+  AbiCoder,
+  ZeroAddress,
+  ZeroHash,
+  getCreate2Address,
+  keccak256,
+  parseEther,
+  parseUnits,
+  solidityPacked,
+} from "ethers";
 
 import { BELOW, NO_PROOF, forgedSignals, forgedWorld } from "../helpers/forged-world.ts";
 import { TEST_LIMITS, TEST_POLICY, wiringOf, type TraderWorld } from "../helpers/trader-fixture.ts";
@@ -116,18 +125,28 @@ describe("the trader swaps on the Uniswap V3 pool directly (no router)", functio
   it("refuses a fee tier with no pool and a wrong init code hash, at deployment and when the policy changes", async () => {
     const tw = await networkHelpers.loadFixture(fixture);
     const traders = new DecentralizedTrader__factory(tw.owner);
-    await expect(
-      traders.deploy(tw.owner.address, await wiringOf(tw), { ...TEST_POLICY, poolFee: 500n }, TEST_LIMITS),
-    ).to.be.revertedWithCustomError(tw.trader, "PoolNotFound");
+    const factory = await tw.world.factory.getAddress();
+    const [weth, usdc] = [await tw.world.weth.getAddress(), await tw.world.usdc.getAddress()];
+    const [token0, token1] = BigInt(weth) < BigInt(usdc) ? [weth, usdc] : [usdc, weth];
+    // The address the trader derives, computed here independently (Uniswap's CREATE2 salt).
+    const derived = (fee: bigint, initCodeHash: string) =>
+      getCreate2Address(
+        factory,
+        keccak256(AbiCoder.defaultAbiCoder().encode(["address", "address", "uint24"], [token0, token1, fee])),
+        initCodeHash,
+      );
+    await expect(traders.deploy(tw.owner.address, await wiringOf(tw), { ...TEST_POLICY, poolFee: 500n }, TEST_LIMITS))
+      .to.be.revertedWithCustomError(tw.trader, "PoolNotFound")
+      .withArgs(500n, derived(500n, UNISWAP_V3_POOL_INIT_CODE_HASH), ZeroAddress);
     await expect(
       traders.deploy(tw.owner.address, await wiringOf(tw, { poolInitCodeHash: ZeroHash }), TEST_POLICY, TEST_LIMITS),
     )
       .to.be.revertedWithCustomError(tw.trader, "PoolNotFound")
-      .withArgs(TEST_POLICY.poolFee, (derived: string) => derived !== "0x", await tw.world.pool.getAddress());
+      .withArgs(TEST_POLICY.poolFee, derived(TEST_POLICY.poolFee, ZeroHash), await tw.world.pool.getAddress());
     const before = await tw.trader.policy();
     await expect(tw.trader.setPolicy({ ...TEST_POLICY, poolFee: 500n }))
       .to.be.revertedWithCustomError(tw.trader, "PoolNotFound")
-      .withArgs(500n, (derived: string) => derived !== "0x", ethers.ZeroAddress);
+      .withArgs(500n, derived(500n, UNISWAP_V3_POOL_INIT_CODE_HASH), ZeroAddress);
     expect(await tw.trader.policy()).to.deep.equal(before);
   });
 });

@@ -15,6 +15,7 @@ import {
 } from "@zkagent/contracts/world";
 
 import { TEST_POLICY } from "../helpers/trader-fixture.ts";
+import { expectWorldUnchanged } from "../helpers/world-state.ts";
 
 /**
  * A world that survives real prices: the pool's liquidity follows the price and the arbitrageur
@@ -196,13 +197,13 @@ describe("a world that survives real prices (liquidity that follows the price, a
       initialPrice: 3_000n * 10n ** 8n,
       arbitrageurInventory: { base: parseEther("1"), quote: parseUnits("1000", 6) },
     });
-    const usdcInWorld = await heldByTheWorld(world, world.usdc);
-    const error = await movePoolToPrice(world, keeper!, 3_300n * 10n ** 8n).then(
-      () => undefined,
-      (e: unknown) => e,
-    );
-    expect(error).to.be.instanceOf(WorldInventoryExhausted);
-    expect((error as WorldInventoryExhausted).message).to.match(/arbitrageur ran out of USDC/);
-    expect(await heldByTheWorld(world, world.usdc)).to.equal(usdcInWorld);
+    await expectWorldUnchanged(world, async () => {
+      const error = await movePoolToPrice(world, keeper!, 3_300n * 10n ** 8n).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).to.be.instanceOf(WorldInventoryExhausted);
+      expect((error as WorldInventoryExhausted).message).to.match(/arbitrageur ran out of USDC/);
+    });
   });
 });
