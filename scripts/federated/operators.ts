@@ -1,19 +1,16 @@
 /**
  * The demo's four simulated operators: each holds private price paths of its own regime (the
  * proven model's seeded generator) and trains locally from the round's base with the proven
- * model's own float model and optimiser (float-model.ts, sgd.ts), then rounds to int8 and clips
- * its delta to the round's bound before committing. The shipped training code trains from its
- * seeded initial weights; federated rounds start from the base, so this loop is the training
- * code's steps (forward/backward, Adam, int8 rounding) started from the base's weights.
+ * model's own SGD (runSgd, started from the base's weights instead of the shipped training's
+ * seeded initial ones), then rounds to int8 and clips its delta to the round's bound before
+ * committing.
  */
 import { clipUpdate, seededRandom, type QuantizedModel } from "@zkagent/circuits";
 
 import { buildExamples, type Example } from "../../packages/agent/src/model/proven/examples.ts";
-import { accumulateGradient, PARAMETER_COUNT } from "../../packages/agent/src/model/proven/float-model.ts";
 import { generatePricePath, pathSeed, type Regime } from "../../packages/agent/src/model/proven/price-paths.ts";
 import { parametersOf, quantizeModel } from "../../packages/agent/src/model/proven/quantize.ts";
-import { createOptimizerState, sgdStep, shuffledIndices } from "../../packages/agent/src/model/proven/sgd.ts";
-import { lossScales } from "../../packages/agent/src/model/proven/train-model.ts";
+import { lossScales, runSgd, type SgdSchedule } from "../../packages/agent/src/model/proven/train-model.ts";
 import { DEFAULT_TRAINING_CONFIG, type TrainingConfig } from "../../packages/agent/src/model/proven/training-config.ts";
 
 /** One operator: a name, the regimes of its private market, how many paths of each it holds. */
@@ -34,11 +31,7 @@ export const DEMO_OPERATORS: readonly OperatorSpec[] = [
 ];
 
 /** Local training's knobs: short, for a shared 2-core machine. */
-export interface LocalTraining {
-  epochs: number;
-  batchSize: number;
-  learningRate: number;
-}
+export type LocalTraining = SgdSchedule;
 
 /**
  * One epoch at a small rate: the shipped model is already trained (and fine-tuned for its int8
@@ -78,25 +71,8 @@ export function trainLocally(
   training: LocalTraining = DEMO_LOCAL_TRAINING,
   config: TrainingConfig = DEFAULT_TRAINING_CONFIG,
 ): { model: QuantizedModel; clipped: boolean } {
-  const scales = lossScales(config);
   const params = parametersOf(base);
-  const order = seededRandom(orderSeed);
-  const state = createOptimizerState(PARAMETER_COUNT);
-  const gradient = new Float64Array(PARAMETER_COUNT);
-  const { epochs, batchSize, learningRate } = training;
-  for (let epoch = 0; epoch < epochs; epoch++) {
-    const rate = (learningRate * (epochs - epoch)) / epochs;
-    const indices = shuffledIndices(examples.length, order);
-    for (let start = 0; start < indices.length; start += batchSize) {
-      const batch = indices.slice(start, start + batchSize);
-      gradient.fill(0);
-      for (const index of batch) {
-        const { features, targets } = examples[index]!;
-        accumulateGradient(params, features, targets, scales, gradient, 1 / batch.length);
-      }
-      sgdStep(params, gradient, state, rate);
-    }
-  }
+  runSgd(params, examples, lossScales(config), seededRandom(orderSeed), training);
   const trained = quantizeModel(params);
   const model = clipUpdate(base, trained, clipBoundSquared);
   return { model, clipped: JSON.stringify(model, big) !== JSON.stringify(trained, big) };

@@ -24,22 +24,29 @@ export function initialParameters(seed: number): Float64Array {
   return params;
 }
 
+/** How long and how fast mini-batch SGD runs. */
+export interface SgdSchedule {
+  epochs: number;
+  batchSize: number;
+  learningRate: number;
+}
+
 /**
- * Trains the float model with mini-batch SGD (Adam steps, float64): the example order of every
- * epoch comes from the order seed, the learning rate decays linearly to 0, and every weight stays
- * in [-128, 127]. Returns the float parameters and the training loss after each epoch.
+ * Mini-batch SGD (Adam steps, float64) on `params` in place: the example order of every epoch
+ * comes from `order`, the learning rate decays linearly to 0, and every weight stays in
+ * [-128, 127]; `afterEpoch` runs after each epoch. The shipped training starts it from seeded
+ * initial weights, a federated operator from its round's base.
  */
-export function trainFloatModel(
+export function runSgd(
+  params: Float64Array,
   examples: readonly Example[],
-  config: TrainingConfig,
-): { params: Float64Array; lossByEpoch: number[] } {
-  const scales = lossScales(config);
-  const params = initialParameters(config.seeds.init);
-  const order = seededRandom(config.seeds.order);
+  scales: LossScales,
+  order: () => number,
+  { epochs, batchSize, learningRate }: SgdSchedule,
+  afterEpoch: () => void = () => {},
+): void {
   const state = createOptimizerState(PARAMETER_COUNT);
   const gradient = new Float64Array(PARAMETER_COUNT);
-  const { epochs, batchSize, learningRate } = config.training;
-  const lossByEpoch: number[] = [];
   for (let epoch = 0; epoch < epochs; epoch++) {
     const rate = (learningRate * (epochs - epoch)) / epochs;
     const indices = shuffledIndices(examples.length, order);
@@ -52,7 +59,23 @@ export function trainFloatModel(
       }
       sgdStep(params, gradient, state, rate);
     }
-    lossByEpoch.push(meanLoss(params, examples, scales));
+    afterEpoch();
   }
+}
+
+/**
+ * Trains the float model from its seeded initial weights (runSgd with the config's schedule and
+ * order seed). Returns the float parameters and the training loss after each epoch.
+ */
+export function trainFloatModel(
+  examples: readonly Example[],
+  config: TrainingConfig,
+): { params: Float64Array; lossByEpoch: number[] } {
+  const scales = lossScales(config);
+  const params = initialParameters(config.seeds.init);
+  const lossByEpoch: number[] = [];
+  runSgd(params, examples, scales, seededRandom(config.seeds.order), config.training, () =>
+    lossByEpoch.push(meanLoss(params, examples, scales)),
+  );
   return { params, lossByEpoch };
 }
