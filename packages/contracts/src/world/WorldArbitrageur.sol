@@ -6,6 +6,7 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+import {TransientSlot} from "@openzeppelin/contracts/utils/TransientSlot.sol";
 import {IUniswapV3Factory} from "@uniswap/v3-core/contracts/interfaces/IUniswapV3Factory.sol";
 import {IUniswapV3Pool} from "@uniswap/v3-core/contracts/interfaces/IUniswapV3Pool.sol";
 import {IUniswapV3SwapCallback} from "@uniswap/v3-core/contracts/interfaces/callback/IUniswapV3SwapCallback.sol";
@@ -25,6 +26,7 @@ import {PoolPriceMath} from "./PoolPriceMath.sol";
 /// @author zkagent
 contract WorldArbitrageur is Ownable, ReentrancyGuardTransient, IUniswapV3SwapCallback {
     using SafeERC20 for IERC20;
+    using TransientSlot for *;
 
     // ERRORS
 
@@ -65,13 +67,15 @@ contract WorldArbitrageur is Ownable, ReentrancyGuardTransient, IUniswapV3SwapCa
 
     // STORAGE
 
+    /// @dev The pool being moved, set only for the length of the move's swap: the one caller whose
+    /// swap callback is paid. keccak256("zkagent.WorldArbitrageur.movingPool") − 1.
+    bytes32 private constant MOVING_POOL_SLOT = 0x47489b1bad344833f916ea04c3dd53850dc8ff1c1cf8efa90129b303d46569a1;
     /// @notice The Uniswap V3 factory whose pools the arbitrageur moves.
     IUniswapV3Factory public immutable factory;
     /// @notice The liquidity provider the arbitrageur unwinds with, per pool.
     mapping(address pool => address liquidityProvider) public liquidityProviderOf;
     /// @notice Whether an address is a registered liquidity provider (may call {exchange}).
     mapping(address account => bool registered) public isLiquidityProvider;
-    address internal _activePool;
 
     /// @param factory_ The Uniswap V3 factory.
     /// @param owner_ Who registers liquidity providers.
@@ -106,11 +110,11 @@ contract WorldArbitrageur is Ownable, ReentrancyGuardTransient, IUniswapV3SwapCa
         (uint160 sqrtPriceX96, , , , , , ) = pool.slot0();
         if (sqrtPriceTargetX96 == sqrtPriceX96) return (0, 0);
         bool zeroForOne = sqrtPriceTargetX96 < sqrtPriceX96;
-        _activePool = address(pool);
+        MOVING_POOL_SLOT.asAddress().tstore(address(pool));
         // An exact input larger than any inventory, capped by the price limit: the pool takes
         // exactly what reaching the target costs, and the callback pays it or says what is missing.
         (amount0, amount1) = pool.swap(address(this), zeroForOne, type(int256).max, sqrtPriceTargetX96, "");
-        _activePool = address(0);
+        MOVING_POOL_SLOT.asAddress().tstore(address(0));
         emit Moved(address(pool), sqrtPriceTargetX96, amount0, amount1);
 
         address liquidityProvider = liquidityProviderOf[address(pool)];
@@ -157,8 +161,8 @@ contract WorldArbitrageur is Ownable, ReentrancyGuardTransient, IUniswapV3SwapCa
     /// @param amount0Delta Token0 owed to the pool if positive.
     /// @param amount1Delta Token1 owed to the pool if positive.
     function uniswapV3SwapCallback(int256 amount0Delta, int256 amount1Delta, bytes calldata) external override {
-        if (msg.sender != _activePool || _activePool == address(0))
-            revert WorldArbitrageur__UnexpectedCallback(msg.sender);
+        // Outside a move the slot holds zero, which no caller is.
+        if (msg.sender != MOVING_POOL_SLOT.asAddress().tload()) revert WorldArbitrageur__UnexpectedCallback(msg.sender);
         if (amount0Delta <= 0 && amount1Delta <= 0) return; // a move through a range with no liquidity
         IUniswapV3Pool pool = IUniswapV3Pool(msg.sender);
         (IERC20 token, uint256 needed) = amount0Delta > 0
