@@ -5,6 +5,7 @@ import { network } from "hardhat";
 import {
   AggregationProver,
   ModelProver,
+  aggregate,
   clipUpdate,
   flattenWeights,
   modelCommitment,
@@ -74,6 +75,29 @@ async function fixture(): Promise<FederatedWorld> {
     await rounds.connect(p).submitUpdate(0n, updateCommitment(u.model, u.salt), u.sampleCount);
   }
   return { tw, base, rounds, participants, statement, roundId: 0n };
+}
+
+/** Opens a new round on the fixture's base for its participants and commits `statement`'s updates; its id. */
+async function openAndSubmit(fw: FederatedWorld, statement: AggregationStatement): Promise<bigint> {
+  const roundId = await fw.rounds.roundCount();
+  const deadline = BigInt(await networkHelpers.time.latest()) + DAY;
+  const addresses = fw.participants.map((p) => p.address) as [string, string, string, string];
+  await fw.rounds.openRound(modelCommitment(fw.base), addresses, deadline, CLIP);
+  for (const [i, p] of fw.participants.entries()) {
+    const u = statement.updates[i]!;
+    await fw.rounds.connect(p).submitUpdate(roundId, updateCommitment(u.model, u.salt), u.sampleCount);
+  }
+  return roundId;
+}
+
+/** Proves `statement` and finalises round `roundId` with it; the aggregate's commitment and the call. */
+async function proveAndFinalize(fw: FederatedWorld, roundId: bigint, statement: AggregationStatement) {
+  const prover = await AggregationProver.load();
+  const proof = await prover.prove(statement);
+  await prover.close();
+  const [p0, p1] = proof.chunks;
+  const newModel = proof.publicValues.newCommitment;
+  return { newModel, finalized: fw.rounds.finalize(roundId, newModel, p0!.solidityProof, p1!.solidityProof) };
 }
 
 describe("FederatedRound: a new model version only as the proven aggregate of committed updates", function () {
@@ -211,5 +235,45 @@ describe("FederatedRound: a new model version only as the proven aggregate of co
     await expect(rounds.openRound(modelCommitment(base), addresses, deadline, 1n << 24n))
       .to.be.revertedWithCustomError(rounds, "InvalidRoundParameter")
       .withArgs("clipBoundSquared", 1n << 24n);
+  });
+
+  it("keeps a model's first lineage when a later round's aggregate repeats it: the round settles, the lineage does not move", async () => {
+    const fw = await networkHelpers.loadFixture(fixture);
+    const base = modelCommitment(fw.base);
+    // round 0: the fixture's updates give a new model A, recorded as (round 0, base)
+    const first = await proveAndFinalize(fw, fw.roundId, fw.statement);
+    await first.finalized;
+    const a = first.newModel;
+    // round 1: the same updates (the same salts too: commitments are unique within a round only) give A again
+    const again = await openAndSubmit(fw, fw.statement);
+    const repeat = await proveAndFinalize(fw, again, fw.statement);
+    expect(repeat.newModel).to.equal(a);
+    await expect(repeat.finalized).to.emit(fw.rounds, "LineageKept").withArgs(again, a, fw.roundId, base);
+    expect((await fw.rounds.round(again)).newModel).to.equal(a);
+    const lineage = await fw.rounds.lineageOf(a);
+    expect([lineage.roundId, lineage.baseModel]).to.deep.equal([fw.roundId, base]);
+  });
+
+  it("records no lineage for an aggregate equal to the base (never a model its own base) or already registered", async () => {
+    const fw = await networkHelpers.loadFixture(fixture);
+    const base = modelCommitment(fw.base);
+    // every participant sends the base back (only the salts differ): the aggregate is the base
+    const unchanged: AggregationStatement = {
+      ...fw.statement,
+      updates: fw.statement.updates.map((u, i) => ({ ...u, model: fw.base, salt: 5_000n + BigInt(i) })),
+    };
+    const same = await openAndSubmit(fw, unchanged);
+    const toBase = await proveAndFinalize(fw, same, unchanged);
+    expect(toBase.newModel).to.equal(base);
+    await expect(toBase.finalized).to.emit(fw.rounds, "LineageKept").withArgs(same, base, 0n, 0n);
+    const lineage = await fw.rounds.lineageOf(base);
+    expect([lineage.roundId, lineage.baseModel]).to.deep.equal([0n, 0n]);
+
+    // the governor registered the fixture round's aggregate before anyone finalised it: no lineage either
+    const expected = modelCommitment(aggregate(fw.statement.updates));
+    await fw.tw.registry.registerProven(expected, "registered directly", "2", "ipfs://elsewhere");
+    const registered = await proveAndFinalize(fw, fw.roundId, fw.statement);
+    await expect(registered.finalized).to.emit(fw.rounds, "LineageKept").withArgs(fw.roundId, expected, 0n, 0n);
+    expect((await fw.rounds.lineageOf(expected)).baseModel).to.equal(0n);
   });
 });

@@ -32,6 +32,11 @@ interface IAggregationVerifier {
 /// @dev Note: participants are allow-listed rather than bonded because sample counts are their
 /// word: a known operator answers for an inflated count; bonds are open work. Local training is not
 /// proven, only the aggregation (circuits/src/circom/aggregation.circom).
+/// A model's lineage is written once: the first round that produced it, and only if it was then a
+/// new model (not already registered, not the round's base). A later round whose aggregate repeats
+/// it is still finalised (the aggregate is fixed by the committed updates: refusing it would leave
+/// that round unsettleable forever) but keeps the first lineage (LineageKept), so lineage never
+/// points a model at itself or forms a cycle.
 contract FederatedRound is Ownable2Step {
     /// @notice The participants per round: the aggregation circuit is compiled for four.
     uint256 public constant PARTICIPANTS = 4;
@@ -115,6 +120,18 @@ contract FederatedRound is Ownable2Step {
         uint256 indexed newModel,
         address aggregator
     );
+    /// @notice Emitted when a finalised aggregate is not a new model (it already has a lineage, or
+    /// is registered: e.g. the round's base): its lineage is left as it was.
+    /// @param roundId The round just finalised.
+    /// @param newModel The aggregate's commitment.
+    /// @param lineageRoundId The round recorded as its origin (meaningful if lineageBaseModel != 0).
+    /// @param lineageBaseModel The base recorded as its origin; 0 if it has none (a model registered directly).
+    event LineageKept(
+        uint256 indexed roundId,
+        uint256 indexed newModel,
+        uint256 lineageRoundId,
+        uint256 lineageBaseModel
+    );
 
     /// @param owner_ Opens rounds (the timelock on a live network).
     /// @param modelRegistry_ The registry.
@@ -192,7 +209,8 @@ contract FederatedRound is Ownable2Step {
 
     /// @notice Finalises a round whose four updates are committed: `newModel` must be the proven
     /// aggregate (both chunk proofs over the round's commitments, counts and clip bound). Anyone
-    /// may call it. The result is recorded as a candidate with its lineage.
+    /// may call it. The result is recorded as a candidate with its lineage, if it is a new model
+    /// (see the contract's note: a repeated aggregate keeps its first lineage, LineageKept).
     /// @param roundId The round.
     /// @param newModel The aggregate's commitment (the registry's format for proven models).
     /// @param proof0 Chunk 0's proof.
@@ -217,8 +235,12 @@ contract FederatedRound is Ownable2Step {
         publicSignals[10] = round.clipBoundSquared;
         if (!chunk0Verifier.verifyProof(proof0.a, proof0.b, proof0.c, publicSignals)) revert InvalidAggregationProof(0);
         if (!chunk1Verifier.verifyProof(proof1.a, proof1.b, proof1.c, publicSignals)) revert InvalidAggregationProof(1);
+        // a new model only: not registered (the base is), no lineage yet; else the first record stays
+        Lineage memory first = _lineage[newModel];
+        bool isNew = first.baseModel == 0 && modelRegistry.statusOf(newModel) == IModelRegistry.ModelStatus.Unknown;
         round.newModel = newModel;
-        _lineage[newModel] = Lineage(roundId, round.baseModel);
+        if (isNew) _lineage[newModel] = Lineage(roundId, round.baseModel);
+        else emit LineageKept(roundId, newModel, first.roundId, first.baseModel);
         emit FederatedModelProposed(roundId, round.baseModel, newModel, msg.sender);
     }
 
@@ -235,7 +257,8 @@ contract FederatedRound is Ownable2Step {
         return _rounds.length;
     }
 
-    /// @notice Where a federated model came from: its round and base (round 0 and base 0 if none).
+    /// @notice Where a federated model came from: the first round that produced it as a new model,
+    /// and that round's base (base 0 if none: read roundId only when baseModel != 0).
     /// @param newModel The model's commitment.
     /// @return The lineage.
     function lineageOf(uint256 newModel) external view returns (Lineage memory) {
