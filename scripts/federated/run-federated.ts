@@ -31,6 +31,13 @@ import {
 /** Each update's squared L2 delta from the base per chunk is at most this (√2500 = 50 int8 units). */
 export const DEMO_CLIP_BOUND_SQUARED = 2_500n;
 
+/**
+ * The band each round takes sample counts in (FederatedRound refuses a count outside it at
+ * submission): the demo's operators hold 6 to 12 paths of about 266 windows each, and no claim in
+ * the band can take more than 5 000 / (5 000 + 3 · 1 000) = 62.5 % of the average.
+ */
+export const DEMO_SAMPLE_COUNT_RANGE = [1_000n, 5_000n] as const;
+
 export interface FederatedOptions {
   rounds: number;
   operators?: readonly OperatorSpec[];
@@ -172,7 +179,13 @@ export async function runFederated(
       await governed(chain, `open round ${r}`, [
         {
           target: chain.rounds,
-          data: chain.rounds.interface.encodeFunctionData("openRound", [baseCommitment, addresses, deadline, clip]),
+          data: chain.rounds.interface.encodeFunctionData("openRound", [
+            baseCommitment,
+            addresses,
+            deadline,
+            clip,
+            ...DEMO_SAMPLE_COUNT_RANGE,
+          ]),
         },
       ]);
       const open = chain.governorGas.at(-1)!;

@@ -24,6 +24,9 @@ import { TEST_POLICY, type TraderWorld } from "../helpers/trader-fixture.ts";
 const { ethers, networkHelpers } = await network.create();
 const CLIP = 4_000n;
 const DAY = 86_400n;
+/** The fixture round's band of sample counts: no participant's share can pass 400 / (400 + 3·50) = 72.7 %. */
+const MIN_COUNT = 50n;
+const MAX_COUNT = 400n;
 
 /** The base with parameter k moved by `by` for every k ≡ shift (mod 7), clipped to the bound. */
 function updateOf(base: QuantizedModel, shift: number, by: bigint): QuantizedModel {
@@ -60,6 +63,8 @@ async function fixture(): Promise<FederatedWorld> {
     participants.map((p) => p.address) as [string, string, string, string],
     deadline,
     CLIP,
+    MIN_COUNT,
+    MAX_COUNT,
   );
   const statement: AggregationStatement = {
     base,
@@ -77,12 +82,17 @@ async function fixture(): Promise<FederatedWorld> {
   return { tw, base, rounds, participants, statement, roundId: 0n };
 }
 
+/** Round `roundId` as plain JSON: what a refusal must leave exactly as it was. */
+async function roundState(rounds: FederatedRound, roundId: bigint): Promise<string> {
+  return JSON.stringify(await rounds.round(roundId), (_, v: unknown) => (typeof v === "bigint" ? v.toString() : v));
+}
+
 /** Opens a new round on the fixture's base for its participants and commits `statement`'s updates; its id. */
 async function openAndSubmit(fw: FederatedWorld, statement: AggregationStatement): Promise<bigint> {
   const roundId = await fw.rounds.roundCount();
   const deadline = BigInt(await networkHelpers.time.latest()) + DAY;
   const addresses = fw.participants.map((p) => p.address) as [string, string, string, string];
-  await fw.rounds.openRound(modelCommitment(fw.base), addresses, deadline, CLIP);
+  await fw.rounds.openRound(modelCommitment(fw.base), addresses, deadline, CLIP, MIN_COUNT, MAX_COUNT);
   for (const [i, p] of fw.participants.entries()) {
     const u = statement.updates[i]!;
     await fw.rounds.connect(p).submitUpdate(roundId, updateCommitment(u.model, u.salt), u.sampleCount);
@@ -189,30 +199,24 @@ describe("FederatedRound: a new model version only as the proven aggregate of co
       participants.map((p) => p.address) as [string, string, string, string],
       deadline,
       CLIP,
+      MIN_COUNT,
+      MAX_COUNT,
     );
-    await expect(rounds.connect(fw.tw.stranger).submitUpdate(1n, 7n, 10n))
+    await expect(rounds.connect(fw.tw.stranger).submitUpdate(1n, 7n, 100n))
       .to.be.revertedWithCustomError(rounds, "NotAParticipant")
       .withArgs(1n, fw.tw.stranger.address);
-    await rounds.connect(participants[0]!).submitUpdate(1n, 7n, 10n);
-    await expect(rounds.connect(participants[0]!).submitUpdate(1n, 8n, 10n))
+    await rounds.connect(participants[0]!).submitUpdate(1n, 7n, 100n);
+    await expect(rounds.connect(participants[0]!).submitUpdate(1n, 8n, 100n))
       .to.be.revertedWithCustomError(rounds, "AlreadySubmitted")
       .withArgs(1n, participants[0]!.address);
-    await expect(rounds.connect(participants[1]!).submitUpdate(1n, 7n, 10n))
+    await expect(rounds.connect(participants[1]!).submitUpdate(1n, 7n, 100n))
       .to.be.revertedWithCustomError(rounds, "InvalidUpdateCommitment")
       .withArgs(7n);
-    await expect(rounds.connect(participants[1]!).submitUpdate(1n, 9n, 0n)).to.be.revertedWithCustomError(
-      rounds,
-      "InvalidSampleCount",
-    );
-    await expect(rounds.connect(participants[1]!).submitUpdate(1n, 9n, 65_537n)).to.be.revertedWithCustomError(
-      rounds,
-      "InvalidSampleCount",
-    );
     await expect(rounds.finalize(1n, 5n, NO_PROOF, NO_PROOF))
       .to.be.revertedWithCustomError(rounds, "RoundIncomplete")
       .withArgs(1n, 1n);
     await networkHelpers.time.increaseTo(deadline + 1n);
-    await expect(rounds.connect(participants[1]!).submitUpdate(1n, 9n, 10n))
+    await expect(rounds.connect(participants[1]!).submitUpdate(1n, 9n, 100n))
       .to.be.revertedWithCustomError(rounds, "RoundClosed")
       .withArgs(1n, deadline);
   });
@@ -222,21 +226,29 @@ describe("FederatedRound: a new model version only as the proven aggregate of co
     const { rounds, participants, base, tw } = fw;
     const addresses = participants.map((p) => p.address) as [string, string, string, string];
     const deadline = BigInt(await networkHelpers.time.latest()) + DAY;
-    await expect(rounds.openRound(12345n, addresses, deadline, CLIP))
+    await expect(rounds.openRound(12345n, addresses, deadline, CLIP, MIN_COUNT, MAX_COUNT))
       .to.be.revertedWithCustomError(rounds, "BaseNotApprovedProven")
       .withArgs(12345n);
     await expect(
-      rounds.connect(tw.stranger).openRound(modelCommitment(base), addresses, deadline, CLIP),
+      rounds.connect(tw.stranger).openRound(modelCommitment(base), addresses, deadline, CLIP, MIN_COUNT, MAX_COUNT),
     ).to.be.revertedWithCustomError(rounds, "OwnableUnauthorizedAccount");
     const twice = [addresses[0], addresses[0], addresses[2], addresses[3]] as [string, string, string, string];
-    await expect(rounds.openRound(modelCommitment(base), twice, deadline, CLIP))
+    await expect(rounds.openRound(modelCommitment(base), twice, deadline, CLIP, MIN_COUNT, MAX_COUNT))
       .to.be.revertedWithCustomError(rounds, "InvalidRoundParameter")
       .withArgs("participant", 1n);
-    await expect(rounds.openRound(modelCommitment(base), addresses, deadline, 1n << 24n))
+    await expect(rounds.openRound(modelCommitment(base), addresses, deadline, 1n << 24n, MIN_COUNT, MAX_COUNT))
       .to.be.revertedWithCustomError(rounds, "InvalidRoundParameter")
       .withArgs("clipBoundSquared", 1n << 24n);
+    await expect(rounds.openRound(modelCommitment(base), addresses, deadline, CLIP, 0n, MAX_COUNT))
+      .to.be.revertedWithCustomError(rounds, "InvalidRoundParameter")
+      .withArgs("minSampleCount", 0n);
+    await expect(rounds.openRound(modelCommitment(base), addresses, deadline, CLIP, MAX_COUNT + 1n, MAX_COUNT))
+      .to.be.revertedWithCustomError(rounds, "InvalidRoundParameter")
+      .withArgs("minSampleCount", MAX_COUNT + 1n);
+    await expect(rounds.openRound(modelCommitment(base), addresses, deadline, CLIP, 1n, 65_537n))
+      .to.be.revertedWithCustomError(rounds, "InvalidRoundParameter")
+      .withArgs("maxSampleCount", 65_537n);
   });
-
   it("keeps a model's first lineage when a later round's aggregate repeats it: the round settles, the lineage does not move", async () => {
     const fw = await networkHelpers.loadFixture(fixture);
     const base = modelCommitment(fw.base);
@@ -275,5 +287,28 @@ describe("FederatedRound: a new model version only as the proven aggregate of co
     const registered = await proveAndFinalize(fw, fw.roundId, fw.statement);
     await expect(registered.finalized).to.emit(fw.rounds, "LineageKept").withArgs(fw.roundId, expected, 0n, 0n);
     expect((await fw.rounds.lineageOf(expected)).baseModel).to.equal(0n);
+  });
+
+  it("refuses a sample count outside the round's band at submission, changing nothing, so no participant's share passes the cap", async () => {
+    const fw = await networkHelpers.loadFixture(fixture);
+    const { rounds, participants } = fw;
+    const roundId = await rounds.roundCount();
+    const deadline = BigInt(await networkHelpers.time.latest()) + DAY;
+    const addresses = participants.map((p) => p.address) as [string, string, string, string];
+    await rounds.openRound(modelCommitment(fw.base), addresses, deadline, CLIP, MIN_COUNT, MAX_COUNT);
+    const before = await roundState(rounds, roundId);
+    // a participant claiming 65 536 examples beside three of 50 would take 99.8 % of the average
+    for (const count of [MAX_COUNT + 1n, 65_536n, MIN_COUNT - 1n, 0n]) {
+      await expect(rounds.connect(participants[0]!).submitUpdate(roundId, 11n, count))
+        .to.be.revertedWithCustomError(rounds, "SampleCountOutOfRange")
+        .withArgs(roundId, count, MIN_COUNT, MAX_COUNT);
+    }
+    expect(await roundState(rounds, roundId)).to.equal(before);
+    // the band's edges are accepted, and the participant can still submit once
+    await rounds.connect(participants[0]!).submitUpdate(roundId, 11n, MAX_COUNT);
+    await rounds.connect(participants[1]!).submitUpdate(roundId, 12n, MIN_COUNT);
+    const round = await rounds.round(roundId);
+    expect([round.minSampleCount, round.maxSampleCount]).to.deep.equal([MIN_COUNT, MAX_COUNT]);
+    expect(round.sampleCounts.slice(0, 2)).to.deep.equal([MAX_COUNT, MIN_COUNT]);
   });
 });

@@ -30,7 +30,10 @@ interface IAggregationVerifier {
 /// model: it trades only once the registry's governor registers and approves it (time-locked).
 /// @author zkagent
 /// @dev Note: participants are allow-listed rather than bonded because sample counts are their
-/// word: a known operator answers for an inflated count; bonds are open work. Local training is not
+/// word: a known operator answers for an inflated count; bonds are open work. The round bounds that
+/// word too: every count must lie in the round's [minSampleCount, maxSampleCount], checked here at
+/// submission, so no participant's weight in the average can exceed
+/// maxSampleCount / (maxSampleCount + 3 · minSampleCount), whatever it claims. Local training is not
 /// proven, only the aggregation (circuits/src/circom/aggregation.circom).
 /// A model's lineage is written once: the first round that produced it, and only if it was then a
 /// new model (not already registered, not the round's base). A later round whose aggregate repeats
@@ -50,6 +53,10 @@ contract FederatedRound is Ownable2Step {
         uint256 baseModel;
         uint256 clipBoundSquared;
         uint40 deadline;
+        /// The least sample count a participant may claim.
+        uint32 minSampleCount;
+        /// The most sample count a participant may claim (the cap on its weight).
+        uint32 maxSampleCount;
         /// Zero until finalised.
         uint256 newModel;
         address[4] participants;
@@ -85,8 +92,8 @@ contract FederatedRound is Ownable2Step {
     error AlreadySubmitted(uint256 roundId, address participant);
     /// @notice Thrown when a submission comes after the deadline.
     error RoundClosed(uint256 roundId, uint256 deadline);
-    /// @notice Thrown for a sample count outside [1, 2^16].
-    error InvalidSampleCount(uint256 sampleCount);
+    /// @notice Thrown for a sample count outside the round's [minSampleCount, maxSampleCount].
+    error SampleCountOutOfRange(uint256 roundId, uint256 sampleCount, uint256 minSampleCount, uint256 maxSampleCount);
     /// @notice Thrown for an update commitment that is zero, outside the field, or another's.
     error InvalidUpdateCommitment(uint256 commitment);
     /// @notice Thrown when a round is finalised before every participant submitted.
@@ -104,7 +111,9 @@ contract FederatedRound is Ownable2Step {
         uint256 indexed baseModel,
         address[4] participants,
         uint256 deadline,
-        uint256 clipBoundSquared
+        uint256 clipBoundSquared,
+        uint256 minSampleCount,
+        uint256 maxSampleCount
     );
     /// @notice Emitted for every update commitment.
     event UpdateCommitted(
@@ -153,12 +162,17 @@ contract FederatedRound is Ownable2Step {
     /// @param participants The four allow-listed participants, distinct.
     /// @param deadline The last timestamp a submission is accepted.
     /// @param clipBoundSquared The bound on each update's squared L2 delta per chunk.
+    /// @param minSampleCount The least sample count a participant may claim, at least 1.
+    /// @param maxSampleCount The most a participant may claim, at most 2^16: with minSampleCount it
+    /// caps any participant's share of the average at maxSampleCount / (maxSampleCount + 3·minSampleCount).
     /// @return roundId The new round's id.
     function openRound(
         uint256 baseModel,
         address[4] calldata participants,
         uint256 deadline,
-        uint256 clipBoundSquared
+        uint256 clipBoundSquared,
+        uint256 minSampleCount,
+        uint256 maxSampleCount
     ) external onlyOwner returns (uint256 roundId) {
         (bool approved, IModelRegistry.ModelKind kind) = modelRegistry.approval(baseModel);
         if (!approved || kind != IModelRegistry.ModelKind.Proven) revert BaseNotApprovedProven(baseModel);
@@ -168,6 +182,10 @@ contract FederatedRound is Ownable2Step {
         if (clipBoundSquared == 0 || clipBoundSquared > MAX_CLIP_BOUND_SQUARED) {
             revert InvalidRoundParameter("clipBoundSquared", clipBoundSquared);
         }
+        if (minSampleCount == 0 || minSampleCount > maxSampleCount) {
+            revert InvalidRoundParameter("minSampleCount", minSampleCount);
+        }
+        if (maxSampleCount > MAX_SAMPLE_COUNT) revert InvalidRoundParameter("maxSampleCount", maxSampleCount);
         for (uint256 i; i < PARTICIPANTS; ++i) {
             if (participants[i] == address(0)) revert InvalidRoundParameter("participant", i);
             for (uint256 j; j < i; ++j) {
@@ -179,18 +197,22 @@ contract FederatedRound is Ownable2Step {
         round.baseModel = baseModel;
         round.clipBoundSquared = clipBoundSquared;
         round.deadline = uint40(deadline);
+        round.minSampleCount = uint32(minSampleCount);
+        round.maxSampleCount = uint32(maxSampleCount);
         round.participants = participants;
-        emit RoundOpened(roundId, baseModel, participants, deadline, clipBoundSquared);
+        emit RoundOpened(roundId, baseModel, participants, deadline, clipBoundSquared, minSampleCount, maxSampleCount);
     }
 
     /// @notice Commits the caller's update and sample count to round `roundId`, once.
     /// @param roundId The round.
     /// @param updateCommitment Poseidon(modelCommitment(update), salt).
-    /// @param sampleCount The number of local training examples, in [1, 2^16].
+    /// @param sampleCount The number of local training examples, in the round's [minSampleCount, maxSampleCount].
     function submitUpdate(uint256 roundId, uint256 updateCommitment, uint256 sampleCount) external {
         Round storage round = _round(roundId);
         if (block.timestamp > round.deadline) revert RoundClosed(roundId, round.deadline);
-        if (sampleCount == 0 || sampleCount > MAX_SAMPLE_COUNT) revert InvalidSampleCount(sampleCount);
+        if (sampleCount < round.minSampleCount || sampleCount > round.maxSampleCount) {
+            revert SampleCountOutOfRange(roundId, sampleCount, round.minSampleCount, round.maxSampleCount);
+        }
         if (updateCommitment == 0 || updateCommitment >= SnarkField.MODULUS) {
             revert InvalidUpdateCommitment(updateCommitment);
         }
