@@ -2,7 +2,14 @@ import { expect } from "chai";
 import { MaxUint256, parseEther, parseUnits } from "ethers";
 import { network } from "hardhat";
 
-import { movePoolToPrice, poolPrice, pushPrice } from "@zkagent/contracts/world";
+import {
+  deployExtraMarket,
+  EXTRA_MARKETS,
+  fullRangeTicks,
+  movePoolToPrice,
+  poolPrice,
+  pushPrice,
+} from "@zkagent/contracts/world";
 
 import { deployTestWorld } from "../helpers/world-fixture.ts";
 
@@ -106,4 +113,47 @@ describe("the test world (real Uniswap V3 bytecode, Chainlink mock feeds)", () =
       expect(diff * 10_000n <= target).to.equal(true, `reached ${reached}, target ${target}`);
     });
   }
+});
+
+describe("the earlier world: full-range liquidity, no market makers", () => {
+  async function fullRangeFixture() {
+    const world = await deployTestWorld(ethers, { liquidity: "full-range" });
+    const wbtc = EXTRA_MARKETS[0]!;
+    const extra = await deployExtraMarket(world, world.deployer, wbtc);
+    return { world, wbtc, extra };
+  }
+
+  it("gives the WETH/USDC pool and an extra market's pool one full-range position each, of the depth asked for, owned by the deployer", async () => {
+    const { world, wbtc, extra } = await networkHelpers.loadFixture(fullRangeFixture);
+    expect(world.arbitrageur).to.equal(undefined);
+    expect(world.liquidityProvider).to.equal(undefined);
+    expect(extra.actors).to.equal(undefined);
+
+    const deployer = await world.deployer.getAddress();
+    const positionManager = world.positionManager;
+    expect(await positionManager.getFunction("balanceOf")(deployer)).to.equal(2n);
+    const { tickLower, tickUpper } = fullRangeTicks(60);
+    const markets = [
+      { pool: world.pool, base: world.weth, depthBase: 1_000n * 10n ** 18n, depthQuote: 3_000_000n * 10n ** 6n },
+      { pool: extra.pool, base: extra.baseToken, depthBase: wbtc.liquidityBase, depthQuote: 3_000_000n * 10n ** 6n },
+    ];
+    for (const [index, market] of markets.entries()) {
+      const tokenId = await positionManager.getFunction("tokenOfOwnerByIndex")(deployer, index);
+      const position = await positionManager.getFunction("positions")(tokenId);
+      expect([position.token0, position.token1]).to.deep.equal([
+        await market.pool.token0(),
+        await market.pool.token1(),
+      ]);
+      expect([position.tickLower, position.tickUpper]).to.deep.equal([BigInt(tickLower), BigInt(tickUpper)]);
+      expect(position.liquidity).to.equal(await market.pool.liquidity());
+      // At the start price the position takes nearly all of both amounts (the price is floored).
+      const poolAddress = await market.pool.getAddress();
+      for (const [held, asked] of [
+        [await market.base.balanceOf(poolAddress), market.depthBase],
+        [await world.usdc.balanceOf(poolAddress), market.depthQuote],
+      ] as const) {
+        expect(held <= asked && held * 10_000n >= asked * 9_999n).to.equal(true, `pool holds ${held} of ${asked}`);
+      }
+    }
+  });
 });

@@ -1,4 +1,4 @@
-import { Contract, ContractFactory, MaxUint256, type Signer } from "ethers";
+import { Contract, ContractFactory, type Signer } from "ethers";
 
 import {
   IUniswapV3Pool__factory,
@@ -21,7 +21,8 @@ import {
   type Inventory,
   type RangeShape,
 } from "./market-makers.ts";
-import { fullRangeTicks, sqrtPriceX96FromPrice, type PairLayout } from "./price-math.ts";
+import { mintFullRangePosition } from "./full-range-position.ts";
+import { sqrtPriceX96FromPrice, type PairLayout } from "./price-math.ts";
 import { uniswapArtifacts, type UniswapArtifact } from "./uniswap-artifacts.ts";
 
 export interface WorldOptions extends RangeShape {
@@ -140,10 +141,15 @@ export async function deployWorld(signer: Signer, options: WorldOptions = {}): P
   const pool = IUniswapV3Pool__factory.connect(poolAddress, signer);
   let actors: Pick<World, "arbitrageur" | "liquidityProvider"> = {};
   if (options.liquidity === "full-range") {
-    await mintFullRange(signer, { weth, usdc, positionManager, token0, token1, poolFee, tickSpacing, baseIsToken0 }, [
-      liquidityBase,
-      liquidityQuote,
-    ]);
+    // The earlier world's liquidity: one full-range position owned by `signer`.
+    await (await weth.deposit({ value: liquidityBase })).wait();
+    await (await usdc.mint(await signer.getAddress(), liquidityQuote)).wait();
+    await mintFullRangePosition(
+      signer,
+      positionManager,
+      { baseToken: wethAddress, quoteToken: usdcAddress, baseIsToken0, fee: poolFee, tickSpacing },
+      [liquidityBase, liquidityQuote],
+    );
   } else {
     const inventories = defaultInventories(liquidityBase, liquidityQuote);
     const lpInventory = options.liquidityProviderInventory ?? inventories.liquidityProvider;
@@ -183,45 +189,4 @@ export async function deployWorld(signer: Signer, options: WorldOptions = {}): P
     ...actors,
     quoter,
   };
-}
-
-/** The earlier world's liquidity: one full-range position of `amounts` (WETH, USDC) owned by `signer`. */
-async function mintFullRange(
-  signer: Signer,
-  pair: {
-    weth: WETH9;
-    usdc: TestStablecoin;
-    positionManager: Contract;
-    token0: string;
-    token1: string;
-    poolFee: number;
-    tickSpacing: number;
-    baseIsToken0: boolean;
-  },
-  [liquidityBase, liquidityQuote]: [bigint, bigint],
-): Promise<void> {
-  const { weth, usdc, positionManager, baseIsToken0 } = pair;
-  const owner = await signer.getAddress();
-  const positionManagerAddress = await positionManager.getAddress();
-  await (await weth.deposit({ value: liquidityBase })).wait();
-  await (await usdc.mint(owner, liquidityQuote)).wait();
-  await (await weth.approve(positionManagerAddress, MaxUint256)).wait();
-  await (await usdc.approve(positionManagerAddress, MaxUint256)).wait();
-  const [amount0, amount1] = baseIsToken0 ? [liquidityBase, liquidityQuote] : [liquidityQuote, liquidityBase];
-  const { tickLower, tickUpper } = fullRangeTicks(pair.tickSpacing);
-  await (
-    await positionManager.getFunction("mint")({
-      token0: pair.token0,
-      token1: pair.token1,
-      fee: pair.poolFee,
-      tickLower,
-      tickUpper,
-      amount0Desired: amount0,
-      amount1Desired: amount1,
-      amount0Min: 0n,
-      amount1Min: 0n,
-      recipient: owner,
-      deadline: MaxUint256,
-    })
-  ).wait();
 }

@@ -10,7 +10,8 @@ import {
 import type { PoolMarket } from "./arbitrage.ts";
 import { FEED_DECIMALS, USDC_DECIMALS, type World } from "./deploy-world.ts";
 import { defaultInventories, provideFollowingLiquidity } from "./market-makers.ts";
-import { fullRangeTicks, sqrtPriceX96FromPrice, type PairLayout } from "./price-math.ts";
+import { mintFullRangePosition } from "./full-range-position.ts";
+import { sqrtPriceX96FromPrice, type PairLayout } from "./price-math.ts";
 
 /** Another market of the world: a base token against the world's USDC, with its feed and pool. */
 export interface ExtraMarket extends PoolMarket {
@@ -91,10 +92,16 @@ export async function deployExtraMarket(
     });
     actors = { actors: { arbitrageur: world.arbitrageur, liquidityProvider } };
   } else {
-    await mintFullRange(world, signer, { baseToken, token0, token1, baseIsToken0 }, [
-      options.liquidityBase,
-      liquidityQuote,
-    ]);
+    // A world without market makers: full-range liquidity owned by `signer`.
+    const owner = await signer.getAddress();
+    await (await baseToken.mint(owner, options.liquidityBase)).wait();
+    await (await world.usdc.connect(signer).mint(owner, liquidityQuote)).wait();
+    await mintFullRangePosition(
+      signer,
+      pm,
+      { baseToken: baseAddress, quoteToken: usdcAddress, baseIsToken0, fee: world.poolFee, tickSpacing: 60 },
+      [options.liquidityBase, liquidityQuote],
+    );
   }
 
   return {
@@ -115,37 +122,4 @@ export async function deployExtraMarket(
     },
     ...actors,
   };
-}
-
-/** A world without market makers: full-range liquidity of `amounts` (base, USDC) owned by `signer`. */
-async function mintFullRange(
-  world: World,
-  signer: Signer,
-  pair: { baseToken: TestToken; token0: string; token1: string; baseIsToken0: boolean },
-  [liquidityBase, liquidityQuote]: [bigint, bigint],
-): Promise<void> {
-  const owner = await signer.getAddress();
-  const pm = world.positionManager;
-  const pmAddress = await pm.getAddress();
-  await (await pair.baseToken.mint(owner, liquidityBase)).wait();
-  await (await world.usdc.connect(signer).mint(owner, liquidityQuote)).wait();
-  await (await pair.baseToken.approve(pmAddress, MaxUint256)).wait();
-  await (await world.usdc.connect(signer).approve(pmAddress, MaxUint256)).wait();
-  const [amount0, amount1] = pair.baseIsToken0 ? [liquidityBase, liquidityQuote] : [liquidityQuote, liquidityBase];
-  const { tickLower, tickUpper } = fullRangeTicks(60);
-  await (
-    await pm.getFunction("mint")({
-      token0: pair.token0,
-      token1: pair.token1,
-      fee: world.poolFee,
-      tickLower,
-      tickUpper,
-      amount0Desired: amount0,
-      amount1Desired: amount1,
-      amount0Min: 0n,
-      amount1Min: 0n,
-      recipient: owner,
-      deadline: MaxUint256,
-    })
-  ).wait();
 }
