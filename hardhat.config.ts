@@ -179,6 +179,12 @@ export default defineConfig({
         path: solcPath,
         settings: compilerSettings(false),
       },
+      // snarkjs's PLONK verifier (#15) is plain assembly too: cheaper without the IR pipeline.
+      "packages/contracts/src/generated/PlonkPolicyVerifier.sol": {
+        version: SOLC_VERSION,
+        path: solcPath,
+        settings: compilerSettings(false),
+      },
     },
     // Built for their artifacts and typechain bindings: Chainlink's own mock
     // feed and canonical WETH9 for local worlds, Uniswap's interfaces for typing.

@@ -7,6 +7,8 @@
  *   tsx scripts/check.ts [--fast]   (--fast skips the ~20 s zkey verification)
  *   tsx scripts/check.ts --circuit policy --ceremony-dir <dir> [--ptau file]   (one ceremony's output
  *     elsewhere, e.g. a coordinator's rehearsal: its zkey, vkey, verifier and manifest in <dir>)
+ *   tsx scripts/check.ts --backend groth16|plonk   (one proof system only; default both: every
+ *     shipped PLONK form is checked too, see plonk-check.ts)
  */
 import { existsSync, readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
@@ -20,6 +22,8 @@ import { chainReader } from "./ceremony-chain.ts";
 import { ceremonyOutputTarget } from "./ceremony-output.ts";
 import { readManifest } from "./manifest.ts";
 import { CIRCUIT_NAMES, circuitTarget, circuitTargets, phase1Path, type CircuitTarget } from "./paths.ts";
+import { checkPlonkCircuit } from "./plonk-check.ts";
+import { SHIPPED_PLONK, plonkTarget } from "./plonk-targets.ts";
 import { terminateCurve } from "./snarkjs-support.ts";
 
 const { values } = parseArgs({
@@ -28,6 +32,7 @@ const { values } = parseArgs({
     circuit: { type: "string" },
     "ceremony-dir": { type: "string" },
     ptau: { type: "string", default: phase1Path },
+    backend: { type: "string" },
   },
 });
 const ptau = values.ptau;
@@ -105,7 +110,11 @@ async function checkCircuit(target: CircuitTarget): Promise<void> {
 
 try {
   const selected = values.circuit ? [circuitTarget(values.circuit)] : CIRCUIT_NAMES.map((name) => circuitTargets[name]);
-  for (const target of selected) await checkCircuit(ceremonyOutputTarget(target, values["ceremony-dir"]));
+  if (values.backend !== "plonk")
+    for (const target of selected) await checkCircuit(ceremonyOutputTarget(target, values["ceremony-dir"]));
+  // PLONK forms: no ceremony of their own, only the shared phase-1 file (skipped for one ceremony's check)
+  if (values.backend !== "groth16" && !values.circuit)
+    for (const name of SHIPPED_PLONK) await checkPlonkCircuit(plonkTarget(name), ptau, { pass, fail });
 } finally {
   await terminateCurve();
 }

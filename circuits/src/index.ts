@@ -28,6 +28,16 @@ export {
   signalArtifactPaths,
   type ArtifactPaths,
 } from "./artifacts.ts";
+export {
+  PROOF_SYSTEMS,
+  isPlonkProof,
+  plonkArtifactPaths,
+  plonkBackend,
+  plonkCalldata,
+  type PlonkBackend,
+  type PlonkProof,
+  type ProofSystem,
+} from "./plonk-backend.ts";
 export { seededRandom } from "./seeded-random.ts";
 export * from "./model/index.ts";
 export * from "./signal/index.ts";

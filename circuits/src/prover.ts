@@ -8,16 +8,45 @@ import { defaultArtifactPaths, type ArtifactPaths } from "./artifacts.ts";
 import { PolicyViolationError, ProverArtifactError, WitnessError } from "./errors.ts";
 import { evaluatePolicy } from "./evaluate-policy.ts";
 import { WINDOW_SIZE } from "./policy-constants.ts";
+import {
+  isPlonkProof,
+  plonkArtifactPaths,
+  plonkBackend,
+  plonkCalldata,
+  type PlonkBackend,
+  type PlonkProof,
+  type ProofSystem,
+} from "./plonk-backend.ts";
 import { createProverBackend, type Groth16Backend, type Groth16Proof, type ProverChoice } from "./prover-backend.ts";
 import type { PublicSignals, PublicValues } from "./public-values.ts";
 import { circuitInputOf, type ProofRequest } from "./witness-input.ts";
 
 export type { Groth16Proof } from "./prover-backend.ts";
 
-/** How a prover is loaded: which Groth16 backend proves (default "auto"). */
+/** How a prover is loaded: the proof system (default "groth16") and which Groth16 backend proves (default "auto"). */
 export interface ProverOptions {
   prover?: ProverChoice;
+  /** "plonk": the circuit's PLONK form (snarkjs; `prover` is then ignored). */
+  proofSystem?: ProofSystem;
 }
+
+/** Whichever backend proves: a Groth16 one (snarkjs or native) or snarkjs's PLONK. */
+export type ProofBackend = Groth16Backend | PlonkBackend;
+
+/** The proof's system-specific half of the contracts' arguments (PLONK: the adapter's `uint256[24]`). */
+export interface PlonkCalldata {
+  proof: bigint[];
+}
+
+/** Groth16's a/b/c for a PLONK proof: the PLONK adapter ignores them (the trader's call shape needs some). */
+export const NO_GROTH16_PROOF: SolidityProof = {
+  a: [0n, 0n],
+  b: [
+    [0n, 0n],
+    [0n, 0n],
+  ],
+  c: [0n, 0n],
+};
 
 /** The verifier contract's argument shape (pB's pairs already swapped for the EVM). */
 export interface SolidityProof {
@@ -27,10 +56,13 @@ export interface SolidityProof {
 }
 
 export interface PolicyProof {
-  proof: Groth16Proof;
+  proof: Groth16Proof | PlonkProof;
   publicSignals: PublicSignals;
   publicValues: PublicValues;
+  /** Groth16: the verifier's a/b/c. PLONK: zeros (see {@link NO_GROTH16_PROOF}); the proof is in `plonk`. */
   solidityProof: SolidityProof;
+  /** PLONK only: what the PlonkVerifierAdapter's `submit` takes, sent before the trade. */
+  plonk?: PlonkCalldata;
   timings: { witnessMs: number; proveMs: number };
 }
 
@@ -67,7 +99,7 @@ export interface LoadedCircuit {
   witnessCalculator: WitnessCalculator;
   zkey: Uint8Array;
   verificationKey: unknown;
-  backend: Groth16Backend;
+  backend: ProofBackend;
 }
 
 /**
@@ -76,10 +108,13 @@ export interface LoadedCircuit {
  */
 export async function loadCircuit(p: ArtifactPaths, options: ProverOptions = {}): Promise<LoadedCircuit> {
   const buildHint = "run `pnpm --filter @zkagent/circuits build` first";
+  const plonk = options.proofSystem === "plonk";
   const wasm = await readArtifact(p.wasm, buildHint);
   const zkey = await readArtifact(
     p.zkey,
-    "the committed zkey is missing: restore circuits/ceremony or run the ceremony",
+    plonk
+      ? "the PLONK proving key is missing: run `pnpm --filter @zkagent/circuits build` (shipped forms) or `pnpm --filter @zkagent/circuits plonk setup --circuit <name> --ptau <file>`"
+      : "the committed zkey is missing: restore circuits/ceremony or run the ceremony",
   );
   const vkeyBytes = await readArtifact(p.vkey, "the committed verification key is missing");
   let builder: WitnessCalculatorBuilder;
@@ -92,8 +127,18 @@ export async function loadCircuit(p: ArtifactPaths, options: ProverOptions = {})
     witnessCalculator: await builder(wasm),
     zkey,
     verificationKey: JSON.parse(new TextDecoder().decode(vkeyBytes)),
-    backend: await createProverBackend(options.prover ?? "auto", zkey, p.r1cs),
+    backend: plonk ? plonkBackend(zkey) : await createProverBackend(options.prover ?? "auto", zkey, p.r1cs),
   };
+}
+
+/** The artifacts a prover loads: `groth16` (its defaults) or the circuit's PLONK form, then `overrides`. */
+export function artifactsFor(
+  groth16: ArtifactPaths,
+  plonkName: string,
+  overrides: Partial<ArtifactPaths>,
+  options: ProverOptions,
+): ArtifactPaths {
+  return { ...(options.proofSystem === "plonk" ? plonkArtifactPaths(plonkName) : groth16), ...overrides };
 }
 
 /**
@@ -104,7 +149,12 @@ export async function proveCircuitInput(
   circuit: LoadedCircuit,
   input: Record<string, bigint | bigint[]>,
   publicSignals: readonly bigint[],
-): Promise<{ proof: Groth16Proof; solidityProof: SolidityProof; timings: { witnessMs: number; proveMs: number } }> {
+): Promise<{
+  proof: Groth16Proof | PlonkProof;
+  solidityProof: SolidityProof;
+  plonk?: PlonkCalldata;
+  timings: { witnessMs: number; proveMs: number };
+}> {
   const witnessStart = performance.now();
   let witness: Uint8Array;
   try {
@@ -118,11 +168,27 @@ export async function proveCircuitInput(
   if (provedSignals.some((s, i) => BigInt(s) !== publicSignals[i])) {
     throw new Error(`internal: proved public signals ${provedSignals.join(",")} differ from the packed values`);
   }
-  return {
-    proof,
-    solidityProof: toSolidityProof(proof),
-    timings: { witnessMs: proveStart - witnessStart, proveMs: proveEnd - proveStart },
-  };
+  const timings = { witnessMs: proveStart - witnessStart, proveMs: proveEnd - proveStart };
+  if (isPlonkProof(proof)) {
+    return {
+      proof,
+      solidityProof: NO_GROTH16_PROOF,
+      plonk: { proof: await plonkCalldata(proof, publicSignals) },
+      timings,
+    };
+  }
+  return { proof, solidityProof: toSolidityProof(proof), timings };
+}
+
+/** {@link proveCircuitInput} for a Groth16-only prover (signal, aggregation): a PLONK proof there is a bug. */
+export async function proveGroth16Input(
+  circuit: LoadedCircuit,
+  input: Record<string, bigint | bigint[]>,
+  publicSignals: readonly bigint[],
+): Promise<{ proof: Groth16Proof; solidityProof: SolidityProof; timings: { witnessMs: number; proveMs: number } }> {
+  const { proof, solidityProof, timings } = await proveCircuitInput(circuit, input, publicSignals);
+  if (isPlonkProof(proof)) throw new Error("internal: a Groth16-only prover made a PLONK proof");
+  return { proof, solidityProof, timings };
 }
 
 /**
@@ -144,18 +210,24 @@ export class PolicyProver {
     return this.circuit.verificationKey;
   }
 
-  /** The Groth16 backend that makes this prover's proofs. */
-  get backend(): Groth16Backend {
+  /** The backend that makes this prover's proofs. */
+  get backend(): ProofBackend {
     return this.circuit.backend;
   }
 
-  /** Loads the artifacts (default: this package's build and ceremony folders) and the backend (default "auto"). */
+  /**
+   * Loads the artifacts (default: this package's build and ceremony folders, or with
+   * `proofSystem: "plonk"` the PLONK form's) and the backend (default "auto").
+   */
   static async load(
     paths: Partial<ArtifactPaths> = {},
     windowSize = WINDOW_SIZE,
     options: ProverOptions = {},
   ): Promise<PolicyProver> {
-    return new PolicyProver(await loadCircuit({ ...defaultArtifactPaths, ...paths }, options), windowSize);
+    return new PolicyProver(
+      await loadCircuit(artifactsFor(defaultArtifactPaths, "policy", paths, options), options),
+      windowSize,
+    );
   }
 
   /**
@@ -177,7 +249,7 @@ export class PolicyProver {
   }
 
   /** Verifies a proof off-chain against the loaded verification key. */
-  async verify(proof: Groth16Proof, publicSignals: readonly bigint[]): Promise<boolean> {
+  async verify(proof: Groth16Proof | PlonkProof, publicSignals: readonly bigint[]): Promise<boolean> {
     return verifyPolicyProof(this.verificationKey, proof, publicSignals);
   }
 
@@ -188,13 +260,21 @@ export class PolicyProver {
   }
 }
 
-/** Verifies a proof against a verification key object (the auditor uses this directly). */
+/**
+ * Verifies a proof against a verification key object (the auditor uses this directly). A PLONK
+ * key checks PLONK proofs; a proof of the other system is false.
+ */
 export async function verifyPolicyProof(
   verificationKey: unknown,
-  proof: Groth16Proof,
+  proof: Groth16Proof | PlonkProof,
   publicSignals: readonly bigint[],
 ): Promise<boolean> {
-  return (await snarkjs.groth16.verify(verificationKey, publicSignals.map(String), proof)) as boolean;
+  const signals = publicSignals.map(String);
+  if ((verificationKey as { protocol?: string }).protocol === "plonk") {
+    return isPlonkProof(proof) && ((await snarkjs.plonk.verify(verificationKey, signals, proof)) as boolean);
+  }
+  if (isPlonkProof(proof)) return false;
+  return (await snarkjs.groth16.verify(verificationKey, signals, proof)) as boolean;
 }
 
 /** snarkjs caches the curve (and its worker threads) globally; terminating it lets the process exit. */

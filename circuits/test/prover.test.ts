@@ -5,6 +5,7 @@ import {
   PolicyProver,
   SNARK_SCALAR_FIELD,
   unpackPublicValues,
+  type Groth16Proof,
   type ProofRequest,
 } from "../src/index.ts";
 import { buyRequest, holdRequest, sellRequest } from "./helpers/statements.ts";
@@ -43,7 +44,8 @@ describe("PolicyProver (in-process Groth16)", function () {
   });
 
   it("returns calldata in the verifier's shape with pB's pairs swapped", async () => {
-    const { proof, solidityProof } = await prover.prove(holdRequest);
+    const { proof: made, solidityProof } = await prover.prove(holdRequest);
+    const proof = made as Groth16Proof;
     expect(solidityProof.a).to.deep.equal([BigInt(proof.pi_a[0]!), BigInt(proof.pi_a[1]!)]);
     expect(solidityProof.b[0]).to.deep.equal([BigInt(proof.pi_b[0]![1]!), BigInt(proof.pi_b[0]![0]!)]);
     expect(solidityProof.c).to.deep.equal([BigInt(proof.pi_c[0]!), BigInt(proof.pi_c[1]!)]);

@@ -1,7 +1,7 @@
 import { aggregationArtifactPaths, type ArtifactPaths } from "../artifacts.ts";
 import {
   loadCircuit,
-  proveCircuitInput,
+  proveGroth16Input,
   terminateSnarkjs,
   verifyPolicyProof,
   type Groth16Proof,
@@ -83,6 +83,9 @@ export class AggregationProver {
     paths: Partial<Record<AggregationChunk, Partial<ArtifactPaths>>> = {},
     options: ProverOptions = {},
   ): Promise<AggregationProver> {
+    // Groth16 only: its verifiers' consumers (the hub, FederatedRound) take Groth16 proofs.
+    if (options.proofSystem === "plonk")
+      throw new Error("this prover is Groth16 only (no PLONK adapter for its contract)");
     const circuits: LoadedCircuit[] = [];
     for (const chunk of AGGREGATION_CHUNKS) {
       circuits.push(await loadCircuit({ ...aggregationArtifactPaths(chunk), ...paths[chunk] }, options));
@@ -97,7 +100,7 @@ export class AggregationProver {
 
   /** The Groth16 backend that makes this prover's proofs. */
   get backend(): Groth16Backend {
-    return this.circuits[0]!.backend;
+    return this.circuits[0]!.backend as Groth16Backend;
   }
 
   /**
@@ -116,7 +119,7 @@ export class AggregationProver {
     const { input, publicSignals, publicValues } = aggregationCircuitInputOf(statement, { newModel: model });
     const chunks: AggregationChunkProof[] = [];
     for (const chunk of AGGREGATION_CHUNKS) {
-      chunks.push({ chunk, ...(await proveCircuitInput(this.circuits[chunk]!, input, publicSignals)) });
+      chunks.push({ chunk, ...(await proveGroth16Input(this.circuits[chunk]!, input, publicSignals)) });
     }
     return { model, publicValues, publicSignals, chunks };
   }

@@ -3,6 +3,7 @@ import { pricesCommitment } from "../commitment.ts";
 import { PolicyViolationError } from "../errors.ts";
 import { assertWellFormed } from "../evaluate-policy.ts";
 import {
+  artifactsFor,
   loadCircuit,
   proveCircuitInput,
   terminateSnarkjs,
@@ -10,9 +11,10 @@ import {
   type Groth16Proof,
   type LoadedCircuit,
   type PolicyProof,
+  type ProofBackend,
   type ProverOptions,
 } from "../prover.ts";
-import type { Groth16Backend } from "../prover-backend.ts";
+import type { PlonkProof } from "../plonk-backend.ts";
 import { packPublicValues, type PublicSignals, type PublicValues } from "../public-values.ts";
 import { evaluateModel, type ModelDecision } from "./evaluate-model.ts";
 import { modelCommitment, packWeights } from "./model-commitment.ts";
@@ -88,15 +90,15 @@ export class ModelProver {
 
   /** Loads the proven-model circuit's artifacts (default: this package's build and ceremony) and the backend (default "auto"). */
   static async load(paths: Partial<ArtifactPaths> = {}, options: ProverOptions = {}): Promise<ModelProver> {
-    return new ModelProver(await loadCircuit({ ...modelArtifactPaths, ...paths }, options));
+    return new ModelProver(await loadCircuit(artifactsFor(modelArtifactPaths, "model", paths, options), options));
   }
 
   get verificationKey(): unknown {
     return this.circuit.verificationKey;
   }
 
-  /** The Groth16 backend that makes this prover's proofs. */
-  get backend(): Groth16Backend {
+  /** The backend that makes this prover's proofs. */
+  get backend(): ProofBackend {
     return this.circuit.backend;
   }
 
@@ -116,7 +118,7 @@ export class ModelProver {
     return { decision, publicValues, publicSignals, ...(await proveCircuitInput(this.circuit, input, publicSignals)) };
   }
 
-  async verify(proof: Groth16Proof, publicSignals: readonly bigint[]): Promise<boolean> {
+  async verify(proof: Groth16Proof | PlonkProof, publicSignals: readonly bigint[]): Promise<boolean> {
     return verifyPolicyProof(this.circuit.verificationKey, proof, publicSignals);
   }
 

@@ -4,7 +4,7 @@ import { InvalidPolicyInputError, SignalViolationError } from "../errors.ts";
 import { WINDOW_SIZE } from "../policy-constants.ts";
 import {
   loadCircuit,
-  proveCircuitInput,
+  proveGroth16Input,
   terminateSnarkjs,
   verifyPolicyProof,
   type Groth16Proof,
@@ -129,6 +129,9 @@ export class SignalProver {
         `the shipped signal circuits prove ${SIGNAL_MARKET_COUNTS.join(", ")} markets, not ${String(markets)}`,
       );
     }
+    // Groth16 only: its verifiers' consumers (the hub, FederatedRound) take Groth16 proofs.
+    if (options.proofSystem === "plonk")
+      throw new Error("this prover is Groth16 only (no PLONK adapter for its contract)");
     const circuit = await loadCircuit({ ...signalArtifactPaths(markets), ...paths }, options);
     return new SignalProver(circuit, markets, WINDOW_SIZE);
   }
@@ -139,7 +142,7 @@ export class SignalProver {
 
   /** The Groth16 backend that makes this prover's proofs. */
   get backend(): Groth16Backend {
-    return this.circuit.backend;
+    return this.circuit.backend as Groth16Backend;
   }
 
   /**
@@ -162,7 +165,7 @@ export class SignalProver {
     return {
       publicSignals,
       publicValues,
-      ...(await proveCircuitInput(this.circuit, input, publicSignals)),
+      ...(await proveGroth16Input(this.circuit, input, publicSignals)),
     };
   }
 
