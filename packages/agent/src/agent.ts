@@ -9,6 +9,7 @@ import {
   WINDOW_SIZE,
   modelCommitment,
   resolveProverChoice,
+  type ProofSystem,
   type ProverChoice,
   type QuantizedModel,
 } from "@zkagent/circuits";
@@ -16,6 +17,7 @@ import {
 import { FaultReporter } from "./chain/fault-reporter.ts";
 import { DEFAULT_RETRY, type RetryOptions } from "./chain/retry.ts";
 import type { AgentSigner } from "./chain/signer.ts";
+import { PlonkAdapterClient } from "./chain/plonk-adapter-client.ts";
 import { TraderClient } from "./chain/trader-client.ts";
 import { Discloser, type DisclosureOptions } from "./disclosure/discloser.ts";
 import { runCycle, type CycleReport, type DecisionMode, type ProvenDecider } from "./cycle.ts";
@@ -89,6 +91,8 @@ export interface AgentOptions {
   gpu?: "auto" | false;
   /** The Groth16 prover (default "auto": native when built and usable here, else snarkjs). */
   prover?: ProverChoice;
+  /** The deployment's proof system (default "groth16"); "plonk": the trader's verifier is a PlonkVerifierAdapter. */
+  proofSystem?: ProofSystem;
   temperature?: number;
   /** Base sampling seed; tick n samples with seed + n (only when temperature > 0). */
   seed?: number;
@@ -152,6 +156,8 @@ export class Agent {
     readonly hub?: HubPublisher,
     /** Quotes each trade's swap before proving (absent: no quoter known for the chain). */
     readonly quoter?: SwapQuoter,
+    /** The trader's PLONK adapter (proofSystem "plonk"): each proof is submitted to it before the trade. */
+    readonly plonkAdapter?: PlonkAdapterClient,
   ) {}
 
   static async start(options: AgentOptions): Promise<Agent> {
@@ -169,6 +175,12 @@ export class Agent {
     // Checked before anything loads: a disclosure with no active key is a configuration error.
     const discloser = options.disclosure ? new Discloser(options.disclosure) : undefined;
     const path = options.path ?? "verified";
+    const proofSystem = options.proofSystem ?? "groth16";
+    if (proofSystem === "plonk" && path !== "verified") {
+      throw new ConfigError(
+        `proofSystem "plonk" with path "${path}": only the verified path submits PLONK proofs to the adapter; use path "verified", or proofSystem "groth16"`,
+      );
+    }
     if (path === "optimistic" && discloser) {
       throw new ConfigError(
         'path "optimistic" with disclosure: executeOptimistic cannot commit a decision record\'s hash; use path "verified" to disclose',
@@ -207,6 +219,10 @@ export class Agent {
       options.receiptPollMs,
     );
     const { priceFeed } = await step("preflight", () => client.preflight(options.chainId, modelHash));
+    // The trader's verifier of this agent's model kind says which proof system it takes.
+    const plonkAdapter =
+      path === "hub" ? undefined : await PlonkAdapterClient.of(client, mode === "llm" ? 0 : 1, proofSystem, retry);
+    if (plonkAdapter) options.log.info(`proof system: PLONK (adapter ${plonkAdapter.address})`);
     // A vault that requires decision records refuses every trade without one: say so before the first proof.
     if (path !== "hub" && (!discloser || path === "optimistic") && (await client.decisionRecordsRequired())) {
       throw new PreflightError(
@@ -259,7 +275,7 @@ export class Agent {
                 gpu: options.gpu ?? false,
               }),
             );
-      const proverOptions = { prover: proverChoice };
+      const proverOptions = { prover: proverChoice, proofSystem };
       const prover =
         mode === "llm" && path !== "hub"
           ? await step("prover load", () => PolicyProver.load({}, WINDOW_SIZE, proverOptions))
@@ -298,6 +314,7 @@ export class Agent {
         claims,
         hub,
         quoter,
+        plonkAdapter,
       );
       await step("recovery", () => agent.recover());
       return agent;
@@ -351,8 +368,11 @@ export class Agent {
    * governance change could take effect before the trade could land (journaled: governance-wait).
    */
   async tick(tick: number): Promise<CycleReport | { tick: number; skipped: string }> {
+    const started = performance.now();
     if ((await this.recover()) > 0) return { tick, skipped: "a sent transaction is still pending" };
+    const recovered = performance.now();
     const gate = await this.tradeGate();
+    const gated = performance.now();
     if (!gate.trade) {
       const [roundId] = await this.feed.latestRoundData();
       this.journal.append({
@@ -381,6 +401,7 @@ export class Agent {
         ...(this.claims && (this.options.path ?? "verified") === "optimistic" ? { optimistic: this.claims } : {}),
         ...(this.hub ? { hub: this.hub } : {}),
         ...(this.quoter ? { quoter: this.quoter } : {}),
+        ...(this.plonkAdapter ? { plonkAdapter: this.plonkAdapter } : {}),
         modelHash: this.modelHash,
         ...(this.prover ? { prover: this.prover } : {}),
         journal: this.journal,
@@ -400,6 +421,9 @@ export class Agent {
       },
       tick,
     );
+    report.timingsMs.recovery = recovered - started;
+    report.timingsMs.gate = gated - recovered;
+    report.elapsedMs = performance.now() - started;
     if (report.outcome === "pending" && report.txHash) this.reportedPending.add(report.txHash);
     return report;
   }

@@ -50,6 +50,7 @@ import { registerWatchCommand } from "./watch/watch-command.ts";
 import { registerAuditHubCommand } from "./audit/audit-hub-command.ts";
 import { registerBondCommand } from "./optimistic/bond-command.ts";
 import { registerBacktestCommand } from "./backtest/backtest-command.ts";
+import { registerFederatedCommand } from "./federated/federated-command.ts";
 import { optimisticSection } from "./optimistic/optimistic-status.ts";
 import { hubSection } from "./hub/hub-status.ts";
 
@@ -113,6 +114,7 @@ async function startAgent(
     ...(config.threads ? { threads: config.threads } : {}),
     gpu: config.gpu,
     prover: config.prover,
+    proofSystem: config.proofSystem,
     temperature: config.temperature,
     seed: config.seed,
     deadlineSeconds: config.deadlineSeconds,
@@ -700,6 +702,7 @@ registerWatchCommand(program);
 registerAuditHubCommand(program);
 registerBondCommand(program);
 registerBacktestCommand(program);
+registerFederatedCommand(program);
 
 try {
   await program.parseAsync(process.argv);

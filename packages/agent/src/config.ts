@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { dirname, isAbsolute, join, resolve } from "node:path";
 
-import { PROVER_CHOICES } from "@zkagent/circuits";
+import { PROOF_SYSTEMS, PROVER_CHOICES } from "@zkagent/circuits";
 import { isAddress } from "ethers";
 import { z } from "zod";
 
@@ -12,7 +12,7 @@ import { ConfigError } from "./errors.ts";
 import { cannotRead } from "./file-errors.ts";
 import { fromInvocationDir, invocationDir } from "./invocation-dir.ts";
 
-const keySchema = z.union([
+export const keySchema = z.union([
   z
     .object({ keystorePath: z.string().min(1), passwordEnv: z.string().min(1).default("ZKAGENT_KEYSTORE_PASSWORD") })
     .strict(),
@@ -113,6 +113,12 @@ export const configSchema = z
      */
     prover: z.enum(PROVER_CHOICES).default("auto"),
     /**
+     * The proof system of this deployment: "groth16" (the generated verifiers) or "plonk" (the
+     * trader's verifier is a PlonkVerifierAdapter: each PLONK proof is submitted to it before the
+     * trade). Checked at start against the trader's active verifier. Path "verified" only.
+     */
+    proofSystem: z.enum(PROOF_SYSTEMS).default("groth16"),
+    /**
      * Time-locked governance: a trade is proved only if it can land at least this long before any
      * scheduled change that affects it could take effect (its deadline is capped there); else the
      * agent waits, and journals why.
@@ -160,6 +166,7 @@ const ENV_FIELDS: Record<string, [keyof AgentConfig, "string" | "number"]> = {
   ZKAGENT_DATA_DIR: ["dataDir", "string"],
   ZKAGENT_THREADS: ["threads", "number"],
   ZKAGENT_PROVER: ["prover", "string"],
+  ZKAGENT_PROOF_SYSTEM: ["proofSystem", "string"],
 };
 
 /** The object schemas a value of `schema` may be (through optional, default, refinements and unions). */

@@ -11,6 +11,7 @@ import {
   type QuantizedModel,
 } from "@zkagent/circuits";
 
+import type { PlonkAdapterClient } from "./chain/plonk-adapter-client.ts";
 import type { TraderClient, TraderState } from "./chain/trader-client.ts";
 import type { Discloser } from "./disclosure/discloser.ts";
 import type { DecisionTrace } from "./disclosure/record-of-decision.ts";
@@ -90,6 +91,11 @@ export interface CycleDeps {
   oracleAgeMarginSeconds?: bigint;
   /** Quotes each trade's swap on the vault's pool before proving (absent: no quoter known; the simulation checks). */
   quoter?: SwapQuoter;
+  /**
+   * PLONK deployments (config proofSystem "plonk"): the trader's PlonkVerifierAdapter, to which each
+   * proof is submitted (verified, its signals recorded) before the trade is sent.
+   */
+  plonkAdapter?: PlonkAdapterClient;
 }
 
 /** "unavailable": the feed has no window the chain would accept (see readFeedWindow); nothing to do. */
@@ -124,6 +130,8 @@ export interface CycleReport {
   quote?: QuoteCheck;
   /** Hub path: the signal's markets and keys, a cache hit, the publication and the own vault's follow. */
   hub?: HubCycleOutcome;
+  /** PLONK deployments: the adapter's submit before the trade (absent when another copy had recorded it). */
+  plonkSubmit?: { txHash: string; gasUsed: bigint };
   /** "superseded": a newer oracle round landed between proof and inclusion; re-proved next round. */
   outcome?: "executed" | "pending" | "reverted" | "superseded";
   txHash?: string;
@@ -131,7 +139,13 @@ export interface CycleReport {
   recordHash?: RecordHash;
   gasUsed?: bigint;
   positionAfter?: bigint;
+  /** The whole tick as Agent.tick ran it, recovery and the governance gate included (ms). */
+  elapsedMs?: number;
   timingsMs: {
+    /** Agent.tick's recovery before the cycle: reorg check, open sends, optimistic claims. */
+    recovery?: number;
+    /** Agent.tick's governance gate: the timelock's scheduled changes that could affect a trade. */
+    gate?: number;
     data: number;
     inference: number;
     precheck: number;
@@ -401,6 +415,17 @@ export async function submitProof(
   }
   const { deadline } = gate;
   try {
+    if (deps.plonkAdapter) {
+      // The trader's verifier call finds the PLONK proof's signals recorded only after this.
+      const submitted = await deps.plonkAdapter.submit(proof);
+      if (submitted.txHash) report.plonkSubmit = { txHash: submitted.txHash, gasUsed: submitted.gasUsed ?? 0n };
+      log.info(
+        `tick ${tick}: PLONK proof ${submitted.status === "recorded" ? "verified by the adapter" : "already recorded by the adapter"}`,
+        {
+          ...(submitted.txHash ? { tx: submitted.txHash, gas: submitted.gasUsed } : {}),
+        },
+      );
+    }
     const txHash = deps.optimistic
       ? await client.sendOptimistic(proof.publicSignals, state.nonce, deadline, journal)
       : await client.send(proof, state.nonce, deadline, journal, 0n, recordHash);
