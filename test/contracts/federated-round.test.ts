@@ -209,6 +209,10 @@ describe("FederatedRound: a new model version only as the proven aggregate of co
     await expect(rounds.connect(participants[0]!).submitUpdate(1n, 8n, 100n))
       .to.be.revertedWithCustomError(rounds, "AlreadySubmitted")
       .withArgs(1n, participants[0]!.address);
+    // its own submission replayed is AlreadySubmitted too (not a duplicate commitment)
+    await expect(rounds.connect(participants[0]!).submitUpdate(1n, 7n, 100n))
+      .to.be.revertedWithCustomError(rounds, "AlreadySubmitted")
+      .withArgs(1n, participants[0]!.address);
     await expect(rounds.connect(participants[1]!).submitUpdate(1n, 7n, 100n))
       .to.be.revertedWithCustomError(rounds, "InvalidUpdateCommitment")
       .withArgs(7n);

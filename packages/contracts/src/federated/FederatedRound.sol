@@ -219,11 +219,14 @@ contract FederatedRound is Ownable2Step {
         uint256 slot = PARTICIPANTS;
         for (uint256 i; i < PARTICIPANTS; ++i) {
             if (round.participants[i] == msg.sender) slot = i;
+        }
+        if (slot == PARTICIPANTS) revert NotAParticipant(roundId, msg.sender);
+        // a participant's replay (even of its own commitment) is named as such
+        if (round.sampleCounts[slot] != 0) revert AlreadySubmitted(roundId, msg.sender);
+        for (uint256 i; i < PARTICIPANTS; ++i) {
             // the same update twice would double its weight in the average
             if (round.updateCommitments[i] == updateCommitment) revert InvalidUpdateCommitment(updateCommitment);
         }
-        if (slot == PARTICIPANTS) revert NotAParticipant(roundId, msg.sender);
-        if (round.sampleCounts[slot] != 0) revert AlreadySubmitted(roundId, msg.sender);
         round.updateCommitments[slot] = updateCommitment;
         round.sampleCounts[slot] = sampleCount;
         emit UpdateCommitted(roundId, msg.sender, updateCommitment, sampleCount);
