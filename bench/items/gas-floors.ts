@@ -14,7 +14,19 @@ export const pairingFloor = (n: number) => 45_000 + 34_000 * 4 + n * (6_000 + 15
 /** A storage slot written for the first time in a transaction (cold access + zero to nonzero). */
 export const NEW_SLOT = 22_100;
 /** Calling an account not yet touched in the transaction (EIP-2929). */
-const COLD_ACCOUNT = 2_600;
+export const COLD_ACCOUNT = 2_600;
+/** Reading a slot not yet touched in the transaction (EIP-2929). */
+export const COLD_SLOT = 2_100;
+/** A slot read cold and rewritten nonzero to nonzero (a nonce, a position, a usage counter). */
+export const COLD_SLOT_REWRITE = COLD_SLOT + 2_900;
+
+/** What the logs `receipt` holds from `emitters` cost (375 a log, 375 a topic, 8 a data byte). */
+export function logsGas(receipt: TransactionReceipt, emitters: string[]): number {
+  const from = new Set(emitters.map((a) => a.toLowerCase()));
+  return receipt.logs
+    .filter((log) => from.has(log.address.toLowerCase()))
+    .reduce((gas, log) => gas + 375 + 375 * log.topics.length + 8 * ((log.data.length - 2) / 2), 0);
+}
 
 /**
  * A read another contract makes of `to` inside a trade: its standalone execution (estimate − its
@@ -51,15 +63,31 @@ export async function swapFloor(
   return gas - intrinsic;
 }
 
-/** One path's measured gas beside its floor, and what the floor is made of. */
+/**
+ * One path's measured gas beside its floor (the issue's list: intrinsic, pairing, pool swap, oracle
+ * reads, window check, and the storage the path creates), and beside its protocol floor: that floor
+ * plus the state this protocol's own rules make every such trade touch (the exactly-once nonce, the
+ * position and limit usage, the policy, the revocable model approval, the rotatable verifier, the
+ * trade's record in the logs), each at its minimum price.
+ */
 export interface PathFloor {
   path: string;
   measured: number;
   floor: number;
   parts: Record<string, number>;
+  protocolFloor: number;
+  protocolParts: Record<string, number>;
 }
 
-/** Sums `parts` into a floor row for `path`. */
-export function floorRow(path: string, measured: number, parts: Record<string, number>): PathFloor {
-  return { path, measured, floor: Object.values(parts).reduce((a, b) => a + b, 0), parts };
+const sum = (parts: Record<string, number>) => Object.values(parts).reduce((a, b) => a + b, 0);
+
+/** Sums `parts` into a floor row for `path`, and `parts` plus `protocolParts` into its protocol floor. */
+export function floorRow(
+  path: string,
+  measured: number,
+  parts: Record<string, number>,
+  protocolParts: Record<string, number>,
+): PathFloor {
+  const floor = sum(parts);
+  return { path, measured, floor, parts, protocolFloor: floor + sum(protocolParts), protocolParts };
 }

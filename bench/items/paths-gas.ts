@@ -1,18 +1,34 @@
 import { Action, SignalProver, type SignalMarketCount } from "@zkagent/circuits";
-import { OptimisticLane__factory, WindowLog__factory } from "@zkagent/contracts/typechain";
-import { movePoolMarketToPrice, movePoolToPrice, pushPrice } from "@zkagent/contracts/world";
+import {
+  FollowBatcher__factory,
+  OptimisticLane__factory,
+  WindowLog__factory,
+  type DecentralizedTrader,
+} from "@zkagent/contracts/typechain";
+import { EXTRA_MARKETS, movePoolMarketToPrice, movePoolToPrice, pushPrice } from "@zkagent/contracts/world";
 import type { ContractTransactionResponse, TransactionReceipt } from "ethers";
 import { parseEther, parseUnits } from "ethers";
 import { network } from "hardhat";
 
-import { deployMultiMarketWorld, belowOf, type MultiMarketWorld } from "../../test/helpers/hub-markets.ts";
+import {
+  deployExtraFollower,
+  deployMultiMarketWorld,
+  belowOf,
+  type MultiMarketWorld,
+} from "../../test/helpers/hub-markets.ts";
+import { deployFollower } from "../../test/helpers/hub-world.ts";
 import { readWindow } from "../../test/helpers/market.ts";
 import { claimOf } from "../../test/helpers/optimistic-world.ts";
 import { closeSharedProver, proveTrade } from "../../test/helpers/prove-trade.ts";
 import { PRICE_3000, TEST_MODEL_HASH, TEST_POLICY } from "../../test/helpers/trader-fixture.ts";
+import { profileTransaction, type FrameGas } from "./gas-profile.ts";
 import {
+  COLD_ACCOUNT,
+  COLD_SLOT,
+  COLD_SLOT_REWRITE,
   NEW_SLOT,
   floorRow,
+  logsGas,
   gasAndIntrinsic,
   pairingFloor,
   readInTrade,
@@ -34,9 +50,16 @@ export interface PathsGasFigures {
     followMean: number;
     /** Amortised gas per executed trade: (publish_K + V·K follows) / (V·K), for V vaults per market. */
     amortized: { k: number; vaults: number; perTrade: number }[];
+    /**
+     * Measured, not derived: a keeper executes the V·K follows of each proof in one FollowBatcher
+     * transaction; per trade = (publish_K + that transaction) / (V·K).
+     */
+    batched: { k: number; vaults: number; publish: number; batch: number; perTrade: number }[];
   };
   /** Each path beside its floor: what it cannot avoid (see gas-floors.ts). */
   floors: PathFloor[];
+  /** Where the gas of the verified BUY and of a follow goes, call frame by call frame. */
+  profiles: { path: string; gas: number; intrinsic: number; root: FrameGas }[];
 }
 
 const VAULTS = [1, 2, 4, 8];
@@ -158,6 +181,19 @@ export async function benchPathsGas(): Promise<PathsGasFigures> {
       perTrade: Math.round(publish[`K=${k}`]! / (vaults * k) + followMean),
     })),
   );
+  const labels = await labelsOf(mw);
+  const profiles = [];
+  for (const [path, receipt] of [
+    ["verified BUY", verifiedReceipt],
+    ["followSignal", followReceipt!],
+  ] as const) {
+    profiles.push({
+      path,
+      gas: Number(receipt.gasUsed),
+      ...(await profileTransaction(ethers.provider, receipt.hash, labels)),
+    });
+  }
+  const batched = await benchBatchedFollows(mw);
   const floors = await pathFloors(mw, {
     verified: verifiedReceipt,
     optimistic: claimed[0]!.receipt,
@@ -169,9 +205,30 @@ export async function benchPathsGas(): Promise<PathsGasFigures> {
     measuredAt: new Date().toISOString(),
     verifiedBuy,
     optimistic: { buy: Number(claimed[0]!.receipt.gasUsed), challenge, answer, finalize },
-    hub: { publish, follows, followMean, amortized },
+    hub: { publish, follows, followMean, amortized, batched },
     floors,
+    profiles,
   };
+}
+
+/** Names for the world's contracts in a profile (a follower vault is "follower vault"). */
+async function labelsOf(mw: MultiMarketWorld): Promise<Record<string, string>> {
+  const named: [string, { getAddress(): Promise<string> }][] = [
+    ["DecentralizedTrader", mw.trader],
+    ["ModelRegistry", mw.registry],
+    ["WindowLog", mw.windowLog],
+    ["price feed", mw.world.priceFeed],
+    ["sequencer feed", mw.world.sequencerFeed],
+    ["Uniswap V3 pool", mw.world.pool],
+    ["WETH", mw.world.weth],
+    ["USDC", mw.world.usdc],
+    ["SignalHub", mw.hub],
+    ...mw.followers.map((f) => ["follower vault", f] as [string, typeof f]),
+  ];
+  const labels: Record<string, string> = {};
+  for (const [name, contract] of named) labels[(await contract.getAddress()).toLowerCase()] = name;
+  labels[(await mw.trader.verifierOf(0)).toLowerCase()] = "PolicyVerifier (Groth16)";
+  return labels;
 }
 
 /** Public inputs of the K-market signal proof (SignalVerifier{K}). */
@@ -223,49 +280,192 @@ async function pathFloors(
   );
   const intrinsic = async (receipt: TransactionReceipt) => (await gasAndIntrinsic(receipt)).intrinsic;
   const market = { "pool swap": swap, "price feed read": feedRead, "sequencer feed read": sequencerRead };
+  const trader = await mw.trader.getAddress();
+  const follower = (receipt: TransactionReceipt) => receipt.to!;
+  // What every trade of a vault touches by the protocol's own rules, at its cheapest.
+  const vaultState = {
+    "agent's slot (nonce, position, period usage): read, rewritten": COLD_SLOT_REWRITE,
+    "vault's usage slot (exposure, trades, notional): read, rewritten": COLD_SLOT_REWRITE,
+    "policy and limit slots: read": 2 * COLD_SLOT,
+  };
   const rows = [
-    floorRow("verified BUY", Number(r.verified.gasUsed), {
-      "intrinsic + calldata": await intrinsic(r.verified),
-      "pairing check (5 inputs)": pairingFloor(5),
-      ...market,
-      "window check": windowCheck,
-    }),
-    floorRow("optimistic BUY", Number(r.optimistic.gasUsed), {
-      "intrinsic + calldata": await intrinsic(r.optimistic),
-      ...market,
-      "window check": windowCheck,
-      "the claim (one new slot)": NEW_SLOT,
-    }),
-    floorRow("followSignal", r.followMean, {
-      "intrinsic + calldata": await intrinsic(r.follow),
-      ...market,
-      // The follow reads the hub's verified signal and the vault's registry (one cold slot each).
-      "hub signal read": 2_600 + 2_100,
-      "registry approval read": 2_600 + 2_100,
-    }),
+    floorRow(
+      "verified BUY",
+      Number(r.verified.gasUsed),
+      {
+        "intrinsic + calldata": await intrinsic(r.verified),
+        "pairing check (5 inputs)": pairingFloor(5),
+        ...market,
+        "window check": windowCheck,
+      },
+      {
+        ...vaultState,
+        "model approval (registry account, slot)": COLD_ACCOUNT + COLD_SLOT,
+        "active verifier (slot, account)": COLD_SLOT + COLD_ACCOUNT,
+        "the trade's events": logsGas(r.verified, [trader]),
+      },
+    ),
+    floorRow(
+      "optimistic BUY",
+      Number(r.optimistic.gasUsed),
+      {
+        "intrinsic + calldata": await intrinsic(r.optimistic),
+        ...market,
+        "window check": windowCheck,
+        "the claim (one new slot)": NEW_SLOT,
+      },
+      {
+        ...vaultState,
+        "model approval (registry account, slot)": COLD_ACCOUNT + COLD_SLOT,
+        "active verifier slot (named in the claim)": COLD_SLOT,
+        "lane account, agent's bond slot read and rewritten": COLD_ACCOUNT + COLD_SLOT_REWRITE,
+        "the trade's and the claim's events": logsGas(r.optimistic, [
+          trader,
+          r.optimistic.logs.at(-1)?.address ?? trader,
+        ]),
+      },
+    ),
+    floorRow(
+      "followSignal",
+      r.followMean,
+      {
+        "intrinsic + calldata": await intrinsic(r.follow),
+        ...market,
+        // The follow reads the hub's verified signal and the vault's registry (one cold slot each).
+        "hub signal read": COLD_ACCOUNT + COLD_SLOT,
+        "registry approval read": COLD_ACCOUNT + COLD_SLOT,
+      },
+      {
+        ...vaultState,
+        "subscription slot (hub, last followed round): read, rewritten": COLD_SLOT_REWRITE,
+        "publisher slot: read": COLD_SLOT,
+        "the follow's event": logsGas(r.follow, [follower(r.follow)]),
+      },
+    ),
   ];
   for (const [k, receipt] of Object.entries(r.publish)) {
     const markets = Number(k);
     rows.push(
-      floorRow(`publishSignal, K = ${markets}`, Number(receipt.gasUsed), {
-        "intrinsic + calldata": await intrinsic(receipt),
-        [`pairing check (${SIGNAL_PUBLIC_INPUTS[markets]} inputs)`]: pairingFloor(SIGNAL_PUBLIC_INPUTS[markets]!),
-        [`${markets} feed read(s) and window check(s)`]: markets * (feedRead + windowCheck),
-        [`${markets} verified signal(s) stored (one new slot each)`]: markets * NEW_SLOT,
-      }),
+      floorRow(
+        `publishSignal, K = ${markets}`,
+        Number(receipt.gasUsed),
+        {
+          "intrinsic + calldata": await intrinsic(receipt),
+          [`pairing check (${SIGNAL_PUBLIC_INPUTS[markets]} inputs)`]: pairingFloor(SIGNAL_PUBLIC_INPUTS[markets]!),
+          [`${markets} feed read(s) and window check(s)`]: markets * (feedRead + windowCheck),
+          [`${markets} verified signal(s) stored (one new slot each)`]: markets * NEW_SLOT,
+        },
+        {
+          "publisher's nonce slot: read, rewritten": COLD_SLOT_REWRITE,
+          "model approval (registry account, slot)": COLD_ACCOUNT + COLD_SLOT,
+          "verifier of K (slot, account)": COLD_SLOT + COLD_ACCOUNT,
+          "the signals' events": logsGas(receipt, [await mw.hub.getAddress()]),
+        },
+      ),
     );
   }
   return rows;
 }
 
-/** A new round on every market, 2 % under its average again, pools moved there, windows recorded. */
-async function freshRound(mw: MultiMarketWorld): Promise<void> {
-  await pushPrice(mw.world.priceFeed, belowOf(PRICE_3000));
-  await movePoolToPrice(mw.world, mw.stranger, belowOf(PRICE_3000));
-  for (const market of mw.markets.slice(1)) {
-    const [, answer] = await market.feed.latestRoundData();
-    await pushPrice(market.feed, answer);
-    await movePoolMarketToPrice(market.extra!, mw.stranger, answer);
+/**
+ * The hub's V·K follows through one FollowBatcher transaction per proof, for every K and V: eight
+ * vaults per market (the world's, and more of the same kind), unmeasured K = 4 rounds that put every vault's slots in use, then one round per (K, V), alternating SELL and BUY so that no
+ * vault runs into its cap or out of its position. Every follow must execute (a skipped one throws).
+ */
+async function benchBatchedFollows(mw: MultiMarketWorld): Promise<PathsGasFigures["hub"]["batched"]> {
+  const perMarket = Math.max(...VAULTS);
+  const vaults: DecentralizedTrader[][] = [[...mw.followers]];
+  while (vaults[0]!.length < perMarket) vaults[0]!.push(await deployFollower(mw, mw.hub, parseEther("2")));
+  for (const [i, options] of EXTRA_MARKETS.entries()) {
+    const market = mw.markets[i + 1]!;
+    const { windowLog } = await mw.hub.market(market.id);
+    const list = [mw.extraFollowers[i]!];
+    while (list.length < perMarket) list.push(await deployExtraFollower(mw, market.extra!, options, windowLog));
+    vaults.push(list);
+  }
+  const batcher = await new FollowBatcher__factory(mw.stranger).deploy();
+  // Two unmeasured rounds put every vault between its cap and nothing (BUY 20 %, then SELL 10 %);
+  // the measured ones step 5 % of the cap in an order that takes every subset of vaults (the first
+  // V of each market) at most one step either way, so none runs into its cap or out of its position.
+  const order = [
+    [Action.SELL, Action.BUY, Action.SELL, Action.BUY],
+    [Action.BUY, Action.SELL, Action.BUY, Action.SELL],
+    [Action.SELL, Action.BUY, Action.SELL, Action.BUY],
+  ];
+  const rounds: { k: SignalMarketCount; vaults: number; action: Action; sizeBps: bigint; measured: boolean }[] = [
+    { k: 4, vaults: perMarket, action: Action.BUY, sizeBps: 2_000n, measured: false },
+    { k: 4, vaults: perMarket, action: Action.SELL, sizeBps: 1_000n, measured: false },
+    ...KS.flatMap((k, i) =>
+      VAULTS.map((v, j) => ({ k, vaults: v, action: order[i]![j]!, sizeBps: 500n, measured: true })),
+    ),
+  ];
+  const results: PathsGasFigures["hub"]["batched"] = [];
+  for (const [n, round] of rounds.entries()) {
+    const { action, sizeBps } = round;
+    await freshRound(mw, action);
+    const prover = await SignalProver.load(round.k);
+    const markets = [];
+    for (const market of mw.markets.slice(0, round.k)) {
+      const { prices, roundId } = await readWindow(market.feed);
+      markets.push({ prices, roundId, action, sizeBps });
+    }
+    const proof = await prover.prove({
+      markets,
+      thresholdBps: TEST_POLICY.thresholdBps,
+      modelHash: TEST_MODEL_HASH,
+      context: await mw.hub.expectedContext(mw.agent.address),
+    });
+    await prover.close();
+    const ids = mw.markets.slice(0, round.k).map((m) => m.id);
+    const publish = await gasOf(mw.hub.connect(mw.agent).publishSignal(ids, proof.solidityProof, proof.publicSignals));
+    const follows = [];
+    for (const [i, m] of proof.publicValues.markets.entries()) {
+      for (const vault of vaults[i]!.slice(0, round.vaults)) {
+        follows.push({
+          vault: await vault.getAddress(),
+          roundId: m.roundId,
+          pricesCommitment: m.pricesCommitment,
+          modelHash: TEST_MODEL_HASH,
+        });
+      }
+    }
+    const receipt = await receiptOf(batcher.connect(mw.stranger).followAll(follows));
+    const skipped = receipt.logs
+      .filter((log) => log.address === (batcher.target as string))
+      .map((log) => batcher.interface.parseLog(log)!.args);
+    if (skipped.length > 0) {
+      const why = skipped.map(([vault, , reason]) => `${vault} (${reason})`).join(", ");
+      throw new Error(`batched follows, round ${n}: ${skipped.length} of ${follows.length} skipped: ${why}`);
+    }
+    if (!round.measured) continue;
+    const batch = Number(receipt.gasUsed);
+    const trades = round.k * round.vaults;
+    results.push({
+      k: round.k,
+      vaults: round.vaults,
+      publish,
+      batch,
+      perTrade: Math.round((publish + batch) / trades),
+    });
+  }
+  return results;
+}
+
+/** 2 % above each market's moving average: the band allows a SELL everywhere. */
+const aboveOf = (initial: bigint) => (initial * 102n) / 100n;
+
+/**
+ * A new round on every market, 2 % under (BUY) or over (SELL) its initial price, pools moved
+ * there, windows recorded.
+ */
+async function freshRound(mw: MultiMarketWorld, action: Action = Action.BUY): Promise<void> {
+  const at = action === Action.BUY ? belowOf : aboveOf;
+  await pushPrice(mw.world.priceFeed, at(PRICE_3000));
+  await movePoolToPrice(mw.world, mw.stranger, at(PRICE_3000));
+  for (const [i, market] of mw.markets.slice(1).entries()) {
+    const price = at(EXTRA_MARKETS[i]!.initialPrice);
+    await pushPrice(market.feed, price);
+    await movePoolMarketToPrice(market.extra!, mw.stranger, price);
   }
   for (const market of mw.markets) {
     const { windowLog } = await mw.hub.market(market.id);

@@ -8,6 +8,7 @@ import { movePoolToPrice, pushPrice, transmitPrices } from "@zkagent/contracts/w
 
 import {
   DecentralizedTrader__factory,
+  FollowBatcher__factory,
   OptimisticLane__factory,
   SignalHub__factory,
   SignalVerifier1__factory,
@@ -38,7 +39,8 @@ import {
  * keeper or an earlier trade on the same round); the recording is measured on its own: the next
  * round (one round read), after a quiet period (30 read), and inside the first trade on a round.
  * The signal hub is measured on the same feed: a one-market publication (real SignalVerifier1,
- * real proof) and a follow by a subscribed vault, both on a second round.
+ * real proof), a follow by a subscribed vault, and a keeper's FollowBatcher transaction executing
+ * the same signal for two more vaults, all on a second round.
  */
 const SNAPSHOT = new URL("../../packages/contracts/gas-snapshot.json", import.meta.url);
 const TOLERANCE = 0.01;
@@ -58,6 +60,7 @@ const BUDGET = {
   slashAgent: 130_000,
   publishSignalK1: 345_000,
   followSignal: 190_000,
+  followAllTwoVaults: 280_000,
 };
 type Measured = Record<keyof typeof BUDGET, number>;
 
@@ -203,21 +206,27 @@ describe("gas snapshot", function () {
     await hub.addMarket(await rs.feed.proxy.getAddress(), await rs.windowLog.getAddress());
     const signalVerifier = await new SignalVerifier1__factory(tw.owner).deploy();
     await hub.setVerifier(1n, await signalVerifier.getAddress());
-    const follower = await new DecentralizedTrader__factory(tw.owner).deploy(
-      tw.owner.address,
-      await wiringOf(tw, {
-        priceFeed: await rs.feed.proxy.getAddress(),
-        windowLog: await rs.windowLog.getAddress(),
-        modelRegistry: await rs.registry.getAddress(),
-        verifier: await rs.verifier.getAddress(),
-      }),
-      TEST_POLICY,
-      TEST_LIMITS,
-    );
-    await tw.world.weth.deposit({ value: parseEther("10") });
-    await tw.world.weth.transfer(await follower.getAddress(), parseEther("10"));
-    await tw.world.usdc.mint(await follower.getAddress(), parseUnits("50000", 6));
-    await follower.subscribe(await hub.getAddress(), tw.agent.address);
+    const deployFollowingVault = async () => {
+      const vault = await new DecentralizedTrader__factory(tw.owner).deploy(
+        tw.owner.address,
+        await wiringOf(tw, {
+          priceFeed: await rs.feed.proxy.getAddress(),
+          windowLog: await rs.windowLog.getAddress(),
+          modelRegistry: await rs.registry.getAddress(),
+          verifier: await rs.verifier.getAddress(),
+        }),
+        TEST_POLICY,
+        TEST_LIMITS,
+      );
+      await tw.world.weth.deposit({ value: parseEther("10") });
+      await tw.world.weth.transfer(await vault.getAddress(), parseEther("10"));
+      await tw.world.usdc.mint(await vault.getAddress(), parseUnits("50000", 6));
+      await vault.subscribe(await hub.getAddress(), tw.agent.address);
+      return vault;
+    };
+    const follower = await deployFollowingVault();
+    const batched = [await deployFollowingVault(), await deployFollowingVault()];
+    const batcher = await new FollowBatcher__factory(tw.stranger).deploy();
     const signalProver = await SignalProver.load(1);
     const publishAndFollow = async () => {
       await transmitPrices(rs.feed, [below]);
@@ -237,13 +246,24 @@ describe("gas snapshot", function () {
       const follow = await gasOf(
         follower.connect(tw.stranger).followSignal(roundId, pricesCommitment, TEST_MODEL_HASH),
       );
-      return { publish, follow };
+      const follows = await Promise.all(
+        batched.map(async (vault) => ({
+          vault: await vault.getAddress(),
+          roundId,
+          pricesCommitment,
+          modelHash: TEST_MODEL_HASH,
+        })),
+      );
+      const batch = await gasOf(batcher.followAll(follows));
+      for (const vault of batched) expect(await vault.lastFollowedRound()).to.equal(roundId);
+      return { publish, follow, batch };
     };
     await publishAndFollow();
     const steady = await publishAndFollow();
     await signalProver.close();
     measured.publishSignalK1 = steady.publish;
     measured.followSignal = steady.follow;
+    measured.followAllTwoVaults = steady.batch;
 
     console.log(`      gas: ${JSON.stringify(measured)}`);
     if (process.env.UPDATE_GAS_SNAPSHOT) {

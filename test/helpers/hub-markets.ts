@@ -10,6 +10,7 @@ import {
   pushPrice,
   pushPrices,
   type ExtraMarket,
+  type ExtraMarketOptions,
 } from "@zkagent/contracts/world";
 import { DecentralizedTrader__factory, type DecentralizedTrader } from "@zkagent/contracts/typechain";
 import { parseUnits } from "ethers";
@@ -57,30 +58,43 @@ export async function deployMultiMarketWorld(
     await pushPrice(extra.priceFeed, belowOf(options.initialPrice));
     await movePoolMarketToPrice(extra, hw.stranger, belowOf(options.initialPrice));
 
-    const cap = (1_000n * 10n ** 8n * 10n ** BigInt(options.decimals)) / options.initialPrice;
-    const vault = await new DecentralizedTrader__factory(hw.owner).deploy(
-      hw.owner.address,
-      await wiringOf(hw, {
-        baseToken: await extra.baseToken.getAddress(),
-        priceFeed: feed,
-        windowLog: await log.getAddress(),
-      }),
-      { ...TEST_POLICY, maxPosition: cap },
-      { ...TEST_LIMITS, maxVaultPosition: cap },
-    );
-    const address = await vault.getAddress();
-    await extra.baseToken.mint(hw.owner.address, cap * 10n);
-    await extra.baseToken.approve(address, cap * 10n);
-    await vault.deposit(await extra.baseToken.getAddress(), cap * 10n);
-    await hw.world.usdc.mint(hw.owner.address, parseUnits("50000", 6));
-    await hw.world.usdc.approve(address, parseUnits("50000", 6));
-    await vault.deposit(await hw.world.usdc.getAddress(), parseUnits("50000", 6));
-    await vault.subscribe(await hw.hub.getAddress(), hw.agent.address);
-    extraFollowers.push(vault);
+    extraFollowers.push(await deployExtraFollower(hw, extra, options, await log.getAddress()));
   }
   await pushPrice(hw.world.priceFeed, belowOf(PRICE_3000));
   await movePoolToPrice(hw.world, hw.stranger, belowOf(PRICE_3000));
   return { ...hw, markets, extraFollowers };
+}
+
+/**
+ * One vault on an extra market (cap: 1 000 USD worth, as a base amount; ten caps of base and
+ * 50 000 USDC deposited) subscribed on the hub to the world's agent.
+ */
+export async function deployExtraFollower(
+  hw: HubWorld,
+  extra: ExtraMarket,
+  { initialPrice, decimals }: ExtraMarketOptions,
+  windowLog: string,
+): Promise<DecentralizedTrader> {
+  const cap = (1_000n * 10n ** 8n * 10n ** BigInt(decimals)) / initialPrice;
+  const vault = await new DecentralizedTrader__factory(hw.owner).deploy(
+    hw.owner.address,
+    await wiringOf(hw, {
+      baseToken: await extra.baseToken.getAddress(),
+      priceFeed: await extra.priceFeed.getAddress(),
+      windowLog,
+    }),
+    { ...TEST_POLICY, maxPosition: cap },
+    { ...TEST_LIMITS, maxVaultPosition: cap },
+  );
+  const address = await vault.getAddress();
+  await extra.baseToken.mint(hw.owner.address, cap * 10n);
+  await extra.baseToken.approve(address, cap * 10n);
+  await vault.deposit(await extra.baseToken.getAddress(), cap * 10n);
+  await hw.world.usdc.mint(hw.owner.address, parseUnits("50000", 6));
+  await hw.world.usdc.approve(address, parseUnits("50000", 6));
+  await vault.deposit(await hw.world.usdc.getAddress(), parseUnits("50000", 6));
+  await vault.subscribe(await hw.hub.getAddress(), hw.agent.address);
+  return vault;
 }
 
 /** The public signals of one proof covering `markets`, each with `action` and `sizeBps`. */

@@ -51,24 +51,30 @@ export async function deployHubWorld(ethers: HardhatEthers, helpers: NetworkHelp
   await hub.setVerifier(1n, await accepting.getAddress());
 
   const followers: DecentralizedTrader[] = [];
-  for (const cap of FOLLOWER_CAPS) {
-    const vault = await new DecentralizedTrader__factory(tw.owner).deploy(
-      tw.owner.address,
-      await wiringOf(tw),
-      { ...TEST_POLICY, maxPosition: cap },
-      TEST_LIMITS,
-    );
-    const address = await vault.getAddress();
-    await tw.world.weth.deposit({ value: parseEther("10") });
-    await tw.world.weth.approve(address, parseEther("10"));
-    await vault.deposit(await tw.world.weth.getAddress(), parseEther("10"));
-    await tw.world.usdc.mint(tw.owner.address, parseUnits("50000", 6));
-    await tw.world.usdc.approve(address, parseUnits("50000", 6));
-    await vault.deposit(await tw.world.usdc.getAddress(), parseUnits("50000", 6));
-    await vault.subscribe(await hub.getAddress(), tw.agent.address);
-    followers.push(vault);
-  }
+  for (const cap of FOLLOWER_CAPS) followers.push(await deployFollower(tw, hub, cap));
   return { ...tw, hub, followers };
+}
+
+/**
+ * One more ETH/USD vault (cap `cap`, 10 WETH and 50 000 USDC deposited) subscribed on `hub` to the
+ * world's agent.
+ */
+export async function deployFollower(tw: TraderWorld, hub: HubWorld["hub"], cap: bigint): Promise<DecentralizedTrader> {
+  const vault = await new DecentralizedTrader__factory(tw.owner).deploy(
+    tw.owner.address,
+    await wiringOf(tw),
+    { ...TEST_POLICY, maxPosition: cap },
+    TEST_LIMITS,
+  );
+  const address = await vault.getAddress();
+  await tw.world.weth.deposit({ value: parseEther("10") });
+  await tw.world.weth.approve(address, parseEther("10"));
+  await vault.deposit(await tw.world.weth.getAddress(), parseEther("10"));
+  await tw.world.usdc.mint(tw.owner.address, parseUnits("50000", 6));
+  await tw.world.usdc.approve(address, parseUnits("50000", 6));
+  await vault.deposit(await tw.world.usdc.getAddress(), parseUnits("50000", 6));
+  await vault.subscribe(await hub.getAddress(), tw.agent.address);
+  return vault;
 }
 
 /** The public signals of a one-market signal over the feed's current window, bound to the hub. */
