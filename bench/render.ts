@@ -1,4 +1,5 @@
 import type { FederatedFigures } from "./items/federated.ts";
+import { proofSystemsSection } from "./render-proof-systems.ts";
 import type { FrameGas } from "./items/gas-profile.ts";
 import type { PathsGasFigures } from "./items/paths-gas.ts";
 import type { ProverBackendFigures } from "./items/prover-backends.ts";
@@ -271,6 +272,8 @@ ${r.modelCircuit.growth.map((g) => `| ${g.windowSize} | ${g.hidden} | ${fmt(g.co
 ${pathsSection(r.pathsGas)}
 
 ${federatedSection(r.federated)}
+
+${proofSystemsSection(r.proofSystems)}
 
 ## Cost per trade on Arbitrum One
 

@@ -6,6 +6,9 @@
  * `--only paths` the gas of every trade path beside its floor, `--only gas` the gas section (both
  * deterministic: they may run while the machine is busy), `--only federated` federated aggregation
  * for 2, 4 and 8 participants (constraints, prove time, peak RSS; the load average beside them).
+ * `--only proof-systems [--ptau file]` Groth16 against PLONK for every shipped circuit (prove time,
+ * verify gas, proof and key sizes, peak RSS; --ptau: a larger local phase 1 for the PLONK forms past
+ * the committed power 14).
  */
 import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -27,6 +30,7 @@ import { benchModelCircuit, type ModelCircuitFigures } from "./items/model-circu
 import { benchProofLatency, type ProofLatency } from "./items/proof-latency.ts";
 import { benchPathsGas, type PathsGasFigures } from "./items/paths-gas.ts";
 import { benchProverBackends, type ProverBackendFigures } from "./items/prover-backends.ts";
+import { benchProofSystems, type ProofSystemFigures } from "./items/proof-systems.ts";
 import { backendsChart, federatedCharts, latencyChart, lineChart, pathsChart, renderMarkdown } from "./render.ts";
 
 export interface BenchResults {
@@ -47,10 +51,17 @@ export interface BenchResults {
   pathsGas?: PathsGasFigures;
   /** Federated aggregation for 2, 4 and 8 participants (absent from older runs). */
   federated?: FederatedFigures;
+  /** Groth16 against PLONK for every shipped circuit (absent from older runs). */
+  proofSystems?: ProofSystemFigures;
 }
 
 const { values } = parseArgs({
-  options: { quick: { type: "boolean", default: false }, model: { type: "string" }, only: { type: "string" } },
+  options: {
+    quick: { type: "boolean", default: false },
+    model: { type: "string" },
+    only: { type: "string" },
+    ptau: { type: "string" },
+  },
 });
 const quick = values.quick;
 const here = import.meta.dirname;
@@ -89,6 +100,31 @@ if (values.only === "paths") {
   writeFileSync(latestPath, `${JSON.stringify(latest, null, 2)}\n`);
   writeFileSync(join(here, "plots/paths-gas.svg"), pathsChart(pathsGas));
   writeFileSync(join(here, "BENCHMARKS.md"), renderMarkdown(latest));
+  process.exit(0);
+}
+
+if (values.only === "proof-systems") {
+  // --ptau: a larger local phase 1 for the PLONK forms past the committed power 14
+  step("proof systems: Groth16 and PLONK for every shipped circuit");
+  const proofSystems = await benchProofSystems(quick ? 0 : 3, values.ptau);
+  for (const r of proofSystems.rows) {
+    console.log(
+      `${r.circuit} ${r.system}: ${r.constraints} constraints, prove ${r.proveMs ?? "—"} ms, verify ${r.verifyGas ?? "—"} gas`,
+    );
+  }
+  const resultsDir = join(here, "results");
+  const stamp = proofSystems.measuredAt.replace(/[:.]/g, "-");
+  writeFileSync(
+    join(resultsDir, `${stamp}-proof-systems${quick ? "-quick" : ""}.json`),
+    `${JSON.stringify(proofSystems, null, 2)}\n`,
+  );
+  if (!quick) {
+    // The other items stay as their last full run measured them; this section states its own date.
+    const latestPath = join(resultsDir, "latest.json");
+    const latest = { ...(JSON.parse(readFileSync(latestPath, "utf8")) as BenchResults), proofSystems };
+    writeFileSync(latestPath, `${JSON.stringify(latest, null, 2)}\n`);
+    writeFileSync(join(here, "BENCHMARKS.md"), renderMarkdown(latest));
+  }
   process.exit(0);
 }
 
@@ -133,7 +169,9 @@ if (values.only === "gas") {
 
 if (values.only !== undefined) {
   if (values.only !== "backends") {
-    console.error(`--only takes "backends", "paths", "gas" or "federated", not ${JSON.stringify(values.only)}`);
+    console.error(
+      `--only takes "backends", "paths", "gas", "federated" or "proof-systems", not ${JSON.stringify(values.only)}`,
+    );
     process.exit(2);
   }
   step("prover backends (policy and proven-model circuits)");
