@@ -181,6 +181,86 @@ function arbitrumRows(g: BenchResults["gas"]): string {
     .join("\n");
 }
 
+const loadText = (l: number[] | undefined) => (l ? l.map((v) => v.toFixed(1)).join(" / ") : "not recorded");
+
+/** The agent cycle: every step over all cycles, and the executed trades' steps (tick → receipt). */
+function agentCycleSection(a: BenchResults["agentCycle"]): string {
+  const steps = Object.entries(a.steps)
+    .map(([step, s]) => {
+      const e = a.executedSteps?.[step];
+      return `| ${step} | ${s.n} | ${fmt(s.median, 1)} | ${fmt(s.p90, 1)} | ${e ? fmt(e.median, 1) : "—"} |`;
+    })
+    .join("\n");
+  const untimed = a.executedSteps?.untimed;
+  const share = (k: string) => {
+    const m = a.executedSteps?.[k]?.median;
+    return m === undefined ? "—" : `${fmt((m / a.executedCycleMs.median) * 100, 0)} %`;
+  };
+  const prover = a.prover ? `, prover ${a.prover}` : "";
+  return `${a.cycles} cycles of the demo's session (mode llm${prover}), ${a.executed} of which proved and executed a trade; peak RSS of the process (agent, in-process chain, market and per-trade audit) ${fmt(a.peakRssMb)} MB. Load average ${loadText(a.loadAverage?.before)} (1 / 5 / 15 min) before, ${loadText(a.loadAverage?.after)} after (2 vCPU, shared): compare the steps' shares, not their absolute times, with other runs.
+
+| step | cycles | median ms | p90 ms | median ms, executed trades |
+| --- | ---: | ---: | ---: | ---: |
+${steps}
+${untimed ? `| untimed (journal writes, state reads between steps) | ${untimed.n} | — | — | ${fmt(untimed.median, 1)} |\n` : ""}| whole cycle, executed trades (tick → receipt) | ${a.executedCycleMs.n} | ${fmt(a.executedCycleMs.median, 1)} | ${fmt(a.executedCycleMs.p90, 1)} | ${fmt(a.executedCycleMs.median, 1)} |
+| whole cycle, any verdict | ${a.anyCycleMs.n} | ${fmt(a.anyCycleMs.median, 1)} | ${fmt(a.anyCycleMs.p90, 1)} | |
+${a.executedSteps ? `\nShares of an executed trade's median cycle: prove ${share("prove")}, submit ${share("submit")}, inference ${share("inference")}, data ${share("data")}, witness ${share("witness")}, recovery ${share("recovery")}, gate ${share("gate")}.\n` : ""}`;
+}
+
+/** Peak RSS: before / after, the demo's session and the agent alone, with where it goes. */
+function agentMemorySection(r: BenchResults): string {
+  const m = r.agentMemory;
+  if (!m) return "";
+  const runs = (r.agentRssRuns ?? [])
+    .map((run) => {
+      const alone = (mode: string, prover: string) =>
+        fmt(run.alone.find((a) => a.mode === mode && a.prover === prover)?.peakRssMb);
+      return `| ${run.date.slice(0, 16).replace("T", " ")} | ${run.label || "—"} | ${run.commit} | ${fmt(run.sessionPeakRssMb)} | ${alone("llm", "auto")} | ${alone("llm+model", "auto")} | ${alone("llm", "snarkjs")} | ${loadText(run.loadAverage)} |`;
+    })
+    .join("\n");
+  // Every run's steps in order, a step one run lacks placed after the step it follows in another.
+  const stages: string[] = [];
+  for (const run of m.runs) {
+    run.marks.forEach((k, i) => {
+      if (stages.includes(k.stage)) return;
+      const after = i === 0 ? -1 : stages.indexOf(run.marks[i - 1]!.stage);
+      stages.splice(after + 1, 0, k.stage);
+    });
+  }
+  const header = m.runs.map((run) => `${run.mode}, ${run.prover}`).join(" | ");
+  const marks = stages
+    .map(
+      (stage) =>
+        `| ${stage} | ${m.runs.map((run) => fmt(run.marks.find((k) => k.stage === stage)?.rssMb)).join(" | ")} |`,
+    )
+    .join("\n");
+  return `### Agent peak RSS
+
+The agent as an operator runs it (\`zkagent run\`: no chain of its own) in a process of its own, against a \`hardhat node\` in another; the bench moves the market before each of ${m.runs[0]?.ticks ?? 0} ticks (\`npx pnpm bench --only agent\`, ${m.measuredAt.slice(0, 16).replace("T", " ")} UTC, load average ${loadText(m.loadAverage.before)}). Peak RSS is getrusage's maxrss (worker threads included); the demo's session adds the in-process chain (Hardhat's EDR with the deployed world, about 80 MB), the market and the auditor to the same process.
+
+| measured | what | commit | demo session (in-process chain) | alone: llm, auto | alone: llm+model, auto | alone: llm, snarkjs | load average |
+| --- | --- | --- | ---: | ---: | ---: | ---: | --- |
+| 2026-11-21 21:19 | the bench's first agent-cycle run (snarkjs prover; the per-trade audit's worker curve) | — | 592 | — | — | — | not recorded |
+${runs}
+
+Where it goes (RSS in MB after each step, this run; "auto" is the native prover here):
+
+| step | ${header} |
+| --- | ${m.runs.map(() => "---:").join(" | ")} |
+${marks}
+| peak (maxrss) | ${m.runs.map((run) => fmt(run.peakRssMb)).join(" | ")} |
+| ticks: executed / other outcomes | ${m.runs
+    .map(
+      (run) =>
+        `${fmt(run.executed)} / ${Object.entries(run.outcomes ?? {})
+          .filter(([k]) => k !== "executed")
+          .map(([k, n]) => `${n} ${k}`)
+          .join(", ")}`,
+    )
+    .join(" | ")} |
+`;
+}
+
 /** BENCHMARKS.md from one run's results. */
 export function renderMarkdown(r: BenchResults): string {
   const p = r.proofLatency;
@@ -191,9 +271,6 @@ export function renderMarkdown(r: BenchResults): string {
       (pt) =>
         `| ${pt.windowSize} | ${fmt(pt.constraints)} | 2^${pt.ptauPowerNeeded} | ${fmt(pt.compileMs / 1000, 1)} s | ${pt.setupMs === null ? "—" : `${fmt(pt.setupMs / 1000, 1)} s`} | ${fmt(pt.proveMedianMs)} | ${fmt(pt.proveMaxRssMb)} |${pt.note ? ` ${pt.note}` : ""}`,
     )
-    .join("\n");
-  const steps = Object.entries(a.steps)
-    .map(([step, s]) => `| ${step} | ${s.n} | ${fmt(s.median, 1)} | ${fmt(s.p90, 1)} |`)
     .join("\n");
   const breakdown = Object.entries(g.buyBreakdown)
     .map(([part, gas]) => `| ${part} | ${fmt(gas)} | ${fmt((gas / g.executeTradeBuy) * 100, 1)} % |`)
@@ -287,14 +364,8 @@ The recording is paid once per oracle round for every vault and agent on the fee
 
 ## Agent cycle (tiny model, in-process chain)
 
-${a.cycles} cycles of the demo's session, ${a.executed} of which proved and executed a trade; peak RSS of the agent process ${fmt(a.peakRssMb)} MB.
-
-| step | cycles | median ms | p90 ms |
-| --- | ---: | ---: | ---: |
-${steps}
-| whole cycle, executed trades | ${a.executedCycleMs.n} | ${fmt(a.executedCycleMs.median, 1)} | ${fmt(a.executedCycleMs.p90, 1)} |
-| whole cycle, any verdict | ${a.anyCycleMs.n} | ${fmt(a.anyCycleMs.median, 1)} | ${fmt(a.anyCycleMs.p90, 1)} |
-
+${agentCycleSection(a)}
+${agentMemorySection(r)}
 ## Growth with the window
 
 | N | constraints | Powers of Tau | compile | setup | prove median (ms) | prover peak RSS (MB) |

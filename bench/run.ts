@@ -5,10 +5,12 @@
  * `pnpm bench --only backends` measures the prover backends alone and merges them into latest.json;
  * `--only paths` the gas of every trade path beside its floor, `--only gas` the gas section (both
  * deterministic: they may run while the machine is busy), `--only federated` federated aggregation
- * for 2, 4 and 8 participants (constraints, prove time, peak RSS; the load average beside them).
- * `--only proof-systems [--ptau file]` Groth16 against PLONK for every shipped circuit (prove time,
- * verify gas, proof and key sizes, peak RSS; --ptau: a larger local phase 1 for the PLONK forms past
- * the committed power 14).
+ * for 2, 4 and 8 participants (constraints, prove time, peak RSS; the load average beside them);
+ * `--only agent [--label text]` the agent cycle (per step, tick → receipt) and the agent's peak RSS,
+ * in the demo's session and alone against a chain in another process, kept run after run in
+ * latest.json's agentRssRuns so a change shows before and after. `--only proof-systems [--ptau file]`
+ * Groth16 against PLONK for every shipped circuit (prove time, verify gas, proof and key sizes, peak
+ * RSS; --ptau: a larger local phase 1 for the PLONK forms past the committed power 14).
  */
 import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -22,6 +24,7 @@ import * as snarkjs from "snarkjs";
 
 import { paths } from "../circuits/scripts/paths.ts";
 import type { AgentCycleFigures } from "./items/agent-cycle.ts";
+import { benchAgentMemory, type AgentMemoryFigures } from "./items/agent-memory.ts";
 import { benchGrowth, type GrowthPoint } from "./items/circuit-growth.ts";
 import { benchFederated, type FederatedFigures } from "./items/federated.ts";
 import { benchGas, type GasFigures } from "./items/gas.ts";
@@ -51,8 +54,26 @@ export interface BenchResults {
   pathsGas?: PathsGasFigures;
   /** Federated aggregation for 2, 4 and 8 participants (absent from older runs). */
   federated?: FederatedFigures;
+  /** The agent alone in its process against a chain in another, per mode and backend (absent from older runs). */
+  agentMemory?: AgentMemoryFigures;
   /** Groth16 against PLONK for every shipped circuit (absent from older runs). */
   proofSystems?: ProofSystemFigures;
+  /** Peak RSS as measured run after run (before / after a change), newest last (absent from older runs). */
+  agentRssRuns?: AgentRssRun[];
+}
+
+/** One measurement of the agent's peak RSS, kept beside earlier ones so a change shows as before / after. */
+export interface AgentRssRun {
+  date: string;
+  /** What was measured, e.g. "before: …" or "after: …" (--label). */
+  label: string;
+  commit: string;
+  prover: string;
+  /** The demo's session: the agent with the in-process chain, the market and the per-trade audit. */
+  sessionPeakRssMb: number;
+  /** The agent alone, against a chain in another process. */
+  alone: { mode: string; prover: string; peakRssMb: number }[];
+  loadAverage: number[];
 }
 
 const { values } = parseArgs({
@@ -60,6 +81,7 @@ const { values } = parseArgs({
     quick: { type: "boolean", default: false },
     model: { type: "string" },
     only: { type: "string" },
+    label: { type: "string" },
     ptau: { type: "string" },
   },
 });
@@ -167,10 +189,82 @@ if (values.only === "gas") {
   process.exit(0);
 }
 
+/** The agent-cycle item in its own process, so its peak memory is the agent's (and its chain's) alone. */
+function runAgentCycle(cycles: number): AgentCycleFigures {
+  const child = spawnSync(
+    process.execPath,
+    ["--import", "tsx", join(here, "items/agent-cycle-child.ts"), String(cycles)],
+    { encoding: "utf8", cwd: join(here, "..") },
+  );
+  if (child.status !== 0) throw new Error(`agent-cycle benchmark failed: ${child.stderr}`);
+  return JSON.parse(child.stdout.trim().split("\n").at(-1)!) as AgentCycleFigures;
+}
+
+const MEMORY_CONFIGS = [
+  { mode: "llm", prover: "auto" },
+  { mode: "llm+model", prover: "auto" },
+  { mode: "llm", prover: "snarkjs" },
+] as const;
+
+function rssRun(agentCycle: AgentCycleFigures, agentMemory: AgentMemoryFigures): AgentRssRun {
+  const commit = spawnSync("git", ["rev-parse", "--short", "HEAD"], { encoding: "utf8", cwd: here }).stdout.trim();
+  return {
+    date: agentMemory.measuredAt,
+    label: values.label ?? "",
+    commit,
+    prover: agentCycle.prover ?? "auto",
+    sessionPeakRssMb: agentCycle.peakRssMb,
+    alone: agentMemory.runs.map((r) => ({ mode: r.mode, prover: r.prover, peakRssMb: r.peakRssMb })),
+    loadAverage: agentCycle.loadAverage?.before ?? [],
+  };
+}
+
+function reportAgent(agentCycle: AgentCycleFigures, agentMemory: AgentMemoryFigures): void {
+  const p50 = (k: string) => agentCycle.executedSteps?.[k]?.median ?? "—";
+  console.log(
+    `session (in-process chain, ${agentCycle.prover}): peak RSS ${agentCycle.peakRssMb} MB; executed trade p50 ${agentCycle.executedCycleMs.median} ms (${agentCycle.executed} of ${agentCycle.cycles}): ${Object.keys(
+      agentCycle.executedSteps ?? {},
+    )
+      .map((k) => `${k} ${p50(k)}`)
+      .join(", ")}; load ${agentCycle.loadAverage?.before.join(" / ")}`,
+  );
+  for (const r of agentMemory.runs) console.log(`agent alone, ${r.mode}, ${r.prover}: peak RSS ${r.peakRssMb} MB`);
+}
+
+if (values.only === "agent") {
+  const cycles = quick ? 3 : 50;
+  step(`agent cycle (${cycles} cycles of the demo's session, own process)`);
+  const agentCycle = runAgentCycle(cycles);
+  const ticks = quick ? 3 : 30;
+  step(`agent memory (alone, chain in another process: ${MEMORY_CONFIGS.length} configurations, ${ticks} ticks)`);
+  const agentMemory = await benchAgentMemory([...MEMORY_CONFIGS], ticks);
+  reportAgent(agentCycle, agentMemory);
+  const resultsDir = join(here, "results");
+  const run = rssRun(agentCycle, agentMemory);
+  writeFileSync(
+    join(resultsDir, `${agentMemory.measuredAt.replace(/[:.]/g, "-")}-agent${quick ? "-quick" : ""}.json`),
+    `${JSON.stringify({ ...run, agentCycle, agentMemory }, null, 2)}\n`,
+  );
+  if (!quick) {
+    // The other items stay as their last full run measured them; these sections state their own date.
+    const latestPath = join(resultsDir, "latest.json");
+    const previous = JSON.parse(readFileSync(latestPath, "utf8")) as BenchResults;
+    const latest: BenchResults = {
+      ...previous,
+      agentCycle,
+      agentMemory,
+      agentRssRuns: [...(previous.agentRssRuns ?? []), run].slice(-6),
+    };
+    writeFileSync(latestPath, `${JSON.stringify(latest, null, 2)}\n`);
+    writeFileSync(join(here, "BENCHMARKS.md"), renderMarkdown(latest));
+  }
+  process.exit(0);
+}
+
 if (values.only !== undefined) {
   if (values.only !== "backends") {
     console.error(
-      `--only takes "backends", "paths", "gas", "federated" or "proof-systems", not ${JSON.stringify(values.only)}`,
+      `--only takes "backends", "paths", "gas", "federated", "proof-systems" or "agent", not ${JSON.stringify(values.only)}`,
     );
     process.exit(2);
   }
@@ -226,13 +320,11 @@ reportPaths(pathsGas);
 
 const cycles = quick ? 3 : 50;
 step(`agent cycle (${cycles} cycles, own process)`);
-const child = spawnSync(
-  process.execPath,
-  ["--import", "tsx", join(here, "items/agent-cycle-child.ts"), String(cycles)],
-  { encoding: "utf8", cwd: join(here, "..") },
-);
-if (child.status !== 0) throw new Error(`agent-cycle benchmark failed: ${child.stderr}`);
-const agentCycle = JSON.parse(child.stdout.trim().split("\n").at(-1)!) as AgentCycleFigures;
+const agentCycle = runAgentCycle(cycles);
+const memoryTicks = quick ? 3 : 30;
+step(`agent memory (alone, chain in another process: ${MEMORY_CONFIGS.length} configurations, ${memoryTicks} ticks)`);
+const agentMemory = await benchAgentMemory([...MEMORY_CONFIGS], memoryTicks);
+reportAgent(agentCycle, agentMemory);
 
 const windows = quick ? [30] : [30, 60, 120];
 step(`growth (N = ${windows.join(", ")})`);
@@ -291,6 +383,12 @@ const results: BenchResults = {
   inference,
   proverBackends,
   pathsGas,
+  agentMemory,
+  agentRssRuns: [
+    ...((quick ? undefined : (JSON.parse(readFileSync(join(here, "results/latest.json"), "utf8")) as BenchResults))
+      ?.agentRssRuns ?? []),
+    rssRun(agentCycle, agentMemory),
+  ].slice(-6),
 };
 
 const resultsDir = join(here, "results");

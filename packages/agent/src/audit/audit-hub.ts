@@ -17,6 +17,7 @@ import { readFeedWindow } from "../market/read-window.ts";
 import { WindowUnavailableError } from "../errors.ts";
 import { toSnarkjsProof } from "./audit-trades.ts";
 import { pagedQuery, type LogPaging } from "./paged-logs.ts";
+import { withVerifierCurve } from "./verifier-curve.ts";
 
 const WINDOW_SIZE = 30;
 const BPS = 10_000n;
@@ -75,6 +76,10 @@ export interface HubAuditOptions {
  * position at the block before, and the action is the signal's.
  */
 export async function auditHub(options: HubAuditOptions): Promise<HubAuditReport> {
+  return withVerifierCurve(() => auditHubWithCurve(options));
+}
+
+async function auditHubWithCurve(options: HubAuditOptions): Promise<HubAuditReport> {
   const { provider, hubAddress } = options;
   const hub = SignalHub__factory.connect(hubAddress, provider);
   const { chainId } = await provider.getNetwork();
