@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { network } from "hardhat";
 
-import type { CycleReport } from "@zkagent/agent";
+import { auditTrades, type CycleReport } from "@zkagent/agent";
 import { PlonkPolicyVerifier__factory, PlonkVerifierAdapter__factory } from "@zkagent/contracts/typechain";
 import { movePoolToPrice, pushPrice } from "@zkagent/contracts/world";
 import { id, keccak256, toUtf8Bytes } from "ethers";
@@ -52,6 +52,14 @@ describe("the agent with proofSystem plonk (mode llm): the adapter's submit, the
       expect(verified!.blockNumber).to.be.lessThan(trade!.blockNumber);
       expect(await f.trader.nonceOf(f.agent.address)).to.equal(1n);
       expect(log.lines.some((line) => /proof system: PLONK \(adapter 0x/.test(line.message))).to.equal(true);
+      // the auditor finds the PLONK proof in the adapter's submit and re-verifies it
+      const audit = await auditTrades({ provider: ethers.provider, traderAddress: await f.trader.getAddress() });
+      const [audited] = audit.trades;
+      expect(audited!.verifier).to.equal(await f.adapter.getAddress());
+      const proofCheck = audited!.checks.find((c) => c.name === "proof verifies off-chain");
+      expect(proofCheck?.status, proofCheck?.detail).to.equal("ok");
+      expect(proofCheck?.detail).to.equal(`PLONK proof of submit ${report.plonkSubmit!.txHash}`);
+      expect(audited!.verified).to.equal(true);
     } finally {
       await agent.close();
     }

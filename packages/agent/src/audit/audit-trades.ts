@@ -19,8 +19,8 @@ import { Contract, Interface, keccak256, type Provider } from "ethers";
 import { chainlinkFeed } from "../market/feed-abi.ts";
 import { auditClaims, type AuditedClaim, type ClaimFinding, type OptimisticTrade } from "./audit-claims.ts";
 import { pagedQuery, type LogPaging } from "./paged-logs.ts";
+import { PlonkTradeProofs } from "./plonk-proof-of-trade.ts";
 import { readFeedWindow } from "../market/read-window.ts";
-import { withVerifierCurve } from "./verifier-curve.ts";
 
 /** One check of one trade: passed, failed, or not possible here (and why). */
 export interface Check {
@@ -155,16 +155,14 @@ export function toSnarkjsProof(a: bigint[], b: bigint[][], c: bigint[]): Groth16
  * `TradeExecuted` log and its transaction's calldata. Nothing here trusts the agent.
  */
 export async function auditTrades(options: AuditOptions): Promise<AuditReport> {
-  return withVerifierCurve(() => auditTradesWithCurve(options));
-}
-
-async function auditTradesWithCurve(options: AuditOptions): Promise<AuditReport> {
   const { provider, traderAddress } = options;
   const margin = options.nearBoundaryBps ?? 10n;
   const trader = DecentralizedTrader__factory.connect(traderAddress, provider);
   const { chainId } = await provider.getNetwork();
   const vkey = JSON.parse(await readFile(options.vkeyPath ?? defaultArtifactPaths.vkey, "utf8")) as unknown;
   const modelVkey = JSON.parse(await readFile(options.modelVkeyPath ?? modelArtifactPaths.vkey, "utf8")) as unknown;
+  // A PLONK vault's verifier is a PlonkVerifierAdapter: its trades' proofs are in the adapter's submits.
+  const plonkProofs = new PlonkTradeProofs(provider);
   const registry = ModelRegistry__factory.connect(await trader.modelRegistry(), provider);
   const feedAddress = await trader.priceFeed();
   const feed = chainlinkFeed(feedAddress, provider);
@@ -301,7 +299,11 @@ async function auditTradesWithCurve(options: AuditOptions): Promise<AuditReport>
     // 1. The proof, against the committed verification key.
     // A proven model's proof is checked against the proven-model circuit's key.
     const proofKey = log.args.modelKind === 1n ? modelVkey : vkey;
-    if (proofArg) {
+    if (proofArg && (await plonkProofs.isAdapter(verifierAtTrade))) {
+      const kind = log.args.modelKind === 1n ? "proven" : "attested";
+      const { ok, detail } = await plonkProofs.verify(verifierAtTrade, signals, log.blockNumber, kind);
+      check("proof verifies off-chain", ok, detail);
+    } else if (proofArg) {
       const proof = toSnarkjsProof(
         [...proofArg.a],
         [...proofArg.b].map((p) => [...p]),
