@@ -21,6 +21,7 @@ import { auditClaims, type AuditedClaim, type ClaimFinding, type OptimisticTrade
 import { pagedQuery, type LogPaging } from "./paged-logs.ts";
 import { PlonkTradeProofs } from "./plonk-proof-of-trade.ts";
 import { readFeedWindow } from "../market/read-window.ts";
+import { withVerifierCurve } from "./verifier-curve.ts";
 
 /** One check of one trade: passed, failed, or not possible here (and why). */
 export interface Check {
@@ -155,6 +156,10 @@ export function toSnarkjsProof(a: bigint[], b: bigint[][], c: bigint[]): Groth16
  * `TradeExecuted` log and its transaction's calldata. Nothing here trusts the agent.
  */
 export async function auditTrades(options: AuditOptions): Promise<AuditReport> {
+  return withVerifierCurve(() => auditTradesWithCurve(options));
+}
+
+async function auditTradesWithCurve(options: AuditOptions): Promise<AuditReport> {
   const { provider, traderAddress } = options;
   const margin = options.nearBoundaryBps ?? 10n;
   const trader = DecentralizedTrader__factory.connect(traderAddress, provider);
