@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 
+import type { FederatedEntry } from "../federated/federated-entries.ts";
 import type { DatabaseSync } from "./sqlite.ts";
 
 /** What a cycle did, whatever happened to a trade: the audit trail's other half. */
@@ -186,8 +187,8 @@ export type TradeEntry =
     }
   | { kind: "claim-slashed"; traderNonce: string; claimId: string; settledBy?: string };
 
-/** What one cycle left behind, step by step; the chain stays the source of truth. */
-export type JournalEntry = ActivityEntry | TradeEntry;
+/** What one cycle left behind, step by step (and a federated operator's sends); the chain stays the source of truth. */
+export type JournalEntry = ActivityEntry | TradeEntry | FederatedEntry;
 
 /** An entry as stored: its place in the trail (from 0) and when it was written. */
 export type JournalRecord = JournalEntry & { seq: number; at: string };

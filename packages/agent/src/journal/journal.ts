@@ -5,6 +5,7 @@ import { dirname } from "node:path";
 import { pathToFileURL } from "node:url";
 
 import { JournalError, type JournalHolder } from "../errors.ts";
+import { FederatedLifecycle, type FederatedAttempt } from "../federated/federated-lifecycle.ts";
 import { insertEvent, unsealedEvents, type ActivityEntry, type JournalRecord, type TradeEntry } from "./events.ts";
 import { JournalLock, lockHeld } from "./journal-lock.ts";
 import { readLegacyJournal } from "./legacy-jsonl.ts";
@@ -243,6 +244,11 @@ export class JournalView {
     return { from: this.files.legacy, records, at };
   }
 
+  /** A federated operator's sends, read-only (`zkagent fl status`). */
+  federatedAttempts(): FederatedAttempt[] {
+    return new FederatedLifecycle(this.db).attempts();
+  }
+
   /** Every start on this journal, oldest first. */
   runs(): JournalRun[] {
     return this.db
@@ -297,6 +303,8 @@ export class JournalView {
  */
 export class Journal extends JournalView {
   readonly trades: TradeLifecycle;
+  /** A federated operator's sends (`zkagent fl submit | aggregate`), in their own journal file. */
+  readonly federated: FederatedLifecycle;
 
   private constructor(
     files: JournalFiles,
@@ -310,6 +318,7 @@ export class Journal extends JournalView {
   ) {
     super(files, db);
     this.trades = new TradeLifecycle(db);
+    this.federated = new FederatedLifecycle(db);
   }
 
   /** Takes the lock, opens (or creates) the store, and imports a JSON-lines journal found beside it. */
