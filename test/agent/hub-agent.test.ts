@@ -45,10 +45,16 @@ async function seedFor(hw: HubWorld, modelPath: string, wanted: (action: string,
   );
 }
 
-async function startHubAgent(hw: HubWorld, dataDir: string, seed: number, followOwnVault = true) {
+async function startHubAgent(
+  hw: HubWorld,
+  dataDir: string,
+  seed: number,
+  followOwnVault = true,
+  keeper?: { batcher: string; vaults: string[] },
+) {
   return startTestAgent(ethers, hw, dataDir, {
     path: "hub",
-    hub: { address: await hw.hub.getAddress(), followOwnVault },
+    hub: { address: await hw.hub.getAddress(), followOwnVault, ...(keeper ? { keeper } : {}) },
     temperature: 1,
     seed,
   });
@@ -101,6 +107,59 @@ describe("the agent on the hub path (real tiny GGUF, real signal proofs, real Si
         fromBlock: 0,
       });
       expect(follows).to.have.length(4);
+    } finally {
+      await agent.close();
+    }
+  });
+
+  it("keeps the followers: one FollowBatcher transaction executes the round's signal for every due vault, a refusing vault left out with its reason", async () => {
+    const hw = await networkHelpers.loadFixture(fixture);
+    const { dataDir, modelPath } = await prepareAgentData(hw);
+    const seed = await seedFor(hw, modelPath, (action, pct) => compliantBuy(action, pct) && pct <= 50);
+    const batcher = await (await ethers.getContractFactory("FollowBatcher")).deploy();
+    const [first, paused, third] = hw.followers as [
+      (typeof hw.followers)[0],
+      (typeof hw.followers)[0],
+      (typeof hw.followers)[0],
+    ];
+    await paused.pause();
+    const vaults = await Promise.all(hw.followers.map((v) => v.getAddress()));
+    const { agent } = await startHubAgent(hw, dataDir, seed, true, { batcher: await batcher.getAddress(), vaults });
+    try {
+      const report = (await agent.tick(0)) as CycleReport;
+      expect(report.outcome).to.equal("executed");
+      const keeper = report.hub!.keeper!;
+      expect(keeper.status).to.equal("executed");
+      expect(keeper.followed).to.deep.equal([vaults[0], vaults[2]]);
+      expect(keeper.skipped).to.deep.equal([{ vault: vaults[1], reason: "TradingPaused()" }]);
+      const [verified] = await verifiedLogs(hw);
+      const sizeBps = verified!.args.sizeBps;
+      // one transaction, the batcher's, executed both follows, each against its vault's own cap
+      const receipt = (await ethers.provider.getTransactionReceipt(keeper.txHash!))!;
+      expect(receipt.to).to.equal(await batcher.getAddress());
+      for (const [i, vault] of [first, third].entries()) {
+        const cap = FOLLOWER_CAPS[i === 0 ? 0 : 2]!;
+        expect(await vault.positionOf(hw.agent.address)).to.equal((cap * sizeBps) / 10_000n);
+        expect(await vault.lastFollowedRound()).to.equal(verified!.args.roundId);
+      }
+      expect(await paused.positionOf(hw.agent.address)).to.equal(0n);
+      expect(await paused.lastFollowedRound()).to.equal(0n);
+      const journaled = agent.journal.records().filter((r) => r.kind === "hub-keeper");
+      expect(journaled).to.have.length(1);
+      expect(journaled[0]).to.include({
+        status: "executed",
+        txHash: keeper.txHash,
+        roundId: verified!.args.roundId.toString(),
+      });
+
+      // The next tick on the same round finds the signal cached: nothing proven, nothing kept again.
+      const again = (await agent.tick(1)) as CycleReport;
+      expect(again.hub).to.include({ cached: true });
+      expect(again.hub!.keeper).to.equal(undefined);
+      expect(kinds(agent.journal.records())).to.deep.equal([
+        ...["cycle", "proved", "signed", "confirmed", "hub-follow", "hub-keeper"],
+        ...["cycle", "hub-cached"],
+      ]);
     } finally {
       await agent.close();
     }

@@ -56,6 +56,20 @@ const hubSchema = z
       .refine((ids) => ids.every((id, i) => i === 0 || id > ids[i - 1]!), "market ids must be strictly increasing")
       .optional(),
     followOwnVault: z.boolean().default(true),
+    /**
+     * Keep other vaults too: each round's signal is executed for these vaults (subscribed to this
+     * agent on this hub) in one FollowBatcher transaction. See README, "Running an agent on the hub path".
+     */
+    keeper: z
+      .object({
+        batcher: z.string().refine(isAddress, "must be a 0x-prefixed 20-byte address (a deployed FollowBatcher)"),
+        vaults: z
+          .array(z.string().refine(isAddress, "must be a 0x-prefixed 20-byte address"))
+          .min(1, "list at least one vault to keep")
+          .max(64, "at most 64 vaults in one batch (a block's gas)"),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 

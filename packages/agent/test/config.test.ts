@@ -132,6 +132,24 @@ describe("agent config (file, then ZKAGENT_* variables, then flags; validated)",
     ["a hostile temperature", { ...valid, temperature: 1e9 }, /temperature: Number must be less than or equal to 2/],
     ["a file that is not JSON", "{ rpcUrl: nope", /is not valid JSON/],
     [
+      "a keeper with no vaults",
+      {
+        ...valid,
+        path: "hub",
+        hub: { address: valid.traderAddress, keeper: { batcher: valid.traderAddress, vaults: [] } },
+      },
+      /hub\.keeper\.vaults: list at least one vault to keep/,
+    ],
+    [
+      "a keeper whose batcher is not an address",
+      {
+        ...valid,
+        path: "hub",
+        hub: { address: valid.traderAddress, keeper: { batcher: "0x12", vaults: [valid.traderAddress] } },
+      },
+      /hub\.keeper\.batcher: must be a 0x-prefixed 20-byte address \(a deployed FollowBatcher\)/,
+    ],
+    [
       "an unknown prover",
       { ...valid, prover: "rapidsnark" },
       /prover: Invalid enum value. Expected 'auto' \| 'snarkjs' \| 'native'/,

@@ -15,7 +15,7 @@ import { PreflightError, TradeRevertedError } from "../errors.ts";
 import type { Journal } from "../journal/journal.ts";
 
 /** Every error a publication or a follow can revert with: the hub's, its libraries', the window log's and the vault's. */
-const HUB_ERRORS = new Interface([
+export const HUB_ERRORS = new Interface([
   ...SignalHub__factory.abi.filter((fragment) => fragment.type === "error"),
   ...DecentralizedTrader__factory.abi.filter((fragment) => fragment.type === "error"),
   ...WindowLog__factory.abi.filter((fragment) => fragment.type === "error"),

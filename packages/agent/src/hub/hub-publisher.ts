@@ -23,6 +23,7 @@ import { chainlinkFeed } from "../market/feed-abi.ts";
 import { readFeedWindow, type Window } from "../market/read-window.ts";
 import { parseSignal, type Signal } from "../signal/parse-signal.ts";
 import { buildPrompt } from "../signal/prompt.ts";
+import { FollowKeeper, type KeeperOptions, type KeeperOutcome } from "./follow-keeper.ts";
 import { HubClient, type HubMarket } from "./hub-client.ts";
 import { hubSignalOf } from "./hub-signal-of.ts";
 import { unavailableWindow } from "../unavailable-window.ts";
@@ -35,6 +36,8 @@ export interface HubPathOptions {
   markets?: readonly number[];
   /** Follow the signal in the agent's own vault when it is subscribed to this agent (default true). */
   followOwnVault?: boolean;
+  /** Execute each round's signal for these vaults too, in one FollowBatcher transaction. */
+  keeper?: KeeperOptions;
 }
 
 /** What one tick did on the hub path (CycleReport.hub). */
@@ -47,6 +50,8 @@ export interface HubCycleOutcome {
   publicationTx?: string;
   /** The agent's own vault following the signal (journaled hub-follow), if it did or tried. */
   follow?: { status: "executed" | "reverted" | "refused"; txHash?: string; size?: bigint; reason?: string };
+  /** The keeper's batch for the configured vaults (journaled hub-keeper), if any vault was due. */
+  keeper?: KeeperOutcome;
 }
 
 /** A market this agent signals, with its window this tick. */
@@ -76,6 +81,7 @@ export class HubPublisher {
     /** The trader's feed (lower case). */
     private readonly ownFeed: string,
     readonly followOwnVault: boolean,
+    private readonly keeper: FollowKeeper | undefined,
     private readonly proverOptions: ProverOptions,
     private readonly retry: RetryOptions,
   ) {}
@@ -122,6 +128,7 @@ export class HubPublisher {
       markets,
       ownFeed.toLowerCase(),
       options.followOwnVault ?? true,
+      options.keeper && new FollowKeeper(options.keeper, client, options.address, retry),
       proverOptions,
       retry,
     );
@@ -417,8 +424,47 @@ export class HubPublisher {
       return report;
     }
     // the trader's market is now verified (published here, or cached before)
-    if (ownStatement) await this.followOwn(deps, tick, report, ownStatement);
+    if (ownStatement) {
+      await this.followOwn(deps, tick, report, ownStatement);
+      await this.keepFollowers(deps, tick, report, ownStatement);
+    }
     return report;
+  }
+
+  /**
+   * Executes this round's signal for the keeper's vaults (config hub.keeper) in one batch, if the
+   * signal trades and any vault is due; journals what was followed, left out or skipped.
+   */
+  private async keepFollowers(
+    deps: CycleDeps,
+    tick: number,
+    report: CycleReport,
+    statement: { w: MarketWindow; proposed: { action: Action }; commitment: bigint },
+  ): Promise<void> {
+    if (!this.keeper || statement.proposed.action === Action.HOLD) return;
+    const { journal, log } = deps;
+    const roundId = statement.w.window.roundId;
+    const outcome = await this.keeper.keep({
+      roundId,
+      pricesCommitment: statement.commitment,
+      modelHash: deps.modelHash,
+    });
+    if (!outcome) return;
+    journal.append({
+      kind: "hub-keeper",
+      tick,
+      roundId: roundId.toString(),
+      status: outcome.status,
+      followed: outcome.followed,
+      skipped: outcome.skipped,
+      ...(outcome.txHash ? { txHash: outcome.txHash } : {}),
+      ...(outcome.gasUsed === undefined ? {} : { gasUsed: outcome.gasUsed.toString() }),
+      ...(outcome.reason ? { reason: outcome.reason } : {}),
+    });
+    report.hub!.keeper = outcome;
+    const said = `${outcome.followed.length} vault(s) followed, ${outcome.skipped.length} left out`;
+    if (outcome.status === "reverted") log.warn(`tick ${tick}: keeper's batch reverted: ${outcome.reason}`);
+    else log.info(`tick ${tick}: keeper: ${said}`, { tx: outcome.txHash, gas: outcome.gasUsed });
   }
 
   /**

@@ -30,6 +30,8 @@ export interface HubStatus {
   lastCacheHit?: string;
   /** The own vault's last follow. */
   lastOwnFollow?: string;
+  /** The keeper's last batch (config hub.keeper). */
+  lastKeeperBatch?: string;
 }
 
 const FOLLOWED = DecentralizedTrader__factory.createInterface().getEvent("SignalFollowed");
@@ -84,6 +86,7 @@ export async function hubStatus(options: {
   }
   const cached = journal?.last("hub-cached");
   const followed = journal?.last("hub-follow");
+  const kept = journal?.last("hub-keeper");
   return {
     hub: options.hubAddress,
     publications,
@@ -91,6 +94,11 @@ export async function hubStatus(options: {
     ...(followed && followed.kind === "hub-follow"
       ? {
           lastOwnFollow: `${followed.at}: round ${followed.roundId} ${followed.status}${followed.size ? `, size ${followed.size}` : ""}${followed.reason ? ` (${followed.reason})` : ""}`,
+        }
+      : {}),
+    ...(kept && kept.kind === "hub-keeper"
+      ? {
+          lastKeeperBatch: `${kept.at}: round ${kept.roundId} ${kept.status}, ${kept.followed.length} followed, ${kept.skipped.length} left out${kept.skipped.length ? ` (${kept.skipped.map((s) => `${s.vault.slice(0, 10)}…: ${s.reason}`).join("; ")})` : ""}`,
         }
       : {}),
   };

@@ -97,6 +97,23 @@ export type ActivityEntry =
       txHash?: string;
       size?: string;
       reason?: string;
+    }
+  /**
+   * Hub path, keeper (config `hub.keeper`): one FollowBatcher transaction executed this round's
+   * signal for the vaults in `followed`; `skipped` were left out (a simulated refusal, nothing
+   * sent for them) or skipped in the batch; `refused`: every due vault would refuse, nothing sent.
+   * Not a lifecycle step, for the same reason as hub-follow.
+   */
+  | {
+      kind: "hub-keeper";
+      tick: number;
+      roundId: string;
+      status: "executed" | "reverted" | "refused";
+      txHash?: string;
+      followed: string[];
+      skipped: { vault: string; reason: string }[];
+      gasUsed?: string;
+      reason?: string;
     };
 
 /** A Groth16 proof as the contracts take it (pB's pairs already swapped), decimal strings. */

@@ -50,6 +50,7 @@ const ACTIVITY_KINDS: ReadonlySet<string> = new Set([
   "bond",
   "hub-cached",
   "hub-follow",
+  "hub-keeper",
   "stale-window",
   "quote",
 ]);
@@ -222,7 +223,7 @@ export class JournalView {
   }
 
   /** The last record of `kind` (the last bond observation, the last bond hold, the last cache hit or follow), if any. */
-  last(kind: "bond" | "bond-hold" | "hub-cached" | "hub-follow"): JournalRecord | undefined {
+  last(kind: "bond" | "bond-hold" | "hub-cached" | "hub-follow" | "hub-keeper"): JournalRecord | undefined {
     const row = this.db.prepare("SELECT body FROM events WHERE kind = ? ORDER BY seq DESC LIMIT 1").get(kind);
     return row ? (JSON.parse(String(row.body)) as JournalRecord) : undefined;
   }
