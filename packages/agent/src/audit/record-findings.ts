@@ -14,7 +14,7 @@ import { MalformedSignalError } from "../errors.ts";
 import type { Round } from "../market/read-window.ts";
 import { adviceOf } from "../proven-cycle.ts";
 import { parseSignal } from "../signal/parse-signal.ts";
-import { tradeOf } from "../signal/to-trade.ts";
+import { tradeOf, tradeOfByCap } from "../signal/to-trade.ts";
 
 /**
  * What a disclosure audit can find. A record that is missing, altered or says something the chain
@@ -218,7 +218,13 @@ export function decisionMismatches(record: DecisionRecord, values: PublicValues)
       if (!(error instanceof MalformedSignalError)) throw error;
     }
     if (record.mode === "llm") {
-      const trade = signal ? tradeOf(signal, { position, maxPosition }) : { action: Action.HOLD, size: 0n };
+      // Each record under the sizing rule it was made with (v1 records: by the cap).
+      const byCap = (record.sizing ?? "cap") === "cap";
+      const trade = !signal
+        ? { action: Action.HOLD, size: 0n }
+        : byCap
+          ? tradeOfByCap(signal, maxPosition)
+          : tradeOf(signal, { position, maxPosition });
       if (trade.action !== values.action || trade.size !== values.size) {
         say(`the LLM's output gives ${ACTION_NAMES[trade.action]} ${trade.size}, not the proven trade`);
       }

@@ -1,8 +1,14 @@
 import { isAddress } from "ethers";
 import { z } from "zod";
 
-/** The record format's name and version, the first field of every record. */
-export const DECISION_RECORD_VERSION = "zkagent/decision-record/v1";
+/**
+ * The record format's name and version, the first field of every record. v2 adds `sizing`: the
+ * rule that turned the LLM's sizePct into a size. A v1 record (written before the rule changed)
+ * was sized by the cap; the auditor checks each record under its own rule.
+ */
+export const DECISION_RECORD_VERSION = "zkagent/decision-record/v2";
+/** The first format: no `sizing` field, every LLM size a percent of the cap. */
+export const DECISION_RECORD_V1 = "zkagent/decision-record/v1";
 
 const uint = z.string().regex(/^\d+$/, "must be a non-negative decimal integer");
 const int = z.string().regex(/^-?\d+$/, "must be a decimal integer");
@@ -16,7 +22,13 @@ const action = z.enum(["HOLD", "BUY", "SELL"]);
  */
 export const decisionRecordSchema = z
   .object({
-    version: z.literal(DECISION_RECORD_VERSION),
+    version: z.enum([DECISION_RECORD_V1, DECISION_RECORD_VERSION]),
+    /**
+     * How an LLM's sizePct became a size (v2): "room-or-position" (a BUY's percent of the room
+     * under the cap, a SELL's of the position; 0 is a HOLD) or "cap" (a percent of the cap). Absent
+     * in v1 records, which were all sized by the cap.
+     */
+    sizing: z.enum(["cap", "room-or-position"]).optional(),
     /** "trade": a proved trade, its hash committed on-chain with it; "refusal": opted in, never committed. */
     kind: z.enum(["trade", "refusal"]),
     createdAt: z.string().datetime(),
@@ -75,7 +87,11 @@ export const decisionRecordSchema = z
     /** The ids of the auditor keys the record was sealed to. */
     recipients: z.array(z.string()),
   })
-  .strict();
+  .strict()
+  .refine((r) => (r.version === DECISION_RECORD_V1) === (r.sizing === undefined), {
+    message: "a v2 record names its sizing rule, a v1 record has none",
+    path: ["sizing"],
+  });
 
 export type DecisionRecord = z.infer<typeof decisionRecordSchema>;
 

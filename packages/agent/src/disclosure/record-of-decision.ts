@@ -38,6 +38,7 @@ export function decisionRecordOf(trace: DecisionTrace, recipients: string[], cre
   const { model, decision, proof } = trace;
   const record: DecisionRecord = {
     version: DECISION_RECORD_VERSION,
+    sizing: "room-or-position",
     kind: trace.kind,
     createdAt: createdAt.toISOString(),
     chainId: trace.chainId.toString(),

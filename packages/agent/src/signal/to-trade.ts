@@ -22,3 +22,16 @@ export function tradeOf(
     signal.action === "SELL" ? [Action.SELL, (book.position * pct) / 100n] : [Action.BUY, (room * pct) / 100n];
   return size === 0n ? { action: Action.HOLD, size: 0n } : { action, size };
 }
+
+/**
+ * The sizing of decision records v1 (agents before the room-or-position rule): a percent of the
+ * cap for either side, floor(maxPosition · sizePct / 100), and a size of 0 still a BUY or SELL.
+ * Kept so an auditor checks an old record under the rule it was made with.
+ */
+export function tradeOfByCap(signal: Signal, maxPosition: bigint): { action: Action; size: bigint } {
+  if (signal.action === "HOLD") return { action: Action.HOLD, size: 0n };
+  return {
+    action: signal.action === "BUY" ? Action.BUY : Action.SELL,
+    size: (maxPosition * BigInt(signal.sizePct)) / 100n,
+  };
+}
