@@ -17,6 +17,8 @@ export interface ChaosOutcome {
   books: ChaosBooks;
   /** kill-loop: times the agent exited on its own before it was killed. */
   crashes?: number;
+  /** kill-loop: each self-exit's code and last stderr line, in order. */
+  crashReasons?: string[];
   /** kill-loop: journal events whose checksum no longer matches. */
   eventsFailingTheirChecksum?: number;
 }
@@ -37,7 +39,7 @@ export function chaosFailures(outcome: ChaosOutcome): string[] {
   }
   if ((outcome.crashes ?? 0) > 0) {
     reasons.push(
-      `the agent exited on its own ${outcome.crashes} times before it was killed (a bug, whatever the books say)`,
+      `the agent exited on its own ${outcome.crashes} times before it was killed (a bug, whatever the books say)${outcome.crashReasons?.length ? `; first: ${outcome.crashReasons[0]}` : ""}`,
     );
   }
   if ((outcome.eventsFailingTheirChecksum ?? 0) > 0) {

@@ -138,6 +138,8 @@ try {
 
   let kills = 0;
   let crashes = 0;
+  /** Each self-exit: its life, exit code and the last line it wrote on stderr (the error it died of). */
+  const crashReasons: { life: number; exitCode: number; lastLine: string }[] = [];
   // Each life lasts 1.5 s + random × window. The window starts at 4.5 s; a life that adds no cycle
   // widens the next one by half (on a loaded machine start-up alone can outlast 6 s, and lives that
   // never reach a cycle would loop for ever), and a life that adds one resets it.
@@ -146,7 +148,13 @@ try {
   let livesWithoutCycle = 0;
   for (let cycles = 0; cycles < targetCycles;) {
     writeConfig(1 + kills * 1_000);
-    const child = spawn(process.execPath, [CLI, "run", "--config", configPath, "--json"], { env, stdio: "ignore" });
+    const child = spawn(process.execPath, [CLI, "run", "--config", configPath, "--json"], {
+      env,
+      stdio: ["ignore", "ignore", "pipe"],
+    });
+    let stderrTail = ""; // the last few kB: a self-exit's error is its last line
+    child.stderr!.on("data", (chunk: Buffer) => (stderrTail = (stderrTail + chunk.toString()).slice(-4_096)));
+    const stderrClosed = new Promise((r) => child.stderr!.once("close", r));
     const delay = 1_500 + random() * windowMs;
     await new Promise((r) => setTimeout(r, delay));
     const exited =
@@ -155,7 +163,12 @@ try {
         : new Promise((r) => child.once("exit", r));
     child.kill("SIGKILL");
     await exited;
-    if (child.exitCode !== null && child.exitCode !== 0) crashes++; // it died on its own before the kill
+    await stderrClosed;
+    if (child.exitCode !== null && child.exitCode !== 0) {
+      crashes++; // it died on its own before the kill
+      const lines = stderrTail.trim().split("\n");
+      crashReasons.push({ life: kills + 1, exitCode: child.exitCode, lastLine: lines.at(-1)?.slice(0, 500) ?? "" });
+    }
     kills++;
     const before = cycles;
     cycles = cyclesSoFar();
@@ -209,6 +222,8 @@ try {
     superseded: records.filter((r) => r.kind === "superseded").length,
     arbitragesLost,
     crashes,
+    crashReasons,
+    loadAverage: loadavg().map((v) => Math.round(v * 100) / 100),
     ...books,
   };
   console.log(`\n${JSON.stringify(report, null, 2)}`);
@@ -225,7 +240,13 @@ try {
     console.log(destination.skip);
   }
   // Agreeing books prove nothing if nothing traded; a crash (the agent dying on its own) is a bug.
-  const outcome = { cycles: report.cycles, books, crashes, eventsFailingTheirChecksum: unsealed };
+  const outcome = {
+    cycles: report.cycles,
+    books,
+    crashes,
+    crashReasons: crashReasons.map((c) => `exit ${c.exitCode}: ${c.lastLine}`),
+    eventsFailingTheirChecksum: unsealed,
+  };
   console.log(verdictLine(outcome));
   process.exitCode = chaosFailures(outcome).length === 0 ? 0 : 1;
 } catch (error) {

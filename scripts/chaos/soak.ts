@@ -7,10 +7,14 @@
  * Prints the report and a last line, PASS or FAIL with every reason (exit 1). It writes the report
  * to `--out`, or, for a full run (1 000 cycles or more) without `--out`, to the committed
  * scripts/chaos/soak-report.json; a shorter run never replaces that record unless `--out` names it.
+ * `--max-minutes` stops the run after that long (the cycles run so far are the run, and the report
+ * says the budget stopped it), for a machine where the cycles asked for do not fit; every sample
+ * also rewrites `<report>.partial.json`, so a run killed before its end still leaves its curve.
  *
- *   tsx scripts/chaos/soak.ts [--cycles 1000] [--sample-every 100] [--fault-rate 0.03] [--seed 5] [--out report.json]
+ *   tsx scripts/chaos/soak.ts [--cycles 1000] [--max-minutes m] [--sample-every 100] [--fault-rate 0.03] [--seed 5] [--out report.json]
  */
 import { writeFileSync } from "node:fs";
+import { loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { setFlagsFromString } from "node:v8";
@@ -31,11 +35,12 @@ import { chaosFlags, fractionFlag, reportDestination, wholeNumberFlag } from "./
 const FULL_RUN_CYCLES = 1000;
 const COMMITTED_REPORT = join(import.meta.dirname, "soak-report.json");
 const flags = chaosFlags(
-  "tsx scripts/chaos/soak.ts [--cycles 1000] [--sample-every 100] [--fault-rate 0.03] [--seed 5] [--out report.json]",
+  "tsx scripts/chaos/soak.ts [--cycles 1000] [--max-minutes m] [--sample-every 100] [--fault-rate 0.03] [--seed 5] [--out report.json]",
   () => {
     const { values } = parseArgs({
       options: {
         cycles: { type: "string", default: String(FULL_RUN_CYCLES) },
+        "max-minutes": { type: "string" },
         "sample-every": { type: "string", default: "100" },
         "fault-rate": { type: "string", default: "0.03" },
         seed: { type: "string", default: "5" },
@@ -44,6 +49,8 @@ const flags = chaosFlags(
     });
     return {
       cycles: wholeNumberFlag("cycles", values.cycles, 1),
+      maxMinutes:
+        values["max-minutes"] === undefined ? undefined : wholeNumberFlag("max-minutes", values["max-minutes"], 1),
       sampleEvery: wholeNumberFlag("sample-every", values["sample-every"], 1),
       faultRate: fractionFlag("fault-rate", values["fault-rate"]),
       seed: wholeNumberFlag("seed", values.seed, 0),
@@ -61,9 +68,14 @@ const gc = runInNewContext("gc") as () => void;
 interface Sample {
   cycle: number;
   rssMb: number;
+  /** The process's high-water mark so far (getrusage's maxrss). */
+  peakRssMb: number;
   heapUsedMb: number;
   externalMb: number;
   handles: Record<string, number>;
+  /** Seconds since the loop started, and the machine's 1-minute load average then. */
+  elapsedS: number;
+  load1: number;
 }
 
 function sample(cycle: number): Sample {
@@ -75,11 +87,15 @@ function sample(cycle: number): Sample {
   return {
     cycle,
     rssMb: mb(memory.rss),
+    peakRssMb: Math.round((process.resourceUsage().maxRSS / 1024) * 10) / 10,
     heapUsedMb: mb(memory.heapUsed),
     externalMb: mb(memory.external),
     handles,
+    elapsedS: Math.round((Date.now() - loopStarted) / 1000),
+    load1: Math.round(loadavg()[0]! * 100) / 100,
   };
 }
+let loopStarted = Date.now();
 
 /** Least-squares slope of y over x. */
 function slope(points: [number, number][]): number {
@@ -152,14 +168,24 @@ const nextRound = async () => {
 };
 await nextRound();
 
+loopStarted = Date.now();
 const samples: Sample[] = [sample(0)];
 const verdicts: Record<string, number> = {};
 let injected = 0;
 const started = Date.now();
+const loadBefore = loadavg();
+const budgetMs = flags.maxMinutes === undefined ? Number.POSITIVE_INFINITY : flags.maxMinutes * 60_000;
+let stoppedByBudget = false;
+// Rewritten at every sample: a run stopped before its end (a kill, the machine's time) keeps its curve.
+const partialPath = flags.out
+  ? `${flags.out.replace(/\.json$/, "")}.partial.json`
+  : join(tmpdir(), "zkagent-soak.partial.json");
+console.log(`samples also go to ${partialPath} as the run goes`);
 const summary = await runAgent(agent, {
   ticks: cycles,
   intervalMs: 20,
   log,
+  shouldStop: () => (stoppedByBudget ||= Date.now() - started > budgetMs),
   onTick: (result) => {
     const done = result.tick + 1;
     const key = "skipped" in result ? "skipped" : [result.verdict, result.outcome].filter(Boolean).join("/");
@@ -168,7 +194,11 @@ const summary = await runAgent(agent, {
       samples.push(sample(done));
       const last = samples.at(-1)!;
       process.stdout.write(
-        `cycle ${done}/${cycles}: rss ${last.rssMb} MB, heap ${last.heapUsedMb} MB, handles ${Object.values(last.handles).reduce((a, b) => a + b, 0)}, ${((Date.now() - started) / done).toFixed(0)} ms/cycle\n`,
+        `cycle ${done}/${cycles}: rss ${last.rssMb} MB, heap ${last.heapUsedMb} MB, handles ${Object.values(last.handles).reduce((a, b) => a + b, 0)}, ${((Date.now() - started) / done).toFixed(0)} ms/cycle, load ${last.load1}\n`,
+      );
+      writeFileSync(
+        partialPath,
+        `${JSON.stringify({ partial: true, cyclesAsked: cycles, verdicts, samples }, null, 2)}\n`,
       );
     }
     if (random() < faultRate) {
@@ -195,6 +225,15 @@ const handleCount = (s: Sample) => Object.values(s.handles).reduce((a, b) => a +
 const report = {
   date: new Date().toISOString(),
   cycles: summary.ticks,
+  cyclesAsked: cycles,
+  ...(stoppedByBudget
+    ? { stoppedBy: `the --max-minutes ${flags.maxMinutes} budget, after ${summary.ticks} of ${cycles} cycles` }
+    : {}),
+  // The machine is shared: its load average (1 / 5 / 15 min) before and after the loop.
+  loadAverage: {
+    before: loadBefore.map((v) => Math.round(v * 100) / 100),
+    after: loadavg().map((v) => Math.round(v * 100) / 100),
+  },
   elapsedS: Math.round(elapsedS),
   msPerCycle: Math.round((elapsedS * 1000) / summary.ticks),
   verdicts,
@@ -204,6 +243,7 @@ const report = {
   faultEpisodesReported: agent.faults.reported.length,
   logLines: lineCounts,
   rssMb: { start: samples[0]!.rssMb, warm: warm[0]?.rssMb, end: samples.at(-1)!.rssMb },
+  peakRssMb: samples.at(-1)!.peakRssMb,
   heapUsedMb: { start: samples[0]!.heapUsedMb, warm: warm[0]?.heapUsedMb, end: samples.at(-1)!.heapUsedMb },
   // Growth per 1 000 cycles after warm-up, by least squares over the samples.
   rssSlopeMbPer1000: Math.round(slope(warm.map((s) => [s.cycle, s.rssMb])) * 1000 * 10) / 10,
@@ -219,7 +259,7 @@ console.log(JSON.stringify({ ...report, samples: undefined }, null, 2));
 const destination = reportDestination({
   out: flags.out,
   committed: COMMITTED_REPORT,
-  cycles,
+  cycles: summary.ticks, // a run the time budget stopped counts the cycles it ran
   fullRunCycles: FULL_RUN_CYCLES,
 });
 if ("write" in destination) {

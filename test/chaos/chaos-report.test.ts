@@ -46,6 +46,20 @@ describe("chaos runs: the verdict and the report file", () => {
     });
   });
 
+  describe("a self-exit's reason", () => {
+    it("names the first self-exit's code and last stderr line, so a failed run says what the agent died of", () => {
+      const reasons = chaosFailures({
+        cycles: 200,
+        books: AGREEING,
+        crashes: 2,
+        crashReasons: ['exit 2: {"level":"error","error":"RpcUnavailableError","message":"…"}', "exit 1: Error: boom"],
+      });
+      expect(reasons).to.deep.equal([
+        'the agent exited on its own 2 times before it was killed (a bug, whatever the books say); first: exit 2: {"level":"error","error":"RpcUnavailableError","message":"…"}',
+      ]);
+    });
+  });
+
   describe("report file", () => {
     const full = { committed: COMMITTED, fullRunCycles: 200 };
 
