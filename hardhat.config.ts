@@ -65,6 +65,10 @@ const deployTask = task("deploy", "Deploy the zkagent contracts (verifiers, time
     description:
       "TESTNETS ONLY: deploy a verifier whose ceremony lacks a public phase 1 or two phase-2 contributions (its setup's randomness may be known)",
   })
+  .addFlag({
+    name: "federated",
+    description: "also deploy federated training: the aggregation verifiers and a FederatedRound owned by the timelock",
+  })
   .setAction(() => import("./scripts/deploy/deploy-task.ts"))
   .build();
 

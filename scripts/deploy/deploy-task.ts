@@ -8,6 +8,8 @@
  * governance back from the chain; and writes deployments/<network>/zkagent.json. Ignition
  * journals every transaction, so rerunning after an interruption resumes instead of redeploying.
  * Who governs: governance-config.ts (flags, or deployments/<network>/governance.json).
+ * `--federated` adds federated training (ZkagentFederatedModule: the aggregation verifiers and a
+ * FederatedRound owned by the timelock); without it, a deployment is exactly as before.
  *
  * A local world network (`localhost`) takes its market addresses from the world record beside
  * the deployment record (deployments/localhost/world.json, written by `pnpm local-network`).
@@ -27,7 +29,8 @@ import { ensurePoseidonHashers, type AddressBook } from "@zkagent/contracts/worl
 import { assessCeremony, ceremonyManifestsOf } from "./ceremony-gate.ts";
 import { GovernanceConfigError, resolveGovernance, type GovernanceFlags } from "./governance-config.ts";
 import { verifyGovernance } from "./verify-governance.ts";
-import { DEPLOYED_VERIFIERS, zkagentModule } from "@zkagent/contracts/ignition";
+import { deployedVerifiers, zkagentFederatedModule, zkagentModule } from "@zkagent/contracts/ignition";
+import { FederatedRound__factory } from "@zkagent/contracts/typechain";
 import { isAddress, ZeroAddress } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
@@ -35,6 +38,8 @@ interface DeployArgs extends GovernanceFlags {
   deploymentId: string;
   out: string;
   allowUnsafeCeremony: boolean;
+  /** Also deploy federated training: the aggregation verifiers and FederatedRound. */
+  federated: boolean;
 }
 
 class DeployError extends Error {
@@ -120,11 +125,12 @@ async function ceremonyFor(
   networkName: string,
   root: string,
   allowUnsafe: boolean,
+  verifiers: readonly string[],
 ): Promise<{ sound: boolean; overridden: boolean; problems: string[] }> {
   if (localWorldNetworks[networkName]) return { sound: false, overridden: false, problems: ["local chain"] };
   const problems: string[] = [];
   // Every verifier the module deploys, each by its own ceremony's manifest.
-  for (const manifestPath of ceremonyManifestsOf(DEPLOYED_VERIFIERS)) {
+  for (const manifestPath of ceremonyManifestsOf(verifiers)) {
     const manifest = JSON.parse(readFileSync(join(root, manifestPath), "utf8")) as {
       contributions: { name: string }[];
     };
@@ -148,7 +154,13 @@ async function deploy(args: DeployArgs, hre: HardhatRuntimeEnvironment): Promise
   const networkName = hre.globalOptions.network ?? "default";
   const outDir = resolve(args.out || join(hre.config.paths.root, "deployments", networkName));
   const { target, wrongChainHint } = targetOf(networkName, outDir);
-  const ceremony = await ceremonyFor(networkName, hre.config.paths.root, args.allowUnsafeCeremony);
+  const federated = Boolean(args.federated);
+  const ceremony = await ceremonyFor(
+    networkName,
+    hre.config.paths.root,
+    args.allowUnsafeCeremony,
+    deployedVerifiers({ federated }),
+  );
   const governance = resolveGovernance(
     args,
     join(outDir, "governance.json"),
@@ -189,7 +201,7 @@ async function deploy(args: DeployArgs, hre: HardhatRuntimeEnvironment): Promise
     proposers: governance.proposers,
     executors: governance.executors,
   });
-  const { verifier, modelVerifier, timelock, registry, windowLog, trader } = await connection.ignition.deploy(module, {
+  const ignitionOptions = {
     deploymentId,
     displayUi: false,
     parameters: {
@@ -208,7 +220,13 @@ async function deploy(args: DeployArgs, hre: HardhatRuntimeEnvironment): Promise
         ...target.limits,
       },
     },
-  });
+  };
+  // Federated training (--federated) is a module around the core one: the core's futures are the same either way.
+  const federatedParts = federated
+    ? await connection.ignition.deploy(zkagentFederatedModule(module), ignitionOptions)
+    : undefined;
+  const deployed = federatedParts ?? (await connection.ignition.deploy(module, ignitionOptions));
+  const { verifier, modelVerifier, timelock, registry, windowLog, trader } = deployed;
 
   const timelockAddress = await timelock.getAddress();
   // Read back from the chain, not assumed from what was sent: a record says what holds.
@@ -219,6 +237,23 @@ async function deploy(args: DeployArgs, hre: HardhatRuntimeEnvironment): Promise
     deployer: deployer!.address,
     ...governance,
   });
+  if (federatedParts) {
+    // The FederatedRound is the timelock's, over this registry and these verifiers: read back too.
+    const rounds = FederatedRound__factory.connect(
+      await federatedParts.federatedRound.getAddress(),
+      connection.ethers.provider,
+    );
+    const expected = {
+      owner: timelockAddress,
+      modelRegistry: await registry.getAddress(),
+      chunk0Verifier: await federatedParts.aggregationVerifier0.getAddress(),
+      chunk1Verifier: await federatedParts.aggregationVerifier1.getAddress(),
+    };
+    for (const [name, address] of Object.entries(expected)) {
+      const actual = await rounds[name as keyof typeof expected]();
+      if (actual !== address) problems.push(`FederatedRound.${name}() is ${actual}, not ${address}`);
+    }
+  }
   if (problems.length > 0) {
     throw new DeployError(
       `the deployed governance is not what was asked for (no record written):\n  - ${problems.join("\n  - ")}`,
@@ -260,6 +295,15 @@ async function deploy(args: DeployArgs, hre: HardhatRuntimeEnvironment): Promise
     modelVerifierVkeySha256: createHash("sha256")
       .update(readFileSync(resolve(hre.config.paths.root, "circuits/ceremony/model/verification_key.json")))
       .digest("hex"),
+    ...(federatedParts
+      ? {
+          aggregationVerifierVkeySha256: ["aggregation0", "aggregation1"].map((chunk) =>
+            createHash("sha256")
+              .update(readFileSync(resolve(hre.config.paths.root, `circuits/ceremony/${chunk}/verification_key.json`)))
+              .digest("hex"),
+          ),
+        }
+      : {}),
     // What the verifiers' soundness rests on: a sound ceremony, or an explicit testnet override.
     ceremony: { sound: ceremony.sound, unsafeOverride: ceremony.overridden, problems: ceremony.problems },
     contracts: {
@@ -290,6 +334,30 @@ async function deploy(args: DeployArgs, hre: HardhatRuntimeEnvironment): Promise
         tx: hashes["Zkagent#WindowLog"] ?? null,
         args: [target.priceFeed, hashers.poseidonT3, hashers.poseidonT6],
       },
+      ...(federatedParts
+        ? {
+            AggregationVerifier0: {
+              address: await federatedParts.aggregationVerifier0.getAddress(),
+              tx: hashes["ZkagentFederated#AggregationVerifier0"] ?? null,
+              args: [],
+            },
+            AggregationVerifier1: {
+              address: await federatedParts.aggregationVerifier1.getAddress(),
+              tx: hashes["ZkagentFederated#AggregationVerifier1"] ?? null,
+              args: [],
+            },
+            FederatedRound: {
+              address: await federatedParts.federatedRound.getAddress(),
+              tx: hashes["ZkagentFederated#FederatedRound"] ?? null,
+              args: [
+                owner,
+                await registry.getAddress(),
+                await federatedParts.aggregationVerifier0.getAddress(),
+                await federatedParts.aggregationVerifier1.getAddress(),
+              ],
+            },
+          }
+        : {}),
       DecentralizedTrader: {
         address: await trader.getAddress(),
         tx: hashes["Zkagent#DecentralizedTrader"] ?? null,
@@ -313,6 +381,6 @@ async function deploy(args: DeployArgs, hre: HardhatRuntimeEnvironment): Promise
   mkdirSync(outDir, { recursive: true });
   writeFileSync(join(outDir, "zkagent.json"), `${JSON.stringify(record, null, 2)}\n`);
   console.log(
-    `trader ${record.contracts.DecentralizedTrader.address}\ntimelock ${timelockAddress} (owner and governor, delay ${governance.minDelay} s)\nwindow log ${record.contracts.WindowLog.address}\nregistry ${record.contracts.ModelRegistry.address}\nverifier ${record.contracts.PolicyVerifier.address}\nrecord: ${join(outDir, "zkagent.json")}`,
+    `trader ${record.contracts.DecentralizedTrader.address}\ntimelock ${timelockAddress} (owner and governor, delay ${governance.minDelay} s)\nwindow log ${record.contracts.WindowLog.address}\nregistry ${record.contracts.ModelRegistry.address}\nverifier ${record.contracts.PolicyVerifier.address}${federatedParts ? `\nfederated round ${await federatedParts.federatedRound.getAddress()} (owned by the timelock)` : ""}\nrecord: ${join(outDir, "zkagent.json")}`,
   );
 }

@@ -8,7 +8,11 @@ import { JsonRpcProvider, parseUnits } from "ethers";
 
 import { ensureTinyModel, loadProvenModelFile, modelHashOf, SHIPPED_DECISION_MODEL } from "@zkagent/agent";
 import { Action, evaluateModel } from "@zkagent/circuits";
-import { DecentralizedTrader__factory, ModelRegistry__factory } from "@zkagent/contracts/typechain";
+import {
+  DecentralizedTrader__factory,
+  FederatedRound__factory,
+  ModelRegistry__factory,
+} from "@zkagent/contracts/typechain";
 import { deployNetworks } from "@zkagent/contracts/deploy";
 import {
   attachWorld,
@@ -61,7 +65,7 @@ describe(`\`hardhat deploy --network arbitrum\` against a local node playing Arb
       timeout: 120_000,
     });
   // The committed ceremony is single-party, so a live-network deployment needs the testnet override.
-  const runDeploy = (override = true) =>
+  const runDeploy = (override = true, extra: string[] = []) =>
     spawnSync(
       HARDHAT,
       [
@@ -79,6 +83,7 @@ describe(`\`hardhat deploy --network arbitrum\` against a local node playing Arb
         "--guardian",
         hardhatWallet(3, provider).address,
         ...(override ? ["--allow-unsafe-ceremony"] : []),
+        ...extra,
       ],
       {
         cwd: ROOT,
@@ -160,6 +165,33 @@ describe(`\`hardhat deploy --network arbitrum\` against a local node playing Arb
     const after = JSON.parse(readFileSync(join(out, "zkagent.json"), "utf8"));
     expect(after.contracts.DecentralizedTrader.address).to.equal(before.contracts.DecentralizedTrader.address);
     expect(await provider.getTransactionCount(hardhatWallet(0, provider).address)).to.equal(nonce);
+  });
+
+  it("adds federated training to the same deployment with --federated: the core is resumed as it was, FederatedRound is the timelock's, and the gate covers the aggregation ceremonies", async () => {
+    const before = JSON.parse(readFileSync(join(out, "zkagent.json"), "utf8"));
+    const result = runDeploy(true, ["--federated"]);
+    expect(result.status, result.stderr + result.stdout).to.equal(0);
+    for (const chunk of ["aggregation0", "aggregation1"]) {
+      expect(result.stderr).to.include(`circuits/ceremony/${chunk}/manifest.json: phase 2 has 1 contribution`);
+    }
+    const record = JSON.parse(readFileSync(join(out, "zkagent.json"), "utf8"));
+    for (const name of [
+      "PolicyVerifier",
+      "ModelPolicyVerifier",
+      "TimelockController",
+      "ModelRegistry",
+      "DecentralizedTrader",
+    ]) {
+      expect(record.contracts[name].address, name).to.equal(before.contracts[name].address);
+    }
+    const rounds = FederatedRound__factory.connect(record.contracts.FederatedRound.address, provider);
+    expect(await rounds.owner()).to.equal(record.governance.timelock);
+    expect(await rounds.modelRegistry()).to.equal(record.contracts.ModelRegistry.address);
+    expect([await rounds.chunk0Verifier(), await rounds.chunk1Verifier()]).to.deep.equal([
+      record.contracts.AggregationVerifier0.address,
+      record.contracts.AggregationVerifier1.address,
+    ]);
+    expect(record.aggregationVerifierVkeySha256).to.have.length(2);
   });
 
   it("runs the agent CLI and the auditor against the deployment", async () => {

@@ -12,6 +12,14 @@ export const DEFAULT_ADMIN_ROLE = ZeroHash;
 /** The generated verifiers the module deploys (the deploy task gates each one's ceremony). */
 export const DEPLOYED_VERIFIERS = ["PolicyVerifier", "ModelPolicyVerifier"] as const;
 
+/** The generated verifiers the federated module adds: the aggregation circuit's two chunks. */
+export const FEDERATED_VERIFIERS = ["AggregationVerifier0", "AggregationVerifier1"] as const;
+
+/** Every verifier a deployment deploys, with the federated part or without: the deploy task gates each one's ceremony. */
+export function deployedVerifiers(options: { federated: boolean }): string[] {
+  return [...DEPLOYED_VERIFIERS, ...(options.federated ? FEDERATED_VERIFIERS : [])];
+}
+
 /** Who governs the deployment (see `zkagentModule`). */
 export interface GovernanceSetup {
   /** The account that sends the deployment; it holds the timelock's roles only until the end of it. */
@@ -107,5 +115,27 @@ export function zkagentModule(governance: GovernanceSetup) {
     m.call(timelock, "renounceRole", [DEFAULT_ADMIN_ROLE, deployer], { id: "renounceDeployerAdmin", after: last });
 
     return { verifier, modelVerifier, timelock, registry, windowLog, trader };
+  });
+}
+
+/**
+ * The zkagent contracts and federated training: `core` (zkagentModule's, used as is, so its
+ * futures and their ids are those of a deployment without it: adding this to an existing
+ * deployment deploys only what follows) plus the aggregation circuit's two generated verifiers
+ * and a FederatedRound owned by the core's timelock (rounds open only through the delay) over the
+ * core's registry (a round's base must be an approved proven model there).
+ */
+export function zkagentFederatedModule(core: ReturnType<typeof zkagentModule>) {
+  return buildModule("ZkagentFederated", (m) => {
+    const deployed = m.useModule(core);
+    const aggregationVerifier0 = m.contract(FEDERATED_VERIFIERS[0]);
+    const aggregationVerifier1 = m.contract(FEDERATED_VERIFIERS[1]);
+    const federatedRound = m.contract("FederatedRound", [
+      deployed.timelock,
+      deployed.registry,
+      aggregationVerifier0,
+      aggregationVerifier1,
+    ]);
+    return { ...deployed, aggregationVerifier0, aggregationVerifier1, federatedRound };
   });
 }
