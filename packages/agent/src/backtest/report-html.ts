@@ -276,7 +276,7 @@ dl.rules{display:grid;grid-template-columns:max-content 1fr;gap:2px 12px;margin:
 <div class="card">trades executed<b>${f.executed.buy + f.executed.sell}</b>${f.executed.buy} BUY · ${f.executed.sell} SELL · ${f.revertedOnChain} reverted</div>
 <div class="card">refused by the policy<b>${Object.values(f.refusedByRule).reduce((a, b) => a + b, 0)}</b>${refused}</div>
 <div class="card">vault vs buy-and-hold<b>${pnl >= 0 ? "+" : ""}${fmt(pnl)} USD</b>${fmt(summary.vaultValueUsd)} vs ${fmt(summary.buyAndHoldUsd)}</div>
-<div class="card">gas per trade · proof<b>${fmt(summary.meanGas, 0)}</b>mean proof ${fmt(summary.meanProofMs, 0)} ms</div>
+<div class="card">gas per trade · proof<b>${fmt(summary.meanGas, 0)}</b>mean proof ${fmt(summary.meanProofMs, 0)} ms; a keeper's window recording ${fmt(summary.windowRecording.meanGas, 0)} gas a round</div>
 <div class="card">return<b>${pct(f.returnPct)}</b>buy-and-hold ${pct(f.buyAndHoldPct)}</div>
 <div class="card">max drawdown<b>${fmt(f.maxDrawdownPct)} %</b>buy-and-hold ${fmt(f.buyAndHoldMaxDrawdownPct)} %</div>
 <div class="card">turnover<b>${fmt(f.turnover)}×</b>${fmt(f.tradedUsd)} USD traded over a ${fmt(f.startValueUsd)} USD start</div>

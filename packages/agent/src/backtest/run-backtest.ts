@@ -107,6 +107,8 @@ export interface BacktestResult {
   finalPosition: bigint;
   /** Every executed trade re-verified from the chain (zkagent audit's checks). */
   audit: { trades: number; verified: number; failures: number };
+  /** The keeper's recordings of each round's window (paid once per round for the feed, not by the trades). */
+  windowRecordings: { rounds: number; totalGas: bigint };
   /** Ticks replayed from the state file, not run again. */
   resumedTicks: number;
   /** Stopped (shouldStop) before the last tick. */
@@ -204,12 +206,18 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRes
   await world.usdc.approve(traderAddress, START_USDC);
   await trader.deposit(await world.usdc.getAddress(), START_USDC);
 
-  /** Pushes round i at its time and arbitrages the pool to it. */
+  // A keeper records each round's window, as on a live feed (once per round for every vault and
+  // agent on it), so each trade's gas is a trade's, not the recording's.
+  const windowRecordings = { rounds: 0, totalGas: 0n };
+  /** Pushes round i at its time, arbitrages the pool to it, and records its window as a keeper. */
   const publishRound = async (i: number) => {
     const latest = await networkHelpers.time.latest();
     await networkHelpers.time.setNextBlockTimestamp(Math.max(roundTimes[i]!, latest + 1));
     await pushPrice(world.priceFeed, prices[i]!);
     await movePoolToPrice(world, arbitrageur!, prices[i]!);
+    const recorded = await (await zkagent.windowLog.connect(arbitrageur!).record()).wait();
+    windowRecordings.rounds++;
+    windowRecordings.totalGas += recorded!.gasUsed;
   };
   // The first window's history (deployWorld published round 0).
   for (let i = 1; i < WINDOW - 1; i++) {
@@ -370,6 +378,7 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRes
     vault: await readVault(),
     finalPosition: await trader.positionOf(agentWallet.address),
     audit,
+    windowRecordings,
     resumedTicks: completed.length,
     interrupted,
     sessionSeconds: (performance.now() - sessionStarted) / 1000,

@@ -76,6 +76,8 @@ export interface SessionSummary {
   startValueUsd: number;
   totalGas: number;
   meanGas: number;
+  /** The keeper's window recordings: rounds recorded and their mean gas (not in the trades' gas). */
+  windowRecording: { rounds: number; meanGas: number };
   meanProofMs: number;
   meanInferenceMs: number;
   audit: { trades: number; verified: number; failures: number };
@@ -199,6 +201,12 @@ export function sessionSummary(
     startValueUsd: figures.startValueUsd,
     totalGas,
     meanGas: executed.length ? totalGas / executed.length : 0,
+    windowRecording: {
+      rounds: result.windowRecordings.rounds,
+      meanGas: result.windowRecordings.rounds
+        ? Number(result.windowRecordings.totalGas) / result.windowRecordings.rounds
+        : 0,
+    },
     meanProofMs: proved.length ? proved.reduce((s, r) => s + r.proofMs!, 0) / proved.length : 0,
     meanInferenceMs: rows.reduce((s, r) => s + (r.timingsMs.inference ?? 0), 0) / rows.length,
     audit: result.audit,
@@ -252,7 +260,7 @@ export function renderSummaryText(s: SessionSummary): string {
   return                 ${pct(f.returnPct)} vs buy-and-hold ${pct(f.buyAndHoldPct)}; max drawdown ${f.maxDrawdownPct.toFixed(2)} % (buy-and-hold ${f.buyAndHoldMaxDrawdownPct.toFixed(2)} %)
   turnover               ${f.turnover.toFixed(2)}x the starting value (${f.tradedUsd.toFixed(2)} USD traded); fees ${f.feesUsd.toFixed(2)} USD, slippage ${f.slippageUsd.toFixed(2)} USD
   audit                  ${s.audit.verified} of ${s.audit.trades} trades re-verified from the chain${s.audit.failures ? `, ${s.audit.failures} FAILED` : ""}${s.fast ? " (at the end: --fast)" : ""}
-  gas                    ${s.totalGas} total, ${s.meanGas.toFixed(0)} mean per trade
+  gas                    ${s.totalGas} total, ${s.meanGas.toFixed(0)} mean per trade; a keeper recorded ${s.windowRecording.rounds} rounds' windows, ${s.windowRecording.meanGas.toFixed(0)} gas mean (once per round for every vault on the feed)
   proof (witness+prove)  ${s.meanProofMs.toFixed(0)} ms mean; inference ${s.meanInferenceMs.toFixed(1)} ms mean
   model                  ${s.model}; proofs name ${s.modelHash}
   wall time              ${s.wallSeconds.toFixed(1)} s; the session ${s.sessionSeconds.toFixed(1)} s, ${s.ticksPerSecond.toFixed(2)} ticks/s (set-up and audit included)`;
