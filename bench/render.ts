@@ -250,12 +250,13 @@ Where it goes (RSS in MB after each step, this run; "auto" is the native prover 
 ${marks}
 | peak (maxrss) | ${m.runs.map((run) => fmt(run.peakRssMb)).join(" | ")} |
 | ticks: executed / other outcomes | ${m.runs
-    .map(
-      (run) =>
-        `${fmt(run.executed)} / ${Object.entries(run.outcomes ?? {})
+    .map((run) =>
+      [
+        fmt(run.executed),
+        ...Object.entries(run.outcomes ?? {})
           .filter(([k]) => k !== "executed")
-          .map(([k, n]) => `${n} ${k}`)
-          .join(", ")}`,
+          .map(([k, n]) => `${n} ${k}`),
+      ].join(" / "),
     )
     .join(" | ")} |
 `;

@@ -208,10 +208,16 @@ const MEMORY_CONFIGS = [
 
 function rssRun(agentCycle: AgentCycleFigures, agentMemory: AgentMemoryFigures): AgentRssRun {
   const commit = spawnSync("git", ["rev-parse", "--short", "HEAD"], { encoding: "utf8", cwd: here }).stdout.trim();
+  // What ran was HEAD plus any uncommitted change to the agent, the prover or this bench: say so.
+  const edited = spawnSync(
+    "git",
+    ["diff", "--quiet", "HEAD", "--", "packages/agent/src", "packages/prover-native", "circuits/src", "bench/items"],
+    { cwd: join(here, "..") },
+  ).status;
   return {
     date: agentMemory.measuredAt,
     label: values.label ?? "",
-    commit,
+    commit: edited === 0 ? commit : `${commit} + uncommitted changes`,
     prover: agentCycle.prover ?? "auto",
     sessionPeakRssMb: agentCycle.peakRssMb,
     alone: agentMemory.runs.map((r) => ({ mode: r.mode, prover: r.prover, peakRssMb: r.peakRssMb })),

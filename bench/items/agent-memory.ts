@@ -23,8 +23,8 @@ export interface AgentMemoryRun {
   marks: MemoryMark[];
   /** RSS after each tick. */
   rssByTick: number[];
-  /** How the ticks ended (executed, hold, refused, …). */
-  outcomes: Record<string, number>;
+  /** How the ticks ended (executed, hold, refused, …); absent from older runs. */
+  outcomes?: Record<string, number>;
 }
 
 export interface AgentMemoryFigures {
