@@ -36,6 +36,8 @@ export const FINALIZE_CLAIM_CALLDATA_BYTES = 4 + 32 * 7;
  * proof's 8 words, then each array's length and elements (K ids, 2K + 3 signals).
  */
 export const publishSignalCalldataBytes = (k: number) => 4 + 32 * (2 + 8 + 1 + k + 1 + 2 * k + 3);
+/** Calldata of `OptimisticLane.finalizeMany(claims)` for n claims: selector, offset, length, 7 words each. */
+export const finalizeManyCalldataBytes = (n: number) => 4 + 32 * (2 + 7 * n);
 /** Calldata of `FollowBatcher.followAll(follows)` for n follows: selector, offset, length, 4 words each. */
 export const followAllCalldataBytes = (n: number) => 4 + 32 * (2 + 4 * n);
 /** Calldata of `WindowLog.record()`: the selector. */

@@ -12,6 +12,7 @@ import {
   FOLLOW_SIGNAL_CALLDATA_BYTES,
   RECORD_CALLDATA_BYTES,
   followAllCalldataBytes,
+  finalizeManyCalldataBytes,
   publishSignalCalldataBytes,
   arbitrumCost,
   arbitrumFormula,
@@ -429,7 +430,7 @@ Measured ${f.measuredAt} in one world and one run (\`pnpm bench --only paths\`; 
 | optimistic BUY (\`executeOptimistic\`, claim opened) | ${fmt(f.optimistic.buy)} |
 | challenge a claim | ${fmt(f.optimistic.challenge)} |
 | answer a challenge with the proof | ${fmt(f.optimistic.answer)} |
-| finalise an unchallenged claim | ${fmt(f.optimistic.finalize)} |
+| finalise an unchallenged claim | ${fmt(f.optimistic.finalize)} |${f.optimistic.finalizeTwo ? `\n| finalise two claims in one \`finalizeMany\` | ${fmt(f.optimistic.finalizeTwo)} |` : ""}
 ${publish}
 | followSignal (mean of ${f.hub.follows.length}; ${byMarket}) | ${fmt(f.hub.followMean)} |
 
@@ -447,7 +448,7 @@ On Arbitrum One at the prices of the section below (${arbitrumFormula(DEFAULT_AR
 | --- | ---: | ---: | ---: |
 ${pathsArbitrumRows(f)}
 
-At these prices the L1 data is half the cost or more: the optimistic path saves L2 gas but pays a second transaction's envelope to finalise, so on Arbitrum it is barely cheaper than a verified trade unless claims are finalised in batches (not built); the hub halves the cost per trade once a signal serves eight vaults.
+At these prices the L1 data is half the cost or more: the optimistic path saves L2 gas but pays a second transaction's envelope to finalise, so on Arbitrum it is barely cheaper than a verified trade unless claims are finalised in batches (\`finalizeMany\`, the row above); the hub halves the cost per trade once a signal serves eight vaults.
 
 ${floorsTable(f)}
 
@@ -639,6 +640,21 @@ function pathsArbitrumRows(f: PathsGasFigures): string {
         totalUsd: optimistic.totalUsd + finalize.totalUsd,
       },
     ],
+    ...(f.optimistic.finalizeTwo
+      ? ([
+          [
+            "optimistic, unchallenged, finalised two at a time (`finalizeMany`)",
+            (() => {
+              const two = usd(f.optimistic.finalizeTwo, finalizeManyCalldataBytes(2));
+              return {
+                l2Usd: optimistic.l2Usd + two.l2Usd / 2,
+                l1Usd: optimistic.l1Usd + two.l1Usd / 2,
+                totalUsd: optimistic.totalUsd + two.totalUsd / 2,
+              };
+            })(),
+          ],
+        ] as [string, { l2Usd: number; l1Usd: number; totalUsd: number }][])
+      : []),
     ["hub, K = 1, V = 1", hub(1, 1)],
     ["hub, K = 1, V = 8", hub(1, 8)],
     ["hub, K = 4, V = 8", hub(4, 8)],

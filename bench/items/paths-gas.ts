@@ -41,7 +41,8 @@ export interface PathsGasFigures {
   measuredAt: string;
   /** A proven BUY through executeTrade (verification included). */
   verifiedBuy: number;
-  optimistic: { buy: number; challenge: number; answer: number; finalize: number };
+  /** finalizeTwo: two claims finalised in one finalizeMany transaction. */
+  optimistic: { buy: number; challenge: number; answer: number; finalize: number; finalizeTwo?: number };
   hub: {
     /** publishSignal for a K-market proof, real verifier and proof. */
     publish: Record<string, number>;
@@ -114,7 +115,7 @@ export async function benchPathsGas(): Promise<PathsGasFigures> {
   }
   await lane.connect(mw.agent).depositBond(await mw.trader.getAddress(), 10n ** 9n);
   const claimed = [];
-  for (let i = 0; i < 2; i++) {
+  for (let i = 0; i < 4; i++) {
     const proof = await proveTrade(mw, mw.agent, { action: Action.BUY, size: 10n ** 17n });
     const receipt = (await (
       await mw.trader.connect(mw.agent).executeOptimistic(proof.publicSignals, deadline, 0n)
@@ -127,6 +128,7 @@ export async function benchPathsGas(): Promise<PathsGasFigures> {
   );
   await networkHelpers.time.increase(3_601n);
   const finalize = await gasOf(lane.finalize(claimed[1]!.claim));
+  const finalizeTwo = await gasOf(lane.finalizeMany([claimed[2]!.claim, claimed[3]!.claim]));
   await closeSharedProver();
 
   // The hub: one proof per K, every follower executes it. A first, unmeasured K = 4 round puts every
@@ -182,9 +184,11 @@ export async function benchPathsGas(): Promise<PathsGasFigures> {
     })),
   );
   const labels = await labelsOf(mw);
+  labels[(await lane.getAddress()).toLowerCase()] = "OptimisticLane";
   const profiles = [];
   for (const [path, receipt] of [
     ["verified BUY", verifiedReceipt],
+    ["optimistic BUY", claimed[0]!.receipt],
     ["followSignal", followReceipt!],
   ] as const) {
     profiles.push({
@@ -197,6 +201,7 @@ export async function benchPathsGas(): Promise<PathsGasFigures> {
   const floors = await pathFloors(mw, {
     verified: verifiedReceipt,
     optimistic: claimed[0]!.receipt,
+    lane: await lane.getAddress(),
     follow: followReceipt!,
     followMean,
     publish: publishReceipts,
@@ -204,7 +209,7 @@ export async function benchPathsGas(): Promise<PathsGasFigures> {
   return {
     measuredAt: new Date().toISOString(),
     verifiedBuy,
-    optimistic: { buy: Number(claimed[0]!.receipt.gasUsed), challenge, answer, finalize },
+    optimistic: { buy: Number(claimed[0]!.receipt.gasUsed), challenge, answer, finalize, finalizeTwo },
     hub: { publish, follows, followMean, amortized, batched },
     floors,
     profiles,
@@ -245,6 +250,7 @@ async function pathFloors(
   r: {
     verified: TransactionReceipt;
     optimistic: TransactionReceipt;
+    lane: string;
     follow: TransactionReceipt;
     followMean: number;
     publish: Record<number, TransactionReceipt>;
@@ -319,10 +325,7 @@ async function pathFloors(
         "model approval (registry account, slot)": COLD_ACCOUNT + COLD_SLOT,
         "active verifier slot (named in the claim)": COLD_SLOT,
         "lane account, agent's bond slot read and rewritten": COLD_ACCOUNT + COLD_SLOT_REWRITE,
-        "the trade's and the claim's events": logsGas(r.optimistic, [
-          trader,
-          r.optimistic.logs.at(-1)?.address ?? trader,
-        ]),
+        "the trade's and the claim's events": logsGas(r.optimistic, [trader, r.lane]),
       },
     ),
     floorRow(

@@ -164,6 +164,36 @@ describe("the agent on the optimistic path", function () {
     }
   });
 
+  it("finalises every claim due in one transaction (finalizeMany), each journaled settled by it", async () => {
+    const world = await networkHelpers.loadFixture(optimisticProvenWorld);
+    const { ow } = world;
+    const { dataDir } = await prepareAgentData(ow);
+    const { agent } = await startOptimisticAgent(world, dataDir);
+    try {
+      const first = (await agent.tick(0)) as CycleReport;
+      // a second round at the same price: the proven model trades again
+      const [, answer] = await ow.world.priceFeed.latestRoundData();
+      await pushPrice(ow.world.priceFeed, answer);
+      await movePoolToPrice(ow.world, ow.stranger, answer);
+      const second = (await agent.tick(1)) as CycleReport;
+      expect([first.outcome, second.outcome]).to.deep.equal(["executed", "executed"]);
+      expect(agent.journal.claims()).to.have.length(2);
+      await networkHelpers.time.increase(LANE.challengeWindow + 1n);
+      expect(await agent.tendClaims()).to.include({ finalized: 2, failed: 0 });
+      const finalized = await ow.lane.queryFilter(ow.lane.filters.ClaimFinalized());
+      expect(finalized).to.have.length(2);
+      expect(finalized[0]!.transactionHash).to.equal(finalized[1]!.transactionHash);
+      const settled = agent.journal.records().filter((r) => r.kind === "claim-settled");
+      expect(settled.map((r) => (r as { settledBy?: string }).settledBy)).to.deep.equal([
+        finalized[0]!.transactionHash,
+        finalized[0]!.transactionHash,
+      ]);
+      expect(agent.journal.claims()).to.deep.equal([]);
+    } finally {
+      await agent.close();
+    }
+  });
+
   it("holds, journaling why, when its free bond cannot cover the claim: nothing proven or sent; trades once bonded", async () => {
     const world = await networkHelpers.loadFixture(optimisticProvenWorld);
     const { ow } = world;

@@ -57,6 +57,7 @@ const BUDGET = {
   challengeClaim: 90_000,
   answerChallengeWithProof: 300_000,
   finalizeClaim: 50_000,
+  finalizeManyTwoClaims: 80_000,
   slashAgent: 130_000,
   publishSignalK1: 345_000,
   followSignal: 190_000,
@@ -156,14 +157,15 @@ describe("gas snapshot", function () {
         .executeTradeWithRecord(recorded.solidityProof, recorded.publicSignals, 2n ** 64n, 0n, `0x${"ab".repeat(32)}`),
     );
 
-    // The optimistic path: a bonded agent's claims, one answered, one finalised, one slashed.
+    // The optimistic path: a bonded agent's claims, one answered, one finalised, two finalised in
+    // one finalizeMany, one slashed.
     const lane = await new OptimisticLane__factory(tw.owner).deploy(
       await tw.world.usdc.getAddress(),
       3_600n,
       1_800n,
       100_000_000n,
       50_000_000n,
-      4n,
+      8n,
     );
     await rs.trader.setOptimisticLane(await lane.getAddress());
     for (const holder of [tw.agent, tw.stranger]) {
@@ -172,7 +174,7 @@ describe("gas snapshot", function () {
     }
     await lane.connect(tw.agent).depositBond(await rs.trader.getAddress(), 1_000_000_000n);
     const claims = [];
-    for (let i = 0; i < 3; i++) {
+    for (let i = 0; i < 5; i++) {
       const claimed = await proveTrade(
         rs,
         tw.agent,
@@ -184,7 +186,12 @@ describe("gas snapshot", function () {
       if (i === 0) measured.executeOptimisticBuy = Number(receipt.gasUsed);
       claims.push({ ...claimOf(lane, receipt), proof: claimed });
     }
-    const [answered, finalised, slashed] = claims as [(typeof claims)[0], (typeof claims)[0], (typeof claims)[0]];
+    const [answered, finalised, slashed, ...finalisedTogether] = claims as [
+      (typeof claims)[0],
+      (typeof claims)[0],
+      (typeof claims)[0],
+      ...(typeof claims)[0][],
+    ];
     measured.challengeClaim = await gasOf(lane.connect(tw.stranger).challenge(answered.claim));
     measured.answerChallengeWithProof = await gasOf(
       lane.connect(tw.agent).prove(answered.claim, answered.proof.solidityProof, answered.proof.publicSignals),
@@ -192,6 +199,7 @@ describe("gas snapshot", function () {
     await lane.connect(tw.stranger).challenge(slashed.claim); // and the agent withholds its proof
     await networkHelpers.time.increase(3_601n);
     measured.finalizeClaim = await gasOf(lane.finalize(finalised.claim));
+    measured.finalizeManyTwoClaims = await gasOf(lane.finalizeMany(finalisedTogether.map((c) => c.claim)));
     measured.slashAgent = await gasOf(lane.slash(slashed.claim));
 
     // The signal hub on the same real-shaped feed: the agent publishes a one-market signal (the

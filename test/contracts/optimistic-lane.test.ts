@@ -326,6 +326,35 @@ describe("the optimistic path: bond, challenge, ZK resolution, slashing", functi
     await expect(ow.lane.slash(claim)).to.be.revertedWithCustomError(ow.lane, "NotChallenged").withArgs(id);
   });
 
+  it("finalises several unchallenged claims in one transaction, all or nothing", async () => {
+    const ow = await networkHelpers.loadFixture(fixture);
+    await marketAt(ow, BELOW);
+    const first = await honestBuy(ow, ONE_ETH / 2n);
+    const second = await honestBuy(ow, ONE_ETH / 2n);
+    const challenged = await honestBuy(ow, ONE_ETH / 2n);
+    await ow.lane.connect(ow.challenger).challenge(challenged.claim);
+    await networkHelpers.time.increaseTo(challenged.claim.challengeDeadline + 1n);
+    // One claim in the batch that may not be finalised (challenged) reverts the whole batch.
+    const before = await bondOf(ow);
+    await expect(ow.lane.finalizeMany([first.claim, challenged.claim, second.claim]))
+      .to.be.revertedWithCustomError(ow.lane, "ClaimChallenged")
+      .withArgs(challenged.id);
+    expect(await bondOf(ow)).to.deep.equal(before);
+    expect((await ow.lane.claimState(first.id))[0]).to.equal(STATE.open);
+    const tx = ow.lane.connect(ow.stranger).finalizeMany([first.claim, second.claim]);
+    await expect(tx).to.emit(ow.lane, "ClaimFinalized").withArgs(first.id);
+    await expect(tx).to.emit(ow.lane, "ClaimFinalized").withArgs(second.id);
+    for (const { id } of [first, second]) expect((await ow.lane.claimState(id))[0]).to.equal(STATE.settled);
+    // Only the challenged claim's worst loss stays locked.
+    expect(await bondOf(ow)).to.deep.equal({
+      total: AGENT_BOND,
+      locked: challenged.claim.worstLoss,
+      pending: 1n,
+      slashed: false,
+    });
+    await expect(ow.lane.finalizeMany([first.claim])).to.be.revertedWithCustomError(ow.lane, "UnknownClaim");
+  });
+
   it("settles several claims early with their proofs in one transaction", async () => {
     const ow = await networkHelpers.loadFixture(fixture);
     await marketAt(ow, BELOW);

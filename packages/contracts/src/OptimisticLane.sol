@@ -319,11 +319,17 @@ contract OptimisticLane is IOptimisticLane, ReentrancyGuardTransient {
     /// @notice Finalises an unchallenged claim whose window has passed, releasing its bond. Anyone.
     /// @param claim The claim's fields.
     function finalize(Claim calldata claim) external nonReentrant {
-        bytes32 id = _requireOpen(claim);
-        if (block.timestamp <= claim.challengeDeadline) revert ChallengeWindowOpen(id, claim.challengeDeadline);
-        if (_challenges[id].challenger != address(0)) revert ClaimChallenged(id);
-        _settle(id, claim);
-        emit ClaimFinalized(id);
+        _finalize(claim);
+    }
+
+    /// @notice Finalises several unchallenged claims whose windows have passed, in one transaction
+    /// (one transaction's base cost and L1 data for all of them). All or nothing: one claim that
+    /// may not be finalised reverts the batch with its own error.
+    /// @param claims The claims' fields.
+    function finalizeMany(Claim[] calldata claims) external nonReentrant {
+        for (uint256 i; i < claims.length; ++i) {
+            _finalize(claims[i]);
+        }
     }
 
     /// @notice Slashes an agent that did not prove a challenged claim in time: its whole bond for
@@ -398,6 +404,14 @@ contract OptimisticLane is IOptimisticLane, ReentrancyGuardTransient {
 
     /// @dev Marks a claim settled and releases its lock (nothing to release once the agent was
     /// slashed: the slash paid out the whole bond).
+    function _finalize(Claim calldata claim) private {
+        bytes32 id = _requireOpen(claim);
+        if (block.timestamp <= claim.challengeDeadline) revert ChallengeWindowOpen(id, claim.challengeDeadline);
+        if (_challenges[id].challenger != address(0)) revert ClaimChallenged(id);
+        _settle(id, claim);
+        emit ClaimFinalized(id);
+    }
+
     function _settle(bytes32 id, Claim calldata claim) private {
         _claims[id] = SETTLED;
         BondAccount memory account = _bonds[claim.trader][claim.agent];

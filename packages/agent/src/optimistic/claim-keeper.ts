@@ -60,9 +60,9 @@ export type BondVerdict =
  * - `tend` (every tick, and every poll between rounds) brings each claim forward: records claims of
  *   trades that executed before a stop, answers a challenge with the kept proof at once (the
  *   response window is at least 10 minutes; the agent answers on its next poll), finalises
- *   unchallenged claims after the window, and journals what others did (a watcher's finalisation,
- *   a slash). Every step reads the lane's state first, so a pass after a crash does only what is
- *   left.
+ *   unchallenged claims after the window (all that are due in one finalizeMany), and journals what
+ *   others did (a watcher's finalisation, a slash). Every step reads the lane's state first, so a
+ *   pass after a crash does only what is left.
  *
  * Early settlement costs a verification per claim (~230k gas; 281k for an answer) against 39k for a
  * finalisation, so claims are finalised after the window by default and proven early only when
@@ -219,17 +219,37 @@ export class ClaimKeeper {
     const claims = this.journal.claims();
     if (claims.length > 0) {
       const now = await this.lane.now();
+      const due: JournaledClaim[] = [];
       for (const claim of claims) {
         await guard(`claim ${claim.claimId.slice(0, 10)}… (nonce ${claim.traderNonce})`, () =>
-          this.step(claim, now, report),
+          this.step(claim, now, report, due),
         );
       }
+      if (due.length > 0) await guard(`finalising ${due.length} claim(s)`, () => this.finalizeDue(due, report));
     }
     await guard("reading the bond", () => this.observeBond());
     return report;
   }
 
-  private async step(claim: JournaledClaim, now: bigint, report: TendReport): Promise<void> {
+  /**
+   * Finalises the unchallenged claims past their windows in one transaction (finalizeMany; one
+   * claim: finalize), then journals each settled. A crash in between is settled from the chain next
+   * pass (the claim reads settled, its ClaimFinalized log names the transaction).
+   */
+  private async finalizeDue(due: JournaledClaim[], report: TendReport): Promise<void> {
+    const txHash =
+      due.length === 1
+        ? await this.lane.finalize(due[0]!.claim)
+        : await this.lane.finalizeMany(due.map((c) => c.claim));
+    for (const claim of due) {
+      this.journal.trades.claimSettled(claim.claimId, "finalized", { settledBy: txHash });
+      report.finalized++;
+    }
+    const nonces = due.map((c) => c.traderNonce).join(", ");
+    this.log.info(`optimistic: finalised the claim(s) of nonce ${nonces} (unchallenged)`, { tx: txHash });
+  }
+
+  private async step(claim: JournaledClaim, now: bigint, report: TendReport, due: JournaledClaim[]): Promise<void> {
     const { claimId } = claim;
     const trades = this.journal.trades;
     const onChain = await this.lane.claimState(claimId);
@@ -244,12 +264,7 @@ export class ClaimKeeper {
     };
     switch (onChain.state) {
       case "open":
-        if (now > BigInt(claim.claim.challengeDeadline)) {
-          const txHash = await this.lane.finalize(claim.claim);
-          trades.claimSettled(claimId, "finalized", { settledBy: txHash });
-          report.finalized++;
-          this.log.info(`optimistic: finalised the claim of nonce ${claim.traderNonce} (unchallenged)`, { tx: txHash });
-        }
+        if (now > BigInt(claim.claim.challengeDeadline)) due.push(claim); // finalised together after the pass
         return;
       case "challenged": {
         await recordChallenge();

@@ -265,6 +265,11 @@ export class LaneClient {
     return this.send("finalize", [claimArgument(claim)]);
   }
 
+  /** Finalises several such claims in one transaction (all or nothing). */
+  finalizeMany(claims: readonly StoredClaim[]): Promise<string> {
+    return this.send("finalizeMany", [claims.map(claimArgument)]);
+  }
+
   /** Adds `amount` to the bond, approving the lane for the token first if need be. */
   async deposit(amount: bigint): Promise<string> {
     const { bondToken } = await this.parameters();
@@ -288,7 +293,10 @@ export class LaneClient {
     return this.rpc(() => token.getFunction("balanceOf")(this.agent) as Promise<bigint>);
   }
 
-  private send(name: "prove" | "proveMany" | "finalize" | "depositBond" | "withdrawBond", args: unknown[]) {
+  private send(
+    name: "prove" | "proveMany" | "finalize" | "finalizeMany" | "depositBond" | "withdrawBond",
+    args: unknown[],
+  ) {
     const laneInterface: Interface = this.lane.interface;
     return this.sendData(name, this.address, laneInterface.encodeFunctionData(name, args));
   }
