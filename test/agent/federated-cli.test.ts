@@ -265,6 +265,29 @@ describe("zkagent fl: federated rounds run by operators through the CLI (child p
       update,
     );
 
+    // too little data of its own: refused before training, nothing written
+    const short = join(op.dataDir, "short.json");
+    const sample = join(import.meta.dirname, "../../scripts/demo/sample-prices.csv");
+    const tooShort = await fl(
+      op,
+      "train",
+      "--round",
+      String(roundId),
+      "--base",
+      SHIPPED,
+      "--prices",
+      sample,
+      "--out",
+      short,
+    );
+    expect(tooShort.status).to.equal(2);
+    expect(tooShort.stderr).to.match(
+      new RegExp(
+        `FederatedRoundError: prices .*sample-prices\\.csv \\(100 rounds\\) gives 66 training windows; round ${roundId} takes at least 500: bring more data`,
+      ),
+    );
+    expect(existsSync(short)).to.equal(false);
+
     // an over-cap count, written into the file by hand: the round refuses it in simulation, nothing is signed
     const overCap = join(op.dataDir, "over-cap.json");
     writeFileSync(
