@@ -344,7 +344,7 @@ describe("zkagent fl: federated rounds run by operators through the CLI (child p
     expect(await roundState(other)).to.equal(stringify(await rounds.round(other)));
     expect((await rounds.round(other)).sampleCounts).to.deep.equal([0n, 0n, 0n, 0n]);
   });
-  it("finishes a send the journal holds after a crash: the signed submission re-sent byte for byte, the journaled proof sent without proving again", async () => {
+  it("finishes a send the journal holds after a crash: a mined submission recorded, a signed one re-sent byte for byte, the journaled proof sent without proving again", async () => {
     const roundId = await open(SHIPPED);
     const address = await rounds.getAddress();
     const files: string[] = [];
@@ -367,31 +367,53 @@ describe("zkagent fl: federated rounds run by operators through the CLI (child p
       files.push(out);
     }
     for (const [i, op] of operators.entries()) {
-      if (i === 0) continue;
+      if (i < 2) continue;
       await ok(op, "submit", "--round", String(roundId), "--update", files[i]!);
     }
 
+    /** Journals operator `i`'s submission as prepared and signed (as the CLI would), without sending it. */
+    async function signedButNotSent(i: number) {
+      const op = operators[i]!;
+      const update = readUpdateFile(files[i]!);
+      const data = rounds.interface.encodeFunctionData("submitUpdate", [
+        roundId,
+        update.commitment,
+        update.sampleCount,
+      ]);
+      const journal = Journal.open(federatedJournalPath(op.dataDir, 31337, address, op.wallet.address));
+      try {
+        journal.federated.prepared("submit", roundId, {
+          to: address,
+          data,
+          detail: {
+            updateCommitment: update.commitment.toString(),
+            sampleCount: update.sampleCount.toString(),
+            updateFile: files[i]!,
+          },
+        });
+        const accountNonce = await ethers.provider.getTransactionCount(op.wallet.address);
+        const rawTx = await op.wallet.signTransaction(
+          await op.wallet.populateTransaction({ to: address, data, nonce: accountNonce, gasLimit: 300_000n }),
+        );
+        journal.federated.signed("submit", roundId, { txHash: Transaction.from(rawTx).hash!, rawTx, accountNonce });
+        return { rawTx, txHash: Transaction.from(rawTx).hash!, accountNonce };
+      } finally {
+        journal.close();
+      }
+    }
+
+    // operator 1 broadcast its signed submission and died before journaling the receipt: the re-run
+    // finds it mined and records it, sending nothing
+    const mined = await signedButNotSent(1);
+    await (await ethers.provider.broadcastTransaction(mined.rawTx)).wait();
+    const recorded = await fl(operators[1]!, "submit", "--round", String(roundId), "--update", files[1]!, "--json");
+    expect(recorded.status, recorded.stderr).to.equal(0);
+    expect((JSON.parse(recorded.stdout) as { txHash: string }).txHash).to.equal(mined.txHash);
+    expect(await ethers.provider.getTransactionCount(operators[1]!.wallet.address)).to.equal(mined.accountNonce + 1);
+
     // operator 0 signed and journaled its submission, then died before broadcasting it
     const op = operators[0]!;
-    const update = readUpdateFile(files[0]!);
-    const data = rounds.interface.encodeFunctionData("submitUpdate", [roundId, update.commitment, update.sampleCount]);
-    let journal = Journal.open(federatedJournalPath(op.dataDir, 31337, address, op.wallet.address));
-    journal.federated.prepared("submit", roundId, {
-      to: address,
-      data,
-      detail: {
-        updateCommitment: update.commitment.toString(),
-        sampleCount: update.sampleCount.toString(),
-        updateFile: files[0]!,
-      },
-    });
-    const accountNonce = await ethers.provider.getTransactionCount(op.wallet.address);
-    const rawTx = await op.wallet.signTransaction(
-      await op.wallet.populateTransaction({ to: address, data, nonce: accountNonce, gasLimit: 300_000n }),
-    );
-    const txHash = Transaction.from(rawTx).hash!;
-    journal.federated.signed("submit", roundId, { txHash, rawTx, accountNonce });
-    journal.close();
+    const { txHash, accountNonce } = await signedButNotSent(0);
     const resumed = await fl(op, "submit", "--round", String(roundId), "--update", files[0]!, "--json");
     expect(resumed.status, resumed.stderr).to.equal(0);
     expect(resumed.stderr).to.contain(`recovering the journaled submission of round ${roundId} (signed)`);
@@ -416,7 +438,7 @@ describe("zkagent fl: federated rounds run by operators through the CLI (child p
       proof.chunks[0]!.solidityProof,
       proof.chunks[1]!.solidityProof,
     ]);
-    journal = Journal.open(federatedJournalPath(aggregator.dataDir, 31337, address, aggregator.wallet.address));
+    const journal = Journal.open(federatedJournalPath(aggregator.dataDir, 31337, address, aggregator.wallet.address));
     journal.federated.prepared("finalize", roundId, {
       to: address,
       data: finalizeData,
