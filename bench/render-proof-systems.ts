@@ -45,11 +45,11 @@ ${f.rows.map(row).join("\n")}
 
 PLONK against Groth16, same circuit, same run:
 
-| circuit | constraints | prove time | verify gas | proving key | peak RSS |
+| circuit | constraints (PLONK gates / R1CS) | prove time | verify gas | proving key | peak RSS |
 | --- | ---: | ---: | ---: | ---: | ---: |
 ${ratios}
 
-${a ? `**Through the trader** (policy v1; \`PlonkVerifierAdapter\`, the trader unchanged): the agent's \`submit\` of the PLONK proof costs ${fmt(a.submitGas)} gas as its own transaction (the PLONK verification, ${fmt(a.plonkVerifyGas)} as a bare call, plus recording the signals' hash and the event); the trader's own verifier call then costs ${fmt(a.recordedViewGas)} gas as a transaction (a cold storage read), where Groth16's verification is ${fmt(a.groth16VerifyGas)}. A PLONK trade therefore costs about ${fmt(a.submitGas + a.recordedViewGas - a.groth16VerifyGas - 21_000)} gas more than a Groth16 one in total (two transactions, one base fee more), and two blocks' latency on a chain that does not put both in one block.` : ""}
+${a ? `**Through the trader** (policy v1; \`PlonkVerifierAdapter\`, the trader unchanged): the agent's \`submit\` of the PLONK proof costs ${fmt(a.submitGas)} gas as its own transaction (the PLONK verification, ${fmt(a.plonkVerifyGas)} as a bare call, plus recording the signals' hash and the event); the trader's own verifier call then costs ${fmt(a.recordedViewGas)} gas as a transaction (a cold storage read), where Groth16's verification is ${fmt(a.groth16VerifyGas)}. A PLONK trade therefore costs about ${fmt(a.submitGas + a.recordedViewGas - a.groth16VerifyGas)} gas more than a Groth16 one in total (the submit transaction, its base fee included, plus the trader's cheaper call less Groth16's verification; the trade's own base fee and calldata are the same both ways), and possibly a block's latency: the two transactions are sent one after the other.` : ""}
 
 A PLONK row "not at hand" needs a larger phase 1 than this run had: its gate count is measured (snarkjs counts before it refuses), the rest is not; [circuits/README.md](../circuits/README.md#plonk-a-universal-setup-backend) says how a deployer passes a public file and what generating one here costs.
 
