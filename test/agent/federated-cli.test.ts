@@ -321,6 +321,28 @@ describe("zkagent fl: federated rounds run by operators through the CLI (child p
     nonce = await ethers.provider.getTransactionCount(op.wallet.address);
     const again = await ok(op, "submit", "--round", String(roundId), "--update", update);
     expect(again.already).to.equal(true);
+    // a second training's file is not the committed one: the journal says which file the aggregator needs
+    const retrained = join(op.dataDir, "retrained.json");
+    await ok(
+      op,
+      "train",
+      "--round",
+      String(roundId),
+      "--base",
+      SHIPPED,
+      "--seed",
+      "8",
+      "--paths",
+      "4",
+      "--out",
+      retrained,
+    );
+    const second = await fl(op, "submit", "--round", String(roundId), "--update", retrained);
+    expect(second.status).to.equal(2);
+    expect(second.stderr).to.contain(
+      `FederatedRoundError: round ${roundId} has another update of yours already committed`,
+    );
+    expect(second.stderr).to.contain(`from ${update}): send that file to the aggregator`);
     const lostJournal = join(dir, "lost.json");
     writeFileSync(lostJournal, readFileSync(op.config, "utf8").replace(op.dataDir, join(dir, "lost")));
     const replay = await zkagent(

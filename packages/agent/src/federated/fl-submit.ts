@@ -18,12 +18,18 @@ export function registerFlSubmit(fl: Command): void {
       try {
         const round = await client.round(roundId);
         assertUpdateFor(update, config, round);
-        const open = journal.federated.open("submit", roundId);
-        const openCommitment = open && "updateCommitment" in open.detail ? open.detail.updateCommitment : undefined;
-        if (openCommitment !== undefined && openCommitment !== update.commitment.toString()) {
-          throw new FederatedRoundError(
-            `round ${roundId} has a submission of another update in flight (commitment ${openCommitment}, from ${(open!.detail as { updateFile: string }).updateFile}): finish it with that file first`,
-          );
+        // the journal's attempt (in flight, or landed) names the update it commits: the operator must
+        // finish it, or hand over that file, not this one
+        for (const [attempt, state] of [
+          [journal.federated.open("submit", roundId), "in flight"],
+          [journal.federated.executed("submit", roundId), "already committed"],
+        ] as const) {
+          const committed = attempt && "updateCommitment" in attempt.detail ? attempt.detail : undefined;
+          if (committed && committed.updateCommitment !== update.commitment.toString()) {
+            throw new FederatedRoundError(
+              `round ${roundId} has another update of yours ${state} (commitment ${committed.updateCommitment}, from ${committed.updateFile}): ${state === "in flight" ? "finish it with that file first" : "send that file to the aggregator; this one was never committed"}`,
+            );
+          }
         }
         const slot = round.participants.indexOf(signer.address);
         if (slot < 0)
