@@ -35,6 +35,8 @@ export const CEREMONY_OF_VERIFIER: Readonly<Record<string, string>> = {
   SignalVerifier4: "circuits/ceremony/signal4",
   AggregationVerifier0: "circuits/ceremony/aggregation0",
   AggregationVerifier1: "circuits/ceremony/aggregation1",
+  // PLONK (#15): no phase 2; its manifest records the phase-1 file the key was derived from
+  PlonkPolicyVerifier: "circuits/ceremony/plonk/policy",
 };
 
 /** The manifest paths (relative to the repository) of `verifiers`; throws for one with no ceremony. */
@@ -67,10 +69,13 @@ export async function blake2bFile(path: string): Promise<string> {
   return hash.digest("hex");
 }
 
-/** Judges a ceremony from its phase-1 file and its manifest's phase-2 contributions. */
+/**
+ * Judges a ceremony from its phase-1 file and its manifest's phase-2 contributions. A PLONK
+ * manifest (`protocol: "plonk"`) has no phase 2: its soundness rests on the public phase 1 alone.
+ */
 export async function assessCeremony(
   phase1Path: string,
-  manifest: { contributions: readonly { name: string }[] },
+  manifest: { contributions?: readonly { name: string }[]; protocol?: string },
   knownPublicPhase1: Readonly<Record<number, string>> = PUBLIC_PHASE1_BLAKE2B,
 ): Promise<CeremonyAssessment> {
   const problems: string[] = [];
@@ -86,8 +91,8 @@ export async function assessCeremony(
       );
     }
   }
-  const phase2Contributions = manifest.contributions.length;
-  if (phase2Contributions < MIN_PHASE2_CONTRIBUTIONS) {
+  const phase2Contributions = manifest.contributions?.length ?? 0;
+  if (manifest.protocol !== "plonk" && phase2Contributions < MIN_PHASE2_CONTRIBUTIONS) {
     problems.push(
       `phase 2 has ${phase2Contributions} contribution${phase2Contributions === 1 ? "" : "s"} (at least ${MIN_PHASE2_CONTRIBUTIONS} independent ones are needed; see circuits/README.md, "Trust assumption")`,
     );

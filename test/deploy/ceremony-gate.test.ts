@@ -33,6 +33,19 @@ describe("the ceremony gate of live deployments", () => {
     ]);
   });
 
+  it("asks a PLONK setup for a public phase 1 only: it has no phase 2", async () => {
+    const plonk = { protocol: "plonk" };
+    const local = await assessCeremony(PHASE1, plonk);
+    expect(local.problems).to.have.length(1);
+    expect(local.problems[0]).to.match(/not a known public ceremony/);
+    const known = { 14: await blake2bFile(PHASE1) };
+    expect(await assessCeremony(PHASE1, plonk, known)).to.deep.equal({
+      phase1Public: true,
+      phase2Contributions: 0,
+      problems: [],
+    });
+  });
+
   it("accepts a phase 1 whose hash is a known public ceremony's, with two phase-2 contributions", async () => {
     const known = { 13: await blake2bFile(PHASE1) };
     const assessment = await assessCeremony(PHASE1, { contributions: two }, known);
