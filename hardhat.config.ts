@@ -69,6 +69,13 @@ const deployTask = task("deploy", "Deploy the zkagent contracts (verifiers, time
     name: "federated",
     description: "also deploy federated training: the aggregation verifiers and a FederatedRound owned by the timelock",
   })
+  .addOption({
+    name: "proofSystem",
+    description:
+      'the trader\'s policy proofs: "groth16" (PolicyVerifier) or "plonk" (PlonkPolicyVerifier behind a PlonkVerifierAdapter; no phase 2, a public phase 1). The proven-model verifier stays Groth16: its PLONK form needs a power-15 phase 1, not committed',
+    type: ArgumentType.STRING,
+    defaultValue: "groth16",
+  })
   .setAction(() => import("./scripts/deploy/deploy-task.ts"))
   .build();
 

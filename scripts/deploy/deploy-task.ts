@@ -10,6 +10,9 @@
  * Who governs: governance-config.ts (flags, or deployments/<network>/governance.json).
  * `--federated` adds federated training (ZkagentFederatedModule: the aggregation verifiers and a
  * FederatedRound owned by the timelock); without it, a deployment is exactly as before.
+ * `--proof-system plonk` makes the trader's verifier a PlonkVerifierAdapter in front of the
+ * generated PlonkPolicyVerifier (gated by its PLONK manifest: a public phase 1, no phase 2); the
+ * default, groth16, deploys PolicyVerifier as before. The proven-model verifier is Groth16 either way.
  *
  * A local world network (`localhost`) takes its market addresses from the world record beside
  * the deployment record (deployments/localhost/world.json, written by `pnpm local-network`).
@@ -29,8 +32,18 @@ import { ensurePoseidonHashers, type AddressBook } from "@zkagent/contracts/worl
 import { assessCeremony, ceremonyManifestsOf } from "./ceremony-gate.ts";
 import { GovernanceConfigError, resolveGovernance, type GovernanceFlags } from "./governance-config.ts";
 import { verifyGovernance } from "./verify-governance.ts";
-import { deployedVerifiers, zkagentFederatedModule, zkagentModule } from "@zkagent/contracts/ignition";
-import { FederatedRound__factory } from "@zkagent/contracts/typechain";
+import {
+  deployedVerifiers,
+  PROOF_SYSTEMS,
+  zkagentFederatedModule,
+  zkagentModule,
+  type ProofSystem,
+} from "@zkagent/contracts/ignition";
+import {
+  DecentralizedTrader__factory,
+  FederatedRound__factory,
+  PlonkVerifierAdapter__factory,
+} from "@zkagent/contracts/typechain";
 import { isAddress, ZeroAddress } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
@@ -40,6 +53,8 @@ interface DeployArgs extends GovernanceFlags {
   allowUnsafeCeremony: boolean;
   /** Also deploy federated training: the aggregation verifiers and FederatedRound. */
   federated: boolean;
+  /** The trader's policy proofs: "groth16" (the default) or "plonk". */
+  proofSystem: string;
 }
 
 class DeployError extends Error {
@@ -116,12 +131,22 @@ function targetOf(networkName: string, outDir: string): { target: DeployNetworkC
   );
 }
 
+/** The `--proof-system` option, checked: an unknown name is an operator's mistake, not a default. */
+export function proofSystemOf(option: string | undefined): ProofSystem {
+  const name = option === undefined || option === "" ? "groth16" : option;
+  if (!(PROOF_SYSTEMS as readonly string[]).includes(name)) {
+    throw new DeployError(`--proof-system must be one of ${PROOF_SYSTEMS.join(", ")} (got "${name}")`);
+  }
+  return name as ProofSystem;
+}
+
 /**
  * The ceremony gate: a live network needs the verifiers' setups to be sound (a public phase 1 and
- * at least two phase-2 contributions, scripts/deploy/ceremony-gate.ts). Local chains are exempt;
- * `--allow-unsafe-ceremony` overrides it, loudly, for testnets, and the record says so.
+ * at least two phase-2 contributions, scripts/deploy/ceremony-gate.ts; a PLONK verifier's, a public
+ * phase 1 alone). Local chains are exempt; `--allow-unsafe-ceremony` overrides it, loudly, for
+ * testnets, and the record says so. Exported for the deploy tests.
  */
-async function ceremonyFor(
+export async function ceremonyFor(
   networkName: string,
   root: string,
   allowUnsafe: boolean,
@@ -131,8 +156,10 @@ async function ceremonyFor(
   const problems: string[] = [];
   // Every verifier the module deploys, each by its own ceremony's manifest.
   for (const manifestPath of ceremonyManifestsOf(verifiers)) {
+    // A PLONK manifest says `protocol: "plonk"` and has no contributions: assessCeremony judges it by its phase 1.
     const manifest = JSON.parse(readFileSync(join(root, manifestPath), "utf8")) as {
-      contributions: { name: string }[];
+      contributions?: { name: string }[];
+      protocol?: string;
     };
     const assessment = await assessCeremony(join(root, "circuits/ceremony/phase1.ptau"), manifest);
     problems.push(...assessment.problems.map((p) => `${manifestPath}: ${p}`));
@@ -155,11 +182,12 @@ async function deploy(args: DeployArgs, hre: HardhatRuntimeEnvironment): Promise
   const outDir = resolve(args.out || join(hre.config.paths.root, "deployments", networkName));
   const { target, wrongChainHint } = targetOf(networkName, outDir);
   const federated = Boolean(args.federated);
+  const proofSystem = proofSystemOf(args.proofSystem);
   const ceremony = await ceremonyFor(
     networkName,
     hre.config.paths.root,
     args.allowUnsafeCeremony,
-    deployedVerifiers({ federated }),
+    deployedVerifiers({ federated, proofSystem }),
   );
   const governance = resolveGovernance(
     args,
@@ -196,11 +224,14 @@ async function deploy(args: DeployArgs, hre: HardhatRuntimeEnvironment): Promise
   console.log(
     `governance: TimelockController, delay ${governance.minDelay} s; proposers ${governance.proposers.join(", ")}; executors ${governance.executors.map((e) => (e === ZeroAddress ? "anyone" : e)).join(", ")}; guardian ${governance.guardian === ZeroAddress ? "none" : governance.guardian}`,
   );
-  const module = zkagentModule({
-    deployer: deployer!.address,
-    proposers: governance.proposers,
-    executors: governance.executors,
-  });
+  const module = zkagentModule(
+    {
+      deployer: deployer!.address,
+      proposers: governance.proposers,
+      executors: governance.executors,
+    },
+    proofSystem,
+  );
   const ignitionOptions = {
     deploymentId,
     displayUi: false,
@@ -227,6 +258,7 @@ async function deploy(args: DeployArgs, hre: HardhatRuntimeEnvironment): Promise
     : undefined;
   const deployed = federatedParts ?? (await connection.ignition.deploy(module, ignitionOptions));
   const { verifier, modelVerifier, timelock, registry, windowLog, trader } = deployed;
+  const plonkVerifier = "plonkVerifier" in deployed ? deployed.plonkVerifier : undefined;
 
   const timelockAddress = await timelock.getAddress();
   // Read back from the chain, not assumed from what was sent: a record says what holds.
@@ -254,13 +286,34 @@ async function deploy(args: DeployArgs, hre: HardhatRuntimeEnvironment): Promise
       if (actual !== address) problems.push(`FederatedRound.${name}() is ${actual}, not ${address}`);
     }
   }
+  // The trader's attested-model verifier (kind 0) is the one deployed for this proof system; a PLONK adapter fronts this PlonkPolicyVerifier.
+  const traderVerifier = await DecentralizedTrader__factory.connect(
+    await trader.getAddress(),
+    connection.ethers.provider,
+  ).verifierOf(0);
+  if (traderVerifier !== (await verifier.getAddress())) {
+    problems.push(`the trader's verifierOf(0) is ${traderVerifier}, not ${await verifier.getAddress()}`);
+  }
+  if (plonkVerifier) {
+    const fronted = await PlonkVerifierAdapter__factory.connect(
+      await verifier.getAddress(),
+      connection.ethers.provider,
+    ).plonkVerifier();
+    if (fronted !== (await plonkVerifier.getAddress())) {
+      problems.push(`PlonkVerifierAdapter.plonkVerifier() is ${fronted}, not ${await plonkVerifier.getAddress()}`);
+    }
+  }
   if (problems.length > 0) {
     throw new DeployError(
       `the deployed governance is not what was asked for (no record written):\n  - ${problems.join("\n  - ")}`,
     );
   }
 
-  const vkeyPath = resolve(hre.config.paths.root, "circuits/ceremony/verification_key.json");
+  // The policy verifier's key: the Groth16 ceremony's, or the PLONK key's (derived from the phase 1).
+  const vkeyPath = resolve(
+    hre.config.paths.root,
+    plonkVerifier ? "circuits/ceremony/plonk/policy/verification_key.json" : "circuits/ceremony/verification_key.json",
+  );
   const journal = join(hre.config.paths.ignition, "deployments", deploymentId, "journal.jsonl");
   const hashes = transactionsFromJournal(journal);
   const timelockTx = hashes["Zkagent#TimelockController"];
@@ -291,6 +344,8 @@ async function deploy(args: DeployArgs, hre: HardhatRuntimeEnvironment): Promise
       deployerRolesRevoked:
         !governance.proposers.includes(deployer!.address) && !governance.executors.includes(deployer!.address),
     },
+    // Which proof system the trader's policy proofs use (its verifier, kind 0); the proven-model verifier is Groth16.
+    proofSystem,
     verifierVkeySha256: createHash("sha256").update(readFileSync(vkeyPath)).digest("hex"),
     modelVerifierVkeySha256: createHash("sha256")
       .update(readFileSync(resolve(hre.config.paths.root, "circuits/ceremony/model/verification_key.json")))
@@ -307,7 +362,27 @@ async function deploy(args: DeployArgs, hre: HardhatRuntimeEnvironment): Promise
     // What the verifiers' soundness rests on: a sound ceremony, or an explicit testnet override.
     ceremony: { sound: ceremony.sound, unsafeOverride: ceremony.overridden, problems: ceremony.problems },
     contracts: {
-      PolicyVerifier: { address: await verifier.getAddress(), tx: hashes["Zkagent#PolicyVerifier"] ?? null, args: [] },
+      ...(plonkVerifier
+        ? {
+            PlonkPolicyVerifier: {
+              address: await plonkVerifier.getAddress(),
+              tx: hashes["Zkagent#PlonkPolicyVerifier"] ?? null,
+              args: [],
+            },
+            // The trader's verifier: submit verifies a PLONK proof once, verifyProof answers from the record.
+            PlonkVerifierAdapter: {
+              address: await verifier.getAddress(),
+              tx: hashes["Zkagent#PlonkVerifierAdapter"] ?? null,
+              args: [await plonkVerifier.getAddress()],
+            },
+          }
+        : {
+            PolicyVerifier: {
+              address: await verifier.getAddress(),
+              tx: hashes["Zkagent#PolicyVerifier"] ?? null,
+              args: [],
+            },
+          }),
       ModelPolicyVerifier: {
         address: await modelVerifier.getAddress(),
         tx: hashes["Zkagent#ModelPolicyVerifier"] ?? null,
@@ -381,6 +456,6 @@ async function deploy(args: DeployArgs, hre: HardhatRuntimeEnvironment): Promise
   mkdirSync(outDir, { recursive: true });
   writeFileSync(join(outDir, "zkagent.json"), `${JSON.stringify(record, null, 2)}\n`);
   console.log(
-    `trader ${record.contracts.DecentralizedTrader.address}\ntimelock ${timelockAddress} (owner and governor, delay ${governance.minDelay} s)\nwindow log ${record.contracts.WindowLog.address}\nregistry ${record.contracts.ModelRegistry.address}\nverifier ${record.contracts.PolicyVerifier.address}${federatedParts ? `\nfederated round ${await federatedParts.federatedRound.getAddress()} (owned by the timelock)` : ""}\nrecord: ${join(outDir, "zkagent.json")}`,
+    `trader ${record.contracts.DecentralizedTrader.address}\ntimelock ${timelockAddress} (owner and governor, delay ${governance.minDelay} s)\nwindow log ${record.contracts.WindowLog.address}\nregistry ${record.contracts.ModelRegistry.address}\nverifier ${await verifier.getAddress()} (${plonkVerifier ? `PLONK: adapter in front of ${await plonkVerifier.getAddress()}` : "Groth16"})${federatedParts ? `\nfederated round ${await federatedParts.federatedRound.getAddress()} (owned by the timelock)` : ""}\nrecord: ${join(outDir, "zkagent.json")}`,
   );
 }

@@ -15,9 +15,25 @@ export const DEPLOYED_VERIFIERS = ["PolicyVerifier", "ModelPolicyVerifier"] as c
 /** The generated verifiers the federated module adds: the aggregation circuit's two chunks. */
 export const FEDERATED_VERIFIERS = ["AggregationVerifier0", "AggregationVerifier1"] as const;
 
+/**
+ * The proof system of the trader's attested-model verifier (kind 0): Groth16 (PolicyVerifier, a
+ * per-circuit ceremony) or PLONK (PlonkPolicyVerifier behind a PlonkVerifierAdapter, a universal
+ * setup: the phase 1 alone). The proven-model verifier stays Groth16 either way: the model
+ * circuit's PLONK form needs a power-15 phase 1, which is not committed.
+ */
+export const PROOF_SYSTEMS = ["groth16", "plonk"] as const;
+export type ProofSystem = (typeof PROOF_SYSTEMS)[number];
+
+/** The generated verifier of the trader's policy proofs under each proof system. */
+export const POLICY_VERIFIER_OF: Readonly<Record<ProofSystem, string>> = {
+  groth16: DEPLOYED_VERIFIERS[0],
+  plonk: "PlonkPolicyVerifier",
+};
+
 /** Every verifier a deployment deploys, with the federated part or without: the deploy task gates each one's ceremony. */
-export function deployedVerifiers(options: { federated: boolean }): string[] {
-  return [...DEPLOYED_VERIFIERS, ...(options.federated ? FEDERATED_VERIFIERS : [])];
+export function deployedVerifiers(options: { federated: boolean; proofSystem?: ProofSystem }): string[] {
+  const policy = POLICY_VERIFIER_OF[options.proofSystem ?? "groth16"];
+  return [policy, DEPLOYED_VERIFIERS[1], ...(options.federated ? FEDERATED_VERIFIERS : [])];
 }
 
 /** Who governs the deployment (see `zkagentModule`). */
@@ -44,15 +60,23 @@ export interface GovernanceSetup {
  * timelock administers itself. The deploy task reads all of this back from the chain and refuses
  * to write a record if any of it is not so. Ignition journals every step, so an interrupted
  * deployment resumes where it stopped.
+ *
+ * With `proofSystem: "plonk"` the trader's `verifier` is a PlonkVerifierAdapter in front of the
+ * generated PlonkPolicyVerifier (both returned, as `verifier` and `plonkVerifier`) instead of the
+ * Groth16 PolicyVerifier; every other future, and the Groth16 default's ids, stay as they are.
  */
-export function zkagentModule(governance: GovernanceSetup) {
+export function zkagentModule(governance: GovernanceSetup, proofSystem: ProofSystem = "groth16") {
   return buildModule("Zkagent", (m) => {
     const { deployer, proposers, executors } = governance;
     const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
     const bootstrapProposers = [deployer, ...proposers.filter((p) => !same(p, deployer))];
     const bootstrapExecutors = [deployer, ...executors.filter((e) => !same(e, deployer))];
 
-    const verifier = m.contract(DEPLOYED_VERIFIERS[0]);
+    // PLONK: the adapter verifies once in `submit` and answers the trader's view from its record.
+    const plonkVerifier = proofSystem === "plonk" ? m.contract(POLICY_VERIFIER_OF.plonk) : undefined;
+    const verifier = plonkVerifier
+      ? m.contract("PlonkVerifierAdapter", [plonkVerifier])
+      : m.contract(DEPLOYED_VERIFIERS[0]);
     const modelVerifier = m.contract(DEPLOYED_VERIFIERS[1]);
     const timelock = m.contract("TimelockController", [0n, bootstrapProposers, bootstrapExecutors, deployer]);
     const registry = m.contract("ModelRegistry", [timelock]);
@@ -114,7 +138,15 @@ export function zkagentModule(governance: GovernanceSetup) {
     if (!executors.some((e) => same(e, deployer))) revoke(EXECUTOR_ROLE, "Executor");
     m.call(timelock, "renounceRole", [DEFAULT_ADMIN_ROLE, deployer], { id: "renounceDeployerAdmin", after: last });
 
-    return { verifier, modelVerifier, timelock, registry, windowLog, trader };
+    return {
+      verifier,
+      modelVerifier,
+      timelock,
+      registry,
+      windowLog,
+      trader,
+      ...(plonkVerifier ? { plonkVerifier } : {}),
+    };
   });
 }
 
