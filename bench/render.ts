@@ -237,7 +237,7 @@ function agentMemorySection(r: BenchResults): string {
     .join("\n");
   return `### Agent peak RSS
 
-The agent as an operator runs it (\`zkagent run\`: no chain of its own) in a process of its own, against a \`hardhat node\` in another; the bench moves the market before each of ${m.runs[0]?.ticks ?? 0} ticks (\`npx pnpm bench --only agent\`, ${m.measuredAt.slice(0, 16).replace("T", " ")} UTC, load average ${loadText(m.loadAverage.before)}). Peak RSS is getrusage's maxrss (worker threads included); the demo's session adds the in-process chain (Hardhat's EDR with the deployed world, about 80 MB), the market and the auditor to the same process.
+The agent as an operator runs it (\`zkagent run\`: no chain of its own) in a process of its own, against a \`hardhat node\` in another; the bench moves the market before each of ${m.runs[0]?.ticks ?? 0} ticks (\`npx pnpm bench --only agent\`, ${m.measuredAt.slice(0, 16).replace("T", " ")} UTC, load average ${loadText(m.loadAverage.before)}). Peak RSS is getrusage's maxrss (worker threads included); the demo's session adds the in-process chain (Hardhat's EDR with the deployed world, about 80 MB), the market and the auditor to the same process. Mode llm+model proves with the contract tests' hand-made model (bench/items/hand-made-model.ts: the shipped model's architecture, so its circuit, prover and memory), since the shipped model holds on every window of this market and would prove nothing (runs before 2026-11-24 06:00 measured it so: no proof in that column).
 
 | measured | what | commit | demo session (in-process chain) | alone: llm, auto | alone: llm+model, auto | alone: llm, snarkjs | load average |
 | --- | --- | --- | ---: | ---: | ---: | ---: | --- |
@@ -389,6 +389,7 @@ ${inference}
 - \`pnpm bench\` — everything above (about 5 minutes here); \`pnpm bench --quick\` — one sample of each (CI runs it so the suite cannot rot; CI asserts no timing).
 - \`pnpm bench --only backends\` measures the prover backends alone (about 2 minutes here) and merges them into \`latest.json\` and this file.
 - \`pnpm bench --only paths\` measures the gas of the three paths (verified, optimistic, signal hub) alone (about a minute here) and merges them the same way.
+- \`pnpm bench --only agent [--label text]\` runs the agent cycle and the agent's peak RSS alone (about 4 minutes here) and merges them the same way; each run's peak RSS is kept in \`latest.json\` (\`agentRssRuns\`, the last six) under its label, so a change shows before and after.
 - \`pnpm bench --model path/to/model.gguf\` adds an operator's own GGUF to the inference table.
 - Growth beyond N = 60 needs a power-14 Powers of Tau: \`tsx circuits/scripts/phase1.ts 14 bench/tmp/pot14.ptau\` (about 9 minutes here), cached in \`bench/tmp\` (ignored by git).
 

@@ -24,6 +24,8 @@ export interface ChildConfig {
   mode: "llm" | "llm+model" | "model";
   prover: "auto" | "snarkjs" | "native";
   threads: number;
+  /** Modes with the proven model: "hand-made" proves with handMadeModel() instead of the shipped model. */
+  decisionModel?: "shipped" | "hand-made";
 }
 
 function mark(stage: string): MemoryMark {
@@ -37,10 +39,12 @@ function mark(stage: string): MemoryMark {
   };
 }
 
-const config = JSON.parse(process.argv[2]!) as ChildConfig;
+if (process.argv[2] === undefined) throw new Error("agent-memory-child: pass the ChildConfig as JSON");
+const config = JSON.parse(process.argv[2]) as ChildConfig;
 const marks: MemoryMark[] = [mark("node + tsx, nothing imported")];
 const { Agent, rpcProvider } = await import("@zkagent/agent");
 const { hardhatWallet } = await import("@zkagent/contracts/world");
+const { handMadeModel } = await import("./hand-made-model.ts"); // @zkagent/circuits, which the agent imports anyway
 marks.push(mark("the agent's imports"));
 const provider = rpcProvider(config.nodeUrl, 31337, { timeoutMs: 5_000, pollingIntervalMs: 50 });
 const agent = await Agent.start({
@@ -50,6 +54,7 @@ const agent = await Agent.start({
   dataDir: config.dataDir,
   modelPath: config.modelPath,
   mode: config.mode,
+  ...(config.decisionModel === "hand-made" ? { decisionModel: handMadeModel() } : {}),
   prover: config.prover,
   threads: config.threads,
   temperature: 1,

@@ -3,13 +3,15 @@ import { loadavg } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 
-import { loadProvenModelFile, meanRevertingPath, SHIPPED_DECISION_MODEL } from "@zkagent/agent";
+import { meanRevertingPath } from "@zkagent/agent";
+import { modelCommitment } from "@zkagent/circuits";
 import { hardhatWallet, movePoolToPrice, pushPrice } from "@zkagent/contracts/world";
 import { parseEther } from "ethers";
 
 import { deployAgentWorld } from "../../scripts/lib/agent-world.ts";
 import { startHardhatNode } from "../../scripts/lib/hardhat-node.ts";
 import type { ChildConfig, MemoryMark } from "./agent-memory-child.ts";
+import { handMadeModel } from "./hand-made-model.ts";
 
 /** One configuration of the agent, alone in its process, against a `hardhat node` in another. */
 export interface AgentMemoryRun {
@@ -60,8 +62,7 @@ async function measure(
   prover: ChildConfig["prover"],
   ticks: number,
 ): Promise<AgentMemoryRun> {
-  // The soak's market: volatile enough that the tiny model's signals trade now and then. (The
-  // shipped proven model holds on every window of it, as on the demo's: mode llm+model proves nothing here.)
+  // The soak's market: volatile enough that the tiny model's signals trade now and then.
   const path = meanRevertingPath({ seed: 5, length: 30 + ticks, volatility: 0.02, reversion: 0.3 });
   const node = await startHardhatNode();
   try {
@@ -79,8 +80,9 @@ async function measure(
     });
     aw.provider.pollingInterval = 25;
     if (mode !== "llm") {
-      const { commitment } = await loadProvenModelFile(SHIPPED_DECISION_MODEL);
-      await (await aw.registry.registerProven(commitment, "zkagent decision model v1", "1", "bench://model")).wait();
+      // The hand-made model (see hand-made-model.ts): the shipped one holds on this market.
+      const commitment = modelCommitment(handMadeModel());
+      await (await aw.registry.registerProven(commitment, "hand-made mean reversion", "1", "bench://model")).wait();
       await (await aw.registry.approve(commitment)).wait();
     }
     const arbitrageur = hardhatWallet(2, aw.provider);
@@ -93,6 +95,7 @@ async function measure(
       mode,
       prover,
       threads: 1,
+      ...(mode === "llm" ? {} : { decisionModel: "hand-made" as const }),
     };
     const child = spawn(
       process.execPath,
