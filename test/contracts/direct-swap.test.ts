@@ -37,6 +37,47 @@ async function expectRefused(tw: TraderWorld, run: () => Promise<unknown>, error
   });
 }
 
+/**
+ * A vault whose pool (a ShortChangingPool where the trader derives it, through a CREATE2 factory)
+ * fills `deliveredBps` of each swap at 2 940 USDC per WETH, funded with both tokens.
+ */
+async function shortChangingVault(tw: TraderWorld, deliveredBps: bigint) {
+  const factory = await (await new Create2PoolFactory__factory(tw.owner).deploy()).waitForDeployment();
+  const [weth, usdc] = [await tw.world.weth.getAddress(), await tw.world.usdc.getAddress()];
+  const [token0, token1] = BigInt(weth) < BigInt(usdc) ? [weth, usdc] : [usdc, weth];
+  const initCode = solidityPacked(
+    ["bytes", "bytes"],
+    [
+      ShortChangingPool__factory.bytecode,
+      AbiCoder.defaultAbiCoder().encode(
+        ["address", "address", "address", "uint256", "uint256"],
+        [token0, token1, weth, parseUnits("2940", 6), deliveredBps],
+      ),
+    ],
+  );
+  await factory.deploy(token0, token1, TEST_POLICY.poolFee, initCode);
+  const poolAddress = await factory.getPool(token0, token1, TEST_POLICY.poolFee);
+  await tw.world.weth.connect(tw.stranger).deposit({ value: parseEther("5") });
+  await tw.world.weth.connect(tw.stranger).transfer(poolAddress, parseEther("5"));
+  await tw.world.usdc.mint(poolAddress, parseUnits("50000", 6));
+  const wiring = await wiringOf(tw, {
+    uniswapFactory: await factory.getAddress(),
+    poolInitCodeHash: keccak256(initCode),
+    verifier: await tw.trader.verifierOf(0),
+  });
+  const trader = await new DecentralizedTrader__factory(tw.owner).deploy(
+    tw.owner.address,
+    wiring,
+    TEST_POLICY,
+    TEST_LIMITS,
+  );
+  await trader.setAgentAuthorization(tw.agent.address, true);
+  await tw.world.usdc.mint(tw.owner.address, parseUnits("50000", 6));
+  await tw.world.usdc.approve(await trader.getAddress(), parseUnits("50000", 6));
+  await trader.deposit(usdc, parseUnits("50000", 6));
+  return { vault: { ...tw, trader }, pool: ShortChangingPool__factory.connect(poolAddress, tw.owner) };
+}
+
 describe("the trader swaps on the Uniswap V3 pool directly (no router)", function () {
   this.timeout(120_000);
   const fixture = () => forgedWorld(ethers, networkHelpers);
@@ -83,40 +124,21 @@ describe("the trader swaps on the Uniswap V3 pool directly (no router)", functio
 
   it("refuses a BUY the pool fills only in part (its liquidity ran out), with what it delivered", async () => {
     const tw = await networkHelpers.loadFixture(fixture);
-    const factory = await (await new Create2PoolFactory__factory(tw.owner).deploy()).waitForDeployment();
-    const [weth, usdc] = [await tw.world.weth.getAddress(), await tw.world.usdc.getAddress()];
-    const [token0, token1] = BigInt(weth) < BigInt(usdc) ? [weth, usdc] : [usdc, weth];
-    const initCode = solidityPacked(
-      ["bytes", "bytes"],
-      [
-        ShortChangingPool__factory.bytecode,
-        AbiCoder.defaultAbiCoder().encode(
-          ["address", "address", "address", "uint256", "uint256"],
-          [token0, token1, weth, parseUnits("2940", 6), 9_000n],
-        ),
-      ],
-    );
-    await factory.deploy(token0, token1, TEST_POLICY.poolFee, initCode);
-    const poolAddress = await factory.getPool(token0, token1, TEST_POLICY.poolFee);
-    await tw.world.weth.connect(tw.stranger).deposit({ value: parseEther("5") });
-    await tw.world.weth.connect(tw.stranger).transfer(poolAddress, parseEther("5"));
-    const wiring = await wiringOf(tw, {
-      uniswapFactory: await factory.getAddress(),
-      poolInitCodeHash: keccak256(initCode),
-      verifier: await tw.trader.verifierOf(0),
-    });
-    const trader = await new DecentralizedTrader__factory(tw.owner).deploy(
-      tw.owner.address,
-      wiring,
-      TEST_POLICY,
-      TEST_LIMITS,
-    );
-    await trader.setAgentAuthorization(tw.agent.address, true);
-    await tw.world.usdc.mint(tw.owner.address, parseUnits("50000", 6));
-    await tw.world.usdc.approve(await trader.getAddress(), parseUnits("50000", 6));
-    await trader.deposit(usdc, parseUnits("50000", 6));
-    const shortChanged = { ...tw, trader };
-    await expectRefused(shortChanged, () => trade(shortChanged, Action.BUY, ONE_ETH), "SwapPartiallyFilled", [
+    const { vault } = await shortChangingVault(tw, 9_000n);
+    await expectRefused(vault, () => trade(vault, Action.BUY, ONE_ETH), "SwapPartiallyFilled", [
+      (ONE_ETH * 9_000n) / 10_000n,
+      ONE_ETH,
+    ]);
+  });
+
+  it("refuses a SELL the pool fills only in part, even when it pays for the whole, with what it took", async () => {
+    const tw = await networkHelpers.loadFixture(fixture);
+    const { vault, pool } = await shortChangingVault(tw, 10_000n);
+    await expect(trade(vault, Action.BUY, ONE_ETH)).to.emit(vault.trader, "TradeExecuted");
+    // The pool takes 0.9 ETH of the 1 ETH sold and pays 2 940 USDC, above the oracle bound: only
+    // the fill check sees that the vault would keep 0.1 ETH its books no longer hold.
+    await pool.setDeliveredBps(9_000n);
+    await expectRefused(vault, () => trade(vault, Action.SELL, ONE_ETH), "SwapPartiallyFilled", [
       (ONE_ETH * 9_000n) / 10_000n,
       ONE_ETH,
     ]);

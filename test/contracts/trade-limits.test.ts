@@ -154,6 +154,20 @@ describe("exposure and loss limits hold even when a proof lies", function () {
     );
   });
 
+  it("uses the agent's own least output for a SELL where it is tighter, never where it is looser", async () => {
+    const tw = await limitedWorld({});
+    await trade(tw, Action.BUY, ONE_ETH);
+    // A SELL of 1 ETH at ~2 940 gets ~2 931 USDC (pool fee); a least output of 2 990 cannot be met.
+    await expectRefused(
+      tw,
+      () => trade(tw, Action.SELL, ONE_ETH, tw.agent, parseUnits("2990", 6)),
+      "SwapOutputBelowBound",
+      [(out: bigint) => out < parseUnits("2990", 6), parseUnits("2990", 6)],
+    );
+    // Below the policy's own bound (~2 910), the agent's limit is looser and the policy's decides.
+    await expect(trade(tw, Action.SELL, ONE_ETH, tw.agent, parseUnits("2000", 6))).to.emit(tw.trader, "TradeExecuted");
+  });
+
   it("lets only the owner set limits, refuses a zero limit, and announces every change", async () => {
     const tw = await limitedWorld({});
     await expect(tw.trader.connect(tw.stranger).setRiskLimits(TEST_LIMITS)).to.be.revertedWithCustomError(

@@ -129,7 +129,7 @@ describe("model files: clear errors before native code sees them", function () {
     ["tensor count", 8],
     ["metadata key count", 16],
   ] as const) {
-    it(`a hostile GGUF claiming 2^62 as its ${field} is refused before llama.cpp sees it`, async () => {
+    it(`a hostile GGUF claiming 2^62 as its ${field} is refused for it before llama.cpp sees it`, async () => {
       const bytes = createTinyModel();
       new DataView(bytes.buffer).setBigUint64(offset, 1n << 62n, true);
       writeFileSync(join(dir, "hostile.gguf"), bytes);
@@ -139,6 +139,10 @@ describe("model files: clear errors before native code sees them", function () {
       );
       expect(error).to.be.instanceOf(ModelFileError);
       expect((error as Error).message).to.match(/corrupt or hostile/);
+      // refused for its count, read first, not later for running out of file
+      expect((error as Error).message).to.include(
+        `${1n << 62n} ${field === "tensor count" ? "tensors" : "metadata keys"}`,
+      );
     });
   }
 
