@@ -468,8 +468,7 @@ describe("zkagent fl: federated rounds run by operators through the CLI (child p
     });
     journal.close();
     const nonceBefore = await ethers.provider.getTransactionCount(aggregator.wallet.address);
-    const finished = await fl(
-      aggregator,
+    const aggregateArgs = [
       "aggregate",
       "--round",
       String(roundId),
@@ -479,7 +478,8 @@ describe("zkagent fl: federated rounds run by operators through the CLI (child p
       join(aggregator.dataDir, "never-written.json"),
       "--updates",
       ...files,
-    );
+    ];
+    const finished = await fl(aggregator, ...aggregateArgs);
     expect(finished.status, finished.stderr).to.equal(0);
     expect(finished.stderr).to.contain(
       `recovering the journaled finalisation of round ${roundId} (prepared): no new proof`,
@@ -488,18 +488,7 @@ describe("zkagent fl: federated rounds run by operators through the CLI (child p
     expect(await ethers.provider.getTransactionCount(aggregator.wallet.address)).to.equal(nonceBefore + 1);
     expect(existsSync(join(aggregator.dataDir, "never-written.json"))).to.equal(false);
     // and running it again sends nothing
-    const again = await ok(
-      aggregator,
-      "aggregate",
-      "--round",
-      String(roundId),
-      "--base",
-      SHIPPED,
-      "--out",
-      join(aggregator.dataDir, "never-written.json"),
-      "--updates",
-      ...files,
-    );
+    const again = await ok(aggregator, ...aggregateArgs);
     expect(again.already).to.equal(true);
     expect(await ethers.provider.getTransactionCount(aggregator.wallet.address)).to.equal(nonceBefore + 1);
   });

@@ -206,6 +206,7 @@ describe("FederatedRound: a new model version only as the proven aggregate of co
       .to.be.revertedWithCustomError(rounds, "NotAParticipant")
       .withArgs(1n, fw.tw.stranger.address);
     await rounds.connect(participants[0]!).submitUpdate(1n, 7n, 100n);
+    const submitted = await roundState(rounds, 1n);
     await expect(rounds.connect(participants[0]!).submitUpdate(1n, 8n, 100n))
       .to.be.revertedWithCustomError(rounds, "AlreadySubmitted")
       .withArgs(1n, participants[0]!.address);
@@ -216,6 +217,8 @@ describe("FederatedRound: a new model version only as the proven aggregate of co
     await expect(rounds.connect(participants[1]!).submitUpdate(1n, 7n, 100n))
       .to.be.revertedWithCustomError(rounds, "InvalidUpdateCommitment")
       .withArgs(7n);
+    // none of the refused submissions changed the round
+    expect(await roundState(rounds, 1n)).to.equal(submitted);
     await expect(rounds.finalize(1n, 5n, NO_PROOF, NO_PROOF))
       .to.be.revertedWithCustomError(rounds, "RoundIncomplete")
       .withArgs(1n, 1n);
