@@ -76,6 +76,24 @@ describe("reading the feed's window exactly as the chain will accept it (WindowL
     expect(window.roundId).to.equal((1n << 64n) | 50n);
   });
 
+  it("asks for the earlier rounds all at once (one JSON-RPC batch, one round trip to a remote node)", async () => {
+    const feed = fakeFeed({ 1: 40 });
+    let inFlight = 0;
+    let mostInFlight = 0;
+    const concurrent: AggregatorV3Interface = {
+      latestRoundData: feed.latestRoundData,
+      getRoundData: async (roundId) => {
+        mostInFlight = Math.max(mostInFlight, ++inFlight);
+        await new Promise((resolve) => setImmediate(resolve));
+        inFlight--;
+        return feed.getRoundData(roundId);
+      },
+    };
+    const window = await readFeedWindow(concurrent, 30);
+    expect(mostInFlight).to.equal(29);
+    expect(window.prices).to.deep.equal((await readFeedWindow(feed, 30)).prices);
+  });
+
   it("says so when the feed is too short (a MarketDataError the operator can act on)", async () => {
     const error = await refusal(readFeedWindow(fakeFeed({ 1: 12 }), 30));
     expect(error).to.be.instanceOf(MarketDataError);

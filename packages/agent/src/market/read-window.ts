@@ -47,14 +47,17 @@ export async function readFeedWindow(
       `round ${latestId} is round ${roundsInPhase} of its phase: a ${size}-round window would cross a phase boundary (trading resumes when the phase has ${size} rounds)`,
     );
   }
-  const rounds: Round[] = [];
-  for (let roundId = latestId - BigInt(size) + 1n; roundId < latestId; roundId++) {
-    const [answeredId, answer, , updatedAt] = await readRound(feed, roundId);
+  // Every earlier round at once: the provider sends concurrent calls as one JSON-RPC batch, so a
+  // remote node costs one round trip, not size − 1. They are checked oldest first, as before.
+  const earlierIds = Array.from({ length: size - 1 }, (_, i) => latestId - BigInt(size - 1 - i));
+  const answers = await Promise.all(earlierIds.map((roundId) => readRound(feed, roundId)));
+  const rounds: Round[] = earlierIds.map((roundId, i) => {
+    const [answeredId, answer, , updatedAt] = answers[i]!;
     if (answeredId !== roundId) {
       throw new MarketDataError(`the feed answered round ${answeredId} when asked for round ${roundId}`);
     }
-    rounds.push(checked({ roundId, answer, updatedAt }));
-  }
+    return checked({ roundId, answer, updatedAt });
+  });
   rounds.push(checked({ roundId: latestId, answer: latestAnswer, updatedAt: latestUpdatedAt }));
   return { prices: rounds.map((r) => r.answer), rounds, roundId: latestId };
 }
