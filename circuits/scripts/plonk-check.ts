@@ -37,10 +37,14 @@ export async function checkPlonkCircuit(target: PlonkTarget, ptau: string, repor
   const work = mkdtempSync(join(tmpdir(), "zkagent-plonk-check-"));
   try {
     const zkey = join(work, `${target.name}_plonk.zkey`);
+    const deriving = Date.now();
     const { plonkConstraints } = await derivePlonkKey(target, ptau, zkey);
+    const seconds = ((Date.now() - deriving) / 1000).toFixed(1);
     const actual = await sha256File(zkey);
     if (actual === manifest.files.zkey.sha256)
-      report.pass(`the proving key derived again (${plonkConstraints} PLONK constraints) is the manifest's`);
+      report.pass(
+        `the proving key derived again (${plonkConstraints} PLONK constraints, ${seconds} s) is the manifest's`,
+      );
     else
       report.fail(
         `${target.name} PLONK proving key ${actual} is not the manifest's ${manifest.files.zkey.sha256}: run \`${setup}\``,
