@@ -673,18 +673,24 @@ function pathsArbitrumRows(f: PathsGasFigures): string {
     .join("\n");
 }
 
-/** Both chunks of each participant count, summed: the whole model's aggregation. */
+/** A point's layout ("3 × 2 limbs"); older runs measured two chunks of 3 limbs. */
+const layoutOf = (p: { chunks?: number; limbsPerChunk?: number }) => `${p.chunks ?? 2} × ${p.limbsPerChunk ?? 3}`;
+
+/** Every chunk of each participant count's measured layout, summed: the whole model's aggregation. */
 function federatedTotals(f: FederatedFigures) {
   const counts = [...new Set(f.points.map((p) => p.participants))];
-  const sum = (xs: (number | undefined)[]) =>
-    xs.every((x) => x !== undefined) ? xs.reduce((a, x) => a! + x!, 0)! : null;
+  const sum = (xs: (number | null | undefined)[]) =>
+    xs.every((x) => x !== undefined && x !== null) ? xs.reduce((a, x) => a! + x!, 0)! : null;
   return counts.map((participants) => {
     const chunks = f.points.filter((p) => p.participants === participants);
     return {
       participants,
+      layout: layoutOf(chunks[0]!),
+      chunks: chunks.length,
       constraints: chunks.reduce((a, c) => a + c.constraints, 0),
       snarkjsMs: sum(chunks.map((c) => c.snarkjs?.proveMs)),
       nativeMs: sum(chunks.map((c) => c.native?.proveMs)),
+      verifyGas: sum(chunks.map((c) => c.verifyGas)),
       peakRssMb: Math.max(
         ...chunks.flatMap((c) => [c.snarkjs?.peakRssMb ?? 0, c.native?.peakRssMb ?? 0, c.witnessOnly?.peakRssMb ?? 0]),
       ),
@@ -692,58 +698,136 @@ function federatedTotals(f: FederatedFigures) {
   });
 }
 
+/** Constraints one more chunk adds at `participants` (every commitment opened again), from the layouts compiled. */
+function openingCostPerChunk(f: FederatedFigures, participants: number): number | null {
+  const layouts = (f.layouts ?? []).filter((l) => l.participants === participants);
+  if (layouts.length < 2) return null;
+  const total = (l: (typeof layouts)[number]) => l.constraints.reduce((a, c) => a + c, 0);
+  const [fewest, most] = [layouts[0]!, layouts.at(-1)!];
+  return Math.round((total(most) - total(fewest)) / (most.chunks - fewest.chunks));
+}
+
 /** The federated aggregation's scale table (bench --only federated), or a line saying how to measure it. */
 export function federatedSection(f: FederatedFigures | undefined): string {
   if (!f)
     return "## Federated aggregation: 2, 4 and 8 participants\n\nNot measured yet: `npx pnpm bench --only federated`.";
+  const headroomPct = Math.round((f.headroom ?? 0) * 100);
+  const budget = Math.floor(2 ** f.committedPower * (1 - (f.headroom ?? 0)));
+  const verified = (r: { verified?: boolean } | null) => (r ? (r.verified ? "yes" : "NO") : "—");
   const rows = f.points
     .map((p) => {
       const witness = p.snarkjs?.witnessMs ?? p.witnessOnly?.witnessMs;
       const rss = p.snarkjs?.peakRssMb ?? p.witnessOnly?.peakRssMb;
-      return `| ${p.participants} | ${p.chunk} | ${fmt(p.constraints)} | ${p.publicInputs} | 2^${p.ptauPowerNeeded} | ${p.setupMs === null ? "—" : `${fmt(p.setupMs / 1000, 1)} s`} | ${fmt(witness)} | ${fmt(p.snarkjs?.proveMs)} | ${fmt(rss)}${p.witnessOnly ? " (witness only)" : ""} | ${fmt(p.native?.proveMs)} | ${fmt(p.native?.peakRssMb)} |${p.note ? ` ${p.note}` : ""}`;
+      const params = p.parameters ? `${p.parameters[0]}–${p.parameters[1] - 1}` : "—";
+      return `| ${p.participants} | ${layoutOf(p)} | ${p.chunk} | ${params} | ${fmt(p.constraints)} | ${p.publicInputs} | 2^${p.ptauPowerNeeded} | ${p.setupMs === null ? "—" : `${fmt(p.setupMs / 1000, 1)} s`} | ${fmt(witness)} | ${fmt(p.snarkjs?.proveMs)} | ${fmt(rss)}${p.witnessOnly ? " (witness only)" : ""} | ${fmt(p.native?.proveMs)} | ${fmt(p.native?.peakRssMb)} | ${fmt(p.verifyGas)} | ${verified(p.snarkjs)} / ${verified(p.native)} |${p.note ? ` ${p.note}` : ""}`;
     })
     .join("\n");
-  const totals = federatedTotals(f)
+  const totalsOf = federatedTotals(f);
+  const totals = totalsOf
     .map(
       (t) =>
-        `| ${t.participants} | ${fmt(t.constraints)} | ${t.snarkjsMs === null ? "— (past power 14)" : fmt(t.snarkjsMs)} | ${t.nativeMs === null ? "—" : fmt(t.nativeMs)} | ${fmt(t.peakRssMb)}${t.snarkjsMs === null ? " (witness only)" : ""} |`,
+        `| ${t.participants} | ${t.layout} | ${fmt(t.constraints)} | ${t.snarkjsMs === null ? `— (past power ${f.committedPower})` : fmt(t.snarkjsMs)} | ${t.nativeMs === null ? "—" : fmt(t.nativeMs)} | ${t.verifyGas === null ? "—" : fmt(t.verifyGas)} | ${fmt(t.peakRssMb)}${t.snarkjsMs === null ? " (witness only)" : ""} |`,
+    )
+    .join("\n");
+  const layouts = (f.layouts ?? [])
+    .map(
+      (l) =>
+        `| ${l.participants} | ${l.chunks} × ${l.limbsPerChunk} | ${l.constraints.map((c) => fmt(c)).join(" / ")} | ${fmt(l.constraints.reduce((a, c) => a + c, 0))} | 2^${l.ptauPowerNeeded} | ${l.fits ? "yes" : "no"} | ${l.chosen ? "**measured**" : ""} |`,
     )
     .join("\n");
   const la = (xs: number[]) => xs.map((x) => x.toFixed(2)).join(" / ");
+  const at = (participants: number) => totalsOf.find((t) => t.participants === participants);
+  const chunksOf = (participants: number) => f.points.filter((p) => p.participants === participants);
+  const p8 = chunksOf(8);
+  const p8Measured = p8.length > 0 && p8.every((c) => c.snarkjs !== null);
+  const p8Layout = (f.layouts ?? []).filter((l) => l.participants === 8);
+  const p8TwoChunks = p8Layout.find((l) => l.chunks === 2);
+  const gasOf = (participants: number) => chunksOf(participants)[0]?.verifyGas ?? null;
+  const gas2 = gasOf(2);
+  const gas4 = gasOf(4);
+  const gas8 = gasOf(8);
+  const inputs = (participants: number) => 2 * participants + 3;
+  // verifyProof's gas is affine in the public inputs (one scalar multiplication and addition each)
+  const gasPerInput = gas2 !== null && gas8 !== null ? Math.round((gas8 - gas2) / (inputs(8) - inputs(2))) : null;
+  const gasBase = gas2 !== null && gasPerInput !== null ? gas2 - gasPerInput * inputs(2) : null;
+  const shippedLayout = (f.layouts ?? []).find((l) => l.participants === 4 && l.chosen);
+  const shippedPicked = shippedLayout?.chunks === 2 && shippedLayout.limbsPerChunk === 3;
+  const eight = p8Measured
+    ? `**Eight participants are now measured in full with the committed power-${f.committedPower} phase 1**, in ${p8.length} chunks of ${p8[0]!.limbsPerChunk} limbs: the fewest that fit (two chunks of 3 limbs need power ${p8TwoChunks?.ptauPowerNeeded ?? "15"}: ${p8TwoChunks?.constraints.map((c) => fmt(c)).join(" / ") ?? "—"} constraints), the largest chunk ${fmt(Math.max(...p8.map((c) => c.constraints)))} constraints against the ${fmt(budget)} the headroom allows (2^${f.committedPower} = ${fmt(2 ** f.committedPower)}). All chunks together: ${fmt(at(8)?.snarkjsMs)} ms with snarkjs, ${fmt(at(8)?.nativeMs)} ms native, ${fmt(at(8)?.verifyGas)} gas to verify on chain; every proof of every backend checked with \`snarkjs groth16 verify\` and the snarkjs one accepted by its generated verifier on the in-process chain.`
+    : "Eight participants did not fit the committed phase 1 in any layout tried: constraints and witness time only.";
   return `## Federated aggregation: 2, 4 and 8 participants
 
-\`npx pnpm bench --only federated\`, ${f.measuredAt.slice(0, 16).replace("T", " ")} UTC. The FedAvgChunk template (\`circuits/src/circom/aggregation.circom\`) at the shipped model's size (178 int8 parameters in 6 limbs, two chunks of 3 limbs; each chunk opens every update's commitment in full) compiled for each participant count P; the shipped circuits are P = 4. Where the committed power-${f.committedPower} phase 1 fits, a throwaway setup (not a ceremony) and warm proofs through the prover API (\`loadCircuit\`, \`proveCircuitInput\`: what AggregationProver runs), each backend in a process of its own: median of ${f.reps} after a warm-up, and the peak RSS of that process (getrusage maxrss, worker threads included). A circuit past power ${f.committedPower} gets its constraints and witness time only: no bigger phase 1 is generated or committed. The machine is shared (2 vCPU, other agents running): load average ${la(f.loadAverage.before)} (1 / 5 / 15 min) before, ${la(f.loadAverage.after)} after.
+\`npx pnpm bench --only federated\`, ${f.measuredAt.slice(0, 16).replace("T", " ")} UTC. The FedAvgChunk template (\`circuits/src/circom/aggregation.circom\`) at the shipped model's size (178 int8 parameters in 6 limbs of 31; each chunk opens every commitment in full: the base, the P updates, the new model) compiled for each participant count P in four chunk layouts (1 chunk of 6 limbs, 2 of 3, 3 of 2, 6 of 1; 4 or 5 chunks would still leave a chunk of 2 limbs, with more openings than 3), and each P measured in the fewest chunks whose every chunk fits the committed power-${f.committedPower} phase 1 with ${headroomPct} % headroom (constraints + public inputs + 1 <= ${fmt(budget)}). The shipped circuits are P = 4 in 2 chunks of 3 limbs${shippedPicked ? ", which that rule also picks" : ""}; the other layouts here are the bench's only (their circuits, keys and verifiers are throwaways in bench/tmp). For each measured chunk: a throwaway setup (not a ceremony), warm proofs through the prover API (\`loadCircuit\`, \`proveCircuitInput\`: what AggregationProver runs), each backend in a process of its own: median of ${f.reps} after a warm-up, and the peak RSS of that process (its VmHWM, worker threads included; not getrusage's maxrss, which on Linux a spawned process inherits from its parent's RSS at the spawn: this bench's parent holds the chain, solc and a curve; this section's runs before 2026-11-24 09:00 UTC read maxrss); each backend's last proof checked with \`snarkjs groth16 verify\`; \`verifyProof\`'s gas as a transaction (eth_estimateGas: the 21 000 base and the calldata included) on the chunk's generated verifier, compiled as the shipped AggregationVerifier0/1 (IR, 1M runs) and deployed on the in-process chain: how \`npx pnpm demo:federated\` measures the shipped chunks. The machine is shared (2 vCPU, other agents running): load average ${la(f.loadAverage.before)} (1 / 5 / 15 min) before, ${la(f.loadAverage.after)} after.
 
-| P | chunk | constraints | public inputs | phase 1 needed | setup | witness ms | snarkjs prove ms | snarkjs peak RSS MB | native prove ms | native peak RSS MB |
-| ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |
+| P | layout (chunks × limbs) | chunk | parameters | constraints | public inputs | phase 1 needed | setup | witness ms | snarkjs prove ms | snarkjs peak RSS MB | native prove ms | native peak RSS MB | verifyProof gas | verified (snarkjs / native) |
+| ---: | --- | ---: | --- | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |
 ${rows}
 
-Whole model (both chunks):
+Whole model (every chunk of the measured layout):
 
-| P | constraints | snarkjs prove ms | native prove ms | peak RSS MB (any process) |
-| ---: | ---: | ---: | ---: | ---: |
+| P | layout | constraints | snarkjs prove ms | native prove ms | verifyProof gas | peak RSS MB (any process) |
+| ---: | --- | ---: | ---: | ---: | ---: | ---: |
 ${totals}
 
-The target of issue #17, four participants at the shipped model's size proven in at most 10 s, holds with either backend (both chunks ${fmt(federatedTotals(f).find((t) => t.participants === 4)?.snarkjsMs)} ms with snarkjs, ${fmt(federatedTotals(f).find((t) => t.participants === 4)?.nativeMs)} ms native). Eight participants need a power-15 phase 1 for two chunks (or more, smaller chunks: each chunk opens every update's commitment in full, so the opening cost repeats per chunk); the project ships power 14 and does not generate a bigger one here. The on-chain side is in \`npx pnpm demo:federated\`'s report: each chunk's \`verifyProof\` and \`FederatedRound.finalize\` (both chunks, the round's storage and event).
+Every layout compiled (constraints per chunk, in chunk order; fits: every chunk within 2^${f.committedPower} with ${headroomPct} % headroom):
+
+| P | layout | constraints per chunk | all chunks | largest chunk's phase 1 | fits | |
+| ---: | --- | --- | ---: | --- | --- | --- |
+${layouts}
+
+The target of issue #17, four participants at the shipped model's size proven in at most 10 s, holds with either backend (both chunks ${fmt(at(4)?.snarkjsMs)} ms with snarkjs, ${fmt(at(4)?.nativeMs)} ms native, at the load above: prove times on this shared machine vary with it from run to run). ${eight}${at(2)?.chunks === 1 ? ` Two participants fit in one chunk (${fmt(at(2)?.constraints)} constraints): one proof and one \`verifyProof\` for the whole model.` : ""}
+
+The price of more chunks is the openings: every chunk hashes the base, each update (twice: its model commitment, then the salted one) and the new model, and range-checks the sample counts, whatever share of the parameters it proves. From the layouts compiled, one more chunk costs ${fmt(openingCostPerChunk(f, 2))} constraints at P = 2, ${fmt(openingCostPerChunk(f, 4))} at P = 4 and ${fmt(openingCostPerChunk(f, 8))} at P = 8 (all chunks of a layout against its number of chunks is a straight line), so P = 8's ${p8.length} chunks carry about ${fmt((openingCostPerChunk(f, 8) ?? 0) * p8.length)} constraints of openings against ${fmt((openingCostPerChunk(f, 8) ?? 0) * 2)} for two chunks, and each chunk is one more proof to make and one more \`verifyProof\` on chain (${fmt(gas8)} gas at ${inputs(8)} public inputs, ${fmt(gas4)} at ${inputs(4)}, ${fmt(gas2)} at ${inputs(2)}: about ${fmt(gasBase)} + ${fmt(gasPerInput)} gas per public input, a line through the P = 2 and P = 8 measurements). Six chunks of one limb would fit too but open everything six times.
+
+What a deployer would need to ship P = 8: its own per-chunk circuits (\`FedAvgChunk(8, 6, …, FIRST_LIMB, ${p8[0]?.limbsPerChunk ?? 2}, 16, 24)\` for each chunk), a phase-2 ceremony per chunk (the committed ones, \`circuits/ceremony/aggregation0\` and \`aggregation1\`, are P = 4's two chunks) and a generated verifier per chunk (${p8[0]?.publicInputs ?? 19} public inputs). FederatedRound is built for P = 4 (four participants, 11 public signals, the two chunk verifiers AggregationVerifier0/1), as are AggregationProver and aggregation-spec.ts (four participants, two chunks of 3 limbs): P = 8 needs a round contract taking eight participants and ${p8.length || 3} chunk proofs, and the prover and spec to match. Nothing of that is made here.
 
 ![constraints against participants](plots/federated-constraints.svg) ![prove time against participants](plots/federated-prove.svg)`;
 }
 
-/** The section's two plots: both chunks' constraints and (snarkjs) prove time against P. */
+/** Two series (snarkjs, native) of prove time against P, as SVG. */
+function federatedProveChart(totals: ReturnType<typeof federatedTotals>): string {
+  const W = 520;
+  const H = 260;
+  const pad = { l: 64, r: 40, t: 40, b: 40 };
+  const maxX = Math.max(...totals.map((t) => t.participants));
+  const maxY = Math.max(...totals.flatMap((t) => [t.snarkjsMs ?? 0, t.nativeMs ?? 0]), 1);
+  const x = (v: number) => pad.l + (v / maxX) * (W - pad.l - pad.r);
+  const y = (v: number) => H - pad.b - (v / maxY) * (H - pad.t - pad.b);
+  const series = (key: "snarkjsMs" | "nativeMs", colour: string, label: string, labelY: number) => {
+    const present = totals.filter((t) => t[key] !== null);
+    const path = present.map((t, i) => `${i ? "L" : "M"}${x(t.participants).toFixed(1)},${y(t[key]!).toFixed(1)}`);
+    const dots = present
+      .map(
+        (t) =>
+          `<circle cx="${x(t.participants)}" cy="${y(t[key]!)}" r="4"/><text x="${x(t.participants)}" y="${y(t[key]!) - 8}" text-anchor="middle">${fmt(t[key])}</text>`,
+      )
+      .join("");
+    return `<path d="${path.join("")}" fill="none" stroke="${colour}" stroke-width="2"/><g fill="${colour}">${dots}<text x="${pad.l + 10}" y="${labelY}" text-anchor="start">${label}</text></g>`;
+  };
+  const ticks = totals
+    .map(
+      (t) =>
+        `<text x="${x(t.participants)}" y="${H - pad.b + 16}" text-anchor="middle">${t.participants} (${t.layout})</text>`,
+    )
+    .join("");
+  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="11" fill="#333">
+<rect width="100%" height="100%" fill="#fff"/><text x="${W / 2}" y="18" text-anchor="middle" font-size="13">Federated aggregation: prove time, all chunks (ms)</text>
+<line x1="${pad.l}" y1="${H - pad.b}" x2="${W - pad.r}" y2="${H - pad.b}" stroke="#999"/><line x1="${pad.l}" y1="${pad.t}" x2="${pad.l}" y2="${H - pad.b}" stroke="#999"/>
+${series("snarkjsMs", "#d73027", "snarkjs", pad.t + 12)}${series("nativeMs", "#1a9850", "native prover", pad.t + 26)}${ticks}
+<text x="${W / 2}" y="${H - 6}" text-anchor="middle">participants (chunks × limbs)</text><text x="14" y="${H / 2}" transform="rotate(-90 14 ${H / 2})" text-anchor="middle">median prove ms, summed over chunks</text></svg>
+`;
+}
+
+/** The section's two plots: all chunks' constraints and prove time (both backends) against P. */
 export function federatedCharts(f: FederatedFigures): { constraints: string; prove: string } {
   const totals = federatedTotals(f);
   return {
     constraints: lineChart(
-      "Federated aggregation: constraints (both chunks)",
+      "Federated aggregation: constraints, all chunks",
       totals.map((t) => ({ x: t.participants, y: t.constraints })),
-      "participants",
+      `participants (chunks × limbs: ${totals.map((t) => `${t.participants}: ${t.layout}`).join(", ")})`,
       "constraints",
     ),
-    prove: lineChart(
-      "Federated aggregation: snarkjs prove time, both chunks (ms)",
-      totals.map((t) => ({ x: t.participants, y: t.snarkjsMs })),
-      "participants (8: past the power-14 phase 1, not proven)",
-      "ms",
-    ),
+    prove: federatedProveChart(totals),
   };
 }

@@ -151,7 +151,9 @@ if (values.only === "proof-systems") {
 }
 
 if (values.only === "federated") {
-  step("federated aggregation, P = 2, 4, 8 (both chunks)");
+  step(
+    "federated aggregation, P = 2, 4, 8 (every chunk layout compiled, the fewest chunks that fit power 14 measured)",
+  );
   const federated = await benchFederated([2, 4, 8], quick ? 1 : 3);
   const resultsDir = join(here, "results");
   const stamp = federated.measuredAt.replace(/[:.]/g, "-");
