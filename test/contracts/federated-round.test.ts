@@ -228,6 +228,38 @@ describe("FederatedRound: a new model version only as the proven aggregate of co
       .withArgs(1n, deadline);
   });
 
+  it("a participant that withholds its update stalls only its own round: the owner opens the next without it at once, and that one finalises", async () => {
+    const fw = await networkHelpers.loadFixture(fixture);
+    const { rounds, participants, base, statement } = fw;
+    const deadline = BigInt(await networkHelpers.time.latest()) + DAY;
+    const addresses = participants.map((p) => p.address) as [string, string, string, string];
+    await rounds.openRound(modelCommitment(base), addresses, deadline, CLIP, MIN_COUNT, MAX_COUNT);
+    // participant 3 commits nothing
+    for (const [i, p] of participants.slice(0, 3).entries()) {
+      const u = statement.updates[i]!;
+      await rounds.connect(p).submitUpdate(1n, updateCommitment(u.model, u.salt), u.sampleCount);
+    }
+    await networkHelpers.time.increaseTo(deadline + 1n);
+    await expect(rounds.finalize(1n, 5n, NO_PROOF, NO_PROOF))
+      .to.be.revertedWithCustomError(rounds, "RoundIncomplete")
+      .withArgs(1n, 3n);
+
+    // The next round, with another operator in the withholder's place, opened while round 1 stays stalled.
+    const replacement = (await ethers.getSigners())[10]!;
+    const next = [addresses[0], addresses[1], addresses[2], replacement.address] as [string, string, string, string];
+    const nextDeadline = BigInt(await networkHelpers.time.latest()) + DAY;
+    await rounds.openRound(modelCommitment(base), next, nextDeadline, CLIP, MIN_COUNT, MAX_COUNT);
+    for (const [i, p] of [...participants.slice(0, 3), replacement].entries()) {
+      const u = statement.updates[i]!;
+      await rounds.connect(p).submitUpdate(2n, updateCommitment(u.model, u.salt), u.sampleCount);
+    }
+    const { finalized } = await proveAndFinalize(fw, 2n, statement);
+    await expect(finalized).to.emit(rounds, "FederatedModelProposed");
+    await expect(rounds.finalize(1n, 5n, NO_PROOF, NO_PROOF))
+      .to.be.revertedWithCustomError(rounds, "RoundIncomplete")
+      .withArgs(1n, 3n);
+  });
+
   it("opens rounds only for approved proven bases, by the owner, with sound parameters", async () => {
     const fw = await networkHelpers.loadFixture(fixture);
     const { rounds, participants, base, tw } = fw;
