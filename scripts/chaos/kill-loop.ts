@@ -1,5 +1,6 @@
 /**
- * Kill -9 at random points: runs the real `zkagent run` CLI against a local `hardhat node` while
+ * Kill -9 at random points: runs the real `zkagent run` CLI (bundled once at the start from the
+ * sources as they are, so every life runs the same code; see freezeAgent) against a local `hardhat node` while
  * new oracle rounds arrive, kills it with SIGKILL after a random 1.5–6 s (during start-up,
  * inference, proving, signing, broadcasting or waiting for a receipt; longer while lives end
  * before any cycle, as on a loaded machine; 25 such lives in a row fail the run), restarts it, and repeats
@@ -7,7 +8,10 @@
  * books are compared: trades on chain = trades journaled as executed = nonce advances, with
  * at most one execution per nonce. The cap is wide (20 ETH), the band narrow (5 bps) and the
  * market volatile so that trades do happen; a run with no trade fails. Prints the report and a
- * last line, PASS or FAIL with every reason (exit 1). It writes the report to `--out`, or, for a
+ * last line, PASS or FAIL with every reason (exit 1). A life that ends before its kill is a
+ * self-exit, reported with what it was: a typed refusal (exit 2 and the CLI's error line) or a
+ * crash (a stack trace, another signal, any other exit), its exit code or signal, how long it
+ * lived and the end of its stderr; any self-exit fails the run. It writes the report to `--out`, or, for a
  * full run (200 cycles or more) without `--out`, to the committed scripts/chaos/kill-loop-report.json;
  * a shorter run never replaces that record unless `--out` names it.
  *
@@ -18,9 +22,9 @@
  *   tsx scripts/chaos/kill-loop.ts [--cycles 200] [--seed 3] [--round-ms 1500] [--out report.json]
  */
 import { spawn, spawnSync } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg } from "node:os";
-import { join, resolve } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
 
 import { JournalView, journalPath } from "@zkagent/agent";
@@ -31,7 +35,7 @@ import { parseEther } from "ethers";
 import { meanRevertingPath } from "../demo/price-path.ts";
 import { AGENT_KEY, booksOf, deployAgentWorld } from "../lib/agent-world.ts";
 import { startHardhatNode } from "../lib/hardhat-node.ts";
-import { chaosFailures, verdictLine } from "./chaos-verdict.ts";
+import { chaosFailures, describeSelfExit, verdictLine } from "./chaos-verdict.ts";
 import { chaosFlags, reportDestination, wholeNumberFlag } from "./report-destination.ts";
 
 const FULL_RUN_CYCLES = 200;
@@ -59,7 +63,43 @@ const flags = chaosFlags(
 const targetCycles = flags.cycles;
 const roundMs = flags.roundMs;
 const random = seededRandom(flags.seed);
-const CLI = join(import.meta.dirname, "../../packages/agent/bin/zkagent.js");
+const ROOT = resolve(import.meta.dirname, "../..");
+
+/**
+ * The agent under test, frozen: the CLI bundled once (packages/agent/scripts/build.ts) from the
+ * sources as they are now, beside the shipped bundle so that its imports resolve alike, and removed
+ * at the end. bin/zkagent.js would run the sources through tsx whenever the shipped bundle is older
+ * than them, re-reading the work tree at every start: in a tree that others edit while the loop runs,
+ * a start that read a file half-way through an edit died at import (exit 1) and was counted as the
+ * agent's crash. Also names the code tested: the commit and the bundled sources that differ from it.
+ */
+function freezeAgent(): { cli: string; code: { commit: string; uncommittedSources: string[] } } {
+  const cli = join(ROOT, `packages/agent/dist/kill-loop-${process.pid}.js`);
+  const built = spawnSync(
+    process.execPath,
+    ["--import", "tsx", join(ROOT, "packages/agent/scripts/build.ts"), "--out", cli],
+    { cwd: ROOT, encoding: "utf8", timeout: 300_000 },
+  );
+  if (built.status !== 0) {
+    process.stderr.write(`kill-loop: the agent's bundle did not build:\n${built.stderr}`);
+    process.exit(1);
+  }
+  const sources = (JSON.parse(readFileSync(`${cli}.inputs.json`, "utf8")) as string[]).map((source) =>
+    relative(ROOT, resolve(dirname(cli), source)),
+  );
+  const git = (args: string[]) => spawnSync("git", args, { cwd: ROOT, encoding: "utf8" }).stdout.trim();
+  const commit = git(["rev-parse", "HEAD"]);
+  const uncommittedSources = git(["status", "--porcelain", "--", ...sources])
+    .split("\n")
+    .filter(Boolean)
+    .map((line) => line.slice(3));
+  return { cli, code: { commit, uncommittedSources } };
+}
+const { cli: CLI, code: agentCode } = freezeAgent();
+process.once("exit", () => {
+  rmSync(CLI, { force: true });
+  rmSync(`${CLI}.inputs.json`, { force: true });
+});
 // A wide cap and a narrow band, so that many of the stand-in's signals comply and trades happen.
 const POLICY = {
   maxPosition: parseEther("20"),
@@ -137,9 +177,17 @@ try {
   };
 
   let kills = 0;
-  let crashes = 0;
-  /** Each self-exit: its life, exit code and the last line it wrote on stderr (the error it died of). */
-  const crashReasons: { life: number; exitCode: number; lastLine: string }[] = [];
+  /** Each self-exit: its life, what it was, its exit code or signal and the end of its stderr (what it died of). */
+  const crashReasons: {
+    life: number;
+    kind: "refusal" | "crash";
+    error?: string;
+    exitCode: number | null;
+    signal: NodeJS.Signals | null;
+    aliveMs: number;
+    lastLine: string;
+    stderrTail: string;
+  }[] = [];
   // Each life lasts 1.5 s + random × window. The window starts at 4.5 s; a life that adds no cycle
   // widens the next one by half (on a loaded machine start-up alone can outlast 6 s, and lives that
   // never reach a cycle would loop for ever), and a life that adds one resets it.
@@ -155,19 +203,34 @@ try {
     let stderrTail = ""; // the last few kB: a self-exit's error is its last line
     child.stderr!.on("data", (chunk: Buffer) => (stderrTail = (stderrTail + chunk.toString()).slice(-4_096)));
     const stderrClosed = new Promise((r) => child.stderr!.once("close", r));
+    const bornAt = Date.now();
+    let exitedAt: number | undefined;
+    const exited = new Promise<void>((r) =>
+      child.once("exit", () => {
+        exitedAt = Date.now();
+        r();
+      }),
+    );
     const delay = 1_500 + random() * windowMs;
     await new Promise((r) => setTimeout(r, delay));
-    const exited =
-      child.exitCode !== null || child.signalCode !== null
-        ? Promise.resolve()
-        : new Promise((r) => child.once("exit", r));
+    const killedAt = Date.now();
+    const beforeKill = exitedAt !== undefined;
     child.kill("SIGKILL");
     await exited;
     await stderrClosed;
-    if (child.exitCode !== null && child.exitCode !== 0) {
-      crashes++; // it died on its own before the kill
-      const lines = stderrTail.trim().split("\n");
-      crashReasons.push({ life: kills + 1, exitCode: child.exitCode, lastLine: lines.at(-1)?.slice(0, 500) ?? "" });
+    if (beforeKill || child.exitCode !== null || child.signalCode !== "SIGKILL") {
+      // it died on its own before the kill
+      const { kind, error, lastLine } = describeSelfExit(child.exitCode, child.signalCode, stderrTail);
+      crashReasons.push({
+        life: kills + 1,
+        kind,
+        ...(error ? { error } : {}),
+        exitCode: child.exitCode,
+        signal: child.signalCode,
+        aliveMs: (exitedAt ?? killedAt) - bornAt,
+        lastLine,
+        stderrTail: stderrTail.slice(-1_500),
+      });
     }
     kills++;
     const before = cycles;
@@ -211,6 +274,7 @@ try {
   const unsealed = journal.unsealedEvents().length;
   journal.close();
   const report = {
+    agentCode,
     kills,
     widestLifeMs: 1_500 + widestWindowMs,
     killedWhileHoldingTheJournal: killedHolders,
@@ -221,8 +285,11 @@ try {
     abandoned: records.filter((r) => r.kind === "abandoned").length,
     superseded: records.filter((r) => r.kind === "superseded").length,
     arbitragesLost,
-    crashes,
-    crashReasons,
+    // Lives that ended before their kill, each with what it was (see describeSelfExit).
+    selfExits: crashReasons.length,
+    crashes: crashReasons.filter((c) => c.kind === "crash").length,
+    refusals: crashReasons.filter((c) => c.kind === "refusal").length,
+    selfExitDetails: crashReasons,
     loadAverage: loadavg().map((v) => Math.round(v * 100) / 100),
     ...books,
   };
@@ -243,8 +310,11 @@ try {
   const outcome = {
     cycles: report.cycles,
     books,
-    crashes,
-    crashReasons: crashReasons.map((c) => `exit ${c.exitCode}: ${c.lastLine}`),
+    crashes: crashReasons.length, // every self-exit fails the run, a refusal too
+    crashReasons: crashReasons.map(
+      (c) =>
+        `life ${c.life}, exit ${c.exitCode ?? c.signal}, a ${c.kind}${c.error ? ` (${c.error})` : ""}: ${c.lastLine}`,
+    ),
     eventsFailingTheirChecksum: unsealed,
   };
   console.log(verdictLine(outcome));

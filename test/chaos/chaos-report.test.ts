@@ -7,7 +7,7 @@ import { join } from "node:path";
 
 import { expect } from "chai";
 
-import { chaosFailures, verdictLine, type ChaosBooks } from "../../scripts/chaos/chaos-verdict.ts";
+import { chaosFailures, describeSelfExit, verdictLine, type ChaosBooks } from "../../scripts/chaos/chaos-verdict.ts";
 import { fractionFlag, reportDestination, wholeNumberFlag } from "../../scripts/chaos/report-destination.ts";
 
 const AGREEING: ChaosBooks = {
@@ -57,6 +57,79 @@ describe("chaos runs: the verdict and the report file", () => {
       expect(reasons).to.deep.equal([
         'the agent exited on its own 2 times before it was killed (a bug, whatever the books say); first: exit 2: {"level":"error","error":"RpcUnavailableError","message":"…"}',
       ]);
+    });
+  });
+
+  describe("what each self-exit was", () => {
+    // Captured from `zkagent run` started through tsx from a copy of the sources caught mid-edit
+    // (agent.ts saved with a new import before errors.ts had the export): how the kill loop's
+    // lives died when other engineers edited the shared work tree under it.
+    const IMPORT_MID_EDIT = [
+      "/tmp/kl-demo/packages/agent/src/agent.ts:1",
+      'import { FollowKeeperError } from "./errors.ts";',
+      "         ^",
+      "SyntaxError: The requested module './errors.ts' does not provide an export named 'FollowKeeperError'",
+      "    at ModuleJob._instantiate (node:internal/modules/esm/module_job:226:21)",
+      "    at async file:///tmp/kl-demo/packages/agent/bin/zkagent.js:15:3",
+      "",
+      "Node.js v22.23.3",
+      "",
+    ].join("\n");
+    // The same with errors.ts read half-written: esbuild (through tsx) cannot transform it.
+    const HALF_WRITTEN = [
+      "node:internal/modules/run_main:123",
+      "    triggerUncaughtException(",
+      "    ^",
+      "",
+      "Error: Transform failed with 1 error:",
+      '/tmp/kl-demo/packages/agent/src/errors.ts:85:53: ERROR: Expected "*/" to terminate multi-line comment',
+      "    at failureErrorWithLog (/work/main/node_modules/.pnpm/esbuild@0.28.2/node_modules/esbuild/lib/main.js:1752:15)",
+      "",
+      "Node.js v22.23.3",
+    ].join("\n");
+
+    it("a stack trace is a crash, named by its error line, not by Node's version line", () => {
+      expect(describeSelfExit(1, null, IMPORT_MID_EDIT)).to.deep.equal({
+        kind: "crash",
+        error: "SyntaxError",
+        lastLine:
+          "SyntaxError: The requested module './errors.ts' does not provide an export named 'FollowKeeperError'",
+      });
+      expect(describeSelfExit(1, null, HALF_WRITTEN)).to.deep.equal({
+        kind: "crash",
+        error: "Error",
+        lastLine:
+          'Error: Transform failed with 1 error: /tmp/kl-demo/packages/agent/src/errors.ts:85:53: ERROR: Expected "*/" to terminate multi-line comment',
+      });
+      expect(
+        describeSelfExit(1, null, "Error [ERR_MODULE_NOT_FOUND]: Cannot find module '/x/y.ts'\n    at f\n"),
+      ).to.deep.equal({
+        kind: "crash",
+        error: "ERR_MODULE_NOT_FOUND",
+        lastLine: "Error [ERR_MODULE_NOT_FOUND]: Cannot find module '/x/y.ts'",
+      });
+    });
+
+    it("exit 2 with the CLI's typed --json error line is a refusal, named, and still reported", () => {
+      const stderr =
+        '{"level":"info","msg":"agent 0x7099 → trader 0x4a67"}\n{"level":"error","error":"JournalLockedError","message":"the journal is held by pid 7"}\n';
+      expect(describeSelfExit(2, null, stderr)).to.deep.equal({
+        kind: "refusal",
+        error: "JournalLockedError",
+        lastLine: "the journal is held by pid 7",
+      });
+      // exit 2 without that line (commander's usage error, say) is not a typed refusal
+      expect(describeSelfExit(2, null, "error: unknown option '--x'\n").kind).to.equal("crash");
+      // the typed line with another exit code is not the CLI's refusal either
+      expect(describeSelfExit(1, null, stderr).kind).to.equal("crash");
+    });
+
+    it("a death by another signal than the loop's SIGKILL, or a silent exit, is a crash", () => {
+      expect(describeSelfExit(null, "SIGSEGV", "")).to.deep.equal({ kind: "crash", error: "SIGSEGV", lastLine: "" });
+      expect(describeSelfExit(0, null, '{"level":"info","msg":"tick 3 done"}\n')).to.deep.equal({
+        kind: "crash",
+        lastLine: '{"level":"info","msg":"tick 3 done"}',
+      });
     });
   });
 
