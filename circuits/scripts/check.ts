@@ -100,6 +100,11 @@ const verifiedNow: VerificationRecord["circuits"] = {};
  */
 mkdirSync(join(circuitsRoot, "build"), { recursive: true });
 const scratch = mkdtempSync(join(circuitsRoot, "build", "check-"));
+for (const signal of ["SIGINT", "SIGTERM"] as const)
+  process.once(signal, () => {
+    rmSync(scratch, { recursive: true, force: true });
+    process.exit(signal === "SIGINT" ? 130 : 143);
+  });
 const inScratch = <T extends { name: string; buildDir: string; r1cs: string; wasm: string }>(
   target: T,
   kind: string,
