@@ -42,10 +42,9 @@ import * as snarkjs from "snarkjs";
 import { loadProvenModelFile } from "../../packages/agent/src/model/proven/model-file.ts";
 import { compileCircuit } from "../../circuits/scripts/build.ts";
 import { circuitsRoot, phase1Path } from "../../circuits/scripts/paths.ts";
+import { compileVerifier } from "./compile-verifier.ts";
 
 const require = createRequire(import.meta.url);
-/** solc-js (the npm build hardhat.config.ts compiles with); it ships no types. */
-const solc = require("solc") as { compile(input: string): string };
 
 /** The committed phase-1 file's power. */
 const COMMITTED_POWER = 14;
@@ -153,24 +152,7 @@ async function compiledVerifier(zkey: string): Promise<{ abi: unknown[]; bytecod
     "utf8",
   );
   const source: string = await snarkjs.zKey.exportSolidityVerifier(zkey, { groth16: template });
-  const input = {
-    language: "Solidity",
-    sources: { "Verifier.sol": { content: source } },
-    settings: {
-      viaIR: true,
-      optimizer: { enabled: true, runs: 1_000_000 },
-      evmVersion: "cancun",
-      outputSelection: { "*": { "*": ["abi", "evm.bytecode.object"] } },
-    },
-  };
-  const output = JSON.parse(solc.compile(JSON.stringify(input))) as {
-    errors?: { severity: string; formattedMessage: string }[];
-    contracts: Record<string, Record<string, { abi: unknown[]; evm: { bytecode: { object: string } } }>>;
-  };
-  const errors = (output.errors ?? []).filter((e) => e.severity === "error");
-  if (errors.length) throw new Error(errors.map((e) => e.formattedMessage).join("\n"));
-  const compiled = output.contracts["Verifier.sol"]!["Groth16Verifier"]!;
-  return { abi: compiled.abi, bytecode: `0x${compiled.evm.bytecode.object}` };
+  return compileVerifier(source, "Groth16Verifier", { viaIR: true });
 }
 
 const parseBig = (_: string, v: unknown) => (typeof v === "string" && /^\d+$/.test(v) ? BigInt(v) : v);

@@ -9,7 +9,6 @@
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { loadavg } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
@@ -44,10 +43,9 @@ import {
 } from "../../circuits/scripts/plonk.ts";
 import { plonkTarget, type PlonkCircuitName } from "../../circuits/scripts/plonk-targets.ts";
 import { phase1Path } from "../../circuits/scripts/paths.ts";
+import { compileVerifier } from "./compile-verifier.ts";
 import { BENCH_REQUEST } from "./proof-latency.ts";
 
-/** solc-js (the npm build hardhat.config.ts compiles with); it ships no types. */
-const solc = createRequire(import.meta.url)("solc") as { compile(input: string): string };
 const SHIPPED_MODEL = join(import.meta.dirname, "../../packages/agent/models/decision-model-v1.json");
 const COMMITTED_POWER = 14;
 
@@ -176,27 +174,6 @@ function proveInChild(
   return JSON.parse(child.stdout.trim().split("\n").at(-1)!) as ChildFigures;
 }
 
-/** The generated PLONK verifier compiled as hardhat.config.ts compiles PlonkPolicyVerifier (no IR, 1M runs, cancun). */
-function compileVerifier(source: string, contract: string): { abi: unknown[]; bytecode: string } {
-  const input = {
-    language: "Solidity",
-    sources: { "Verifier.sol": { content: source } },
-    settings: {
-      optimizer: { enabled: true, runs: 1_000_000 },
-      evmVersion: "cancun",
-      outputSelection: { "*": { "*": ["abi", "evm.bytecode.object"] } },
-    },
-  };
-  const output = JSON.parse(solc.compile(JSON.stringify(input))) as {
-    errors?: { severity: string; formattedMessage: string }[];
-    contracts: Record<string, Record<string, { abi: unknown[]; evm: { bytecode: { object: string } } }>>;
-  };
-  const errors = (output.errors ?? []).filter((e) => e.severity === "error");
-  if (errors.length) throw new Error(errors.map((e) => e.formattedMessage).join("\n"));
-  const compiled = output.contracts["Verifier.sol"]![contract]!;
-  return { abi: compiled.abi, bytecode: `0x${compiled.evm.bytecode.object}` };
-}
-
 /** Measures every case with both systems; `reps` proofs each after a warm-up. `extraPtau`: a larger phase 1 for PLONK. */
 export async function benchProofSystems(reps = 3, extraPtau?: string): Promise<ProofSystemFigures> {
   const before = load();
@@ -268,7 +245,8 @@ export async function benchProofSystems(reps = 3, extraPtau?: string): Promise<P
     const { solidity, vkeyJson } = await renderPlonkVerifier(target);
     writeFileSync(target.vkey, vkeyJson);
     const p = proveInChild(paths, "plonk", inputFile, publicSignals, reps);
-    const compiled = compileVerifier(solidity, target.verifierContract);
+    // compiled as hardhat.config.ts compiles PlonkPolicyVerifier (no IR, 1M runs, cancun)
+    const compiled = compileVerifier(solidity, target.verifierContract, { viaIR: false });
     const plonkVerifier = await new ContractFactory(compiled.abi as never, compiled.bytecode, signer).deploy();
     const proofWords = (p.calldata as { plonk: string[] }).plonk;
     const verify = plonkVerifier.getFunction("verifyProof");

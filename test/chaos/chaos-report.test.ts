@@ -65,12 +65,12 @@ describe("chaos runs: the verdict and the report file", () => {
     // (agent.ts saved with a new import before errors.ts had the export): how the kill loop's
     // lives died when other engineers edited the shared work tree under it.
     const IMPORT_MID_EDIT = [
-      "/tmp/kl-demo/packages/agent/src/agent.ts:1",
+      "packages/agent/src/agent.ts:1",
       'import { FollowKeeperError } from "./errors.ts";',
       "         ^",
       "SyntaxError: The requested module './errors.ts' does not provide an export named 'FollowKeeperError'",
       "    at ModuleJob._instantiate (node:internal/modules/esm/module_job:226:21)",
-      "    at async file:///tmp/kl-demo/packages/agent/bin/zkagent.js:15:3",
+      "    at async file://packages/agent/bin/zkagent.js:15:3",
       "",
       "Node.js v22.23.3",
       "",
@@ -82,8 +82,8 @@ describe("chaos runs: the verdict and the report file", () => {
       "    ^",
       "",
       "Error: Transform failed with 1 error:",
-      '/tmp/kl-demo/packages/agent/src/errors.ts:85:53: ERROR: Expected "*/" to terminate multi-line comment',
-      "    at failureErrorWithLog (/work/main/node_modules/.pnpm/esbuild@0.28.2/node_modules/esbuild/lib/main.js:1752:15)",
+      'packages/agent/src/errors.ts:85:53: ERROR: Expected "*/" to terminate multi-line comment',
+      "    at failureErrorWithLog (node_modules/.pnpm/esbuild@0.28.2/node_modules/esbuild/lib/main.js:1752:15)",
       "",
       "Node.js v22.23.3",
     ].join("\n");
@@ -99,7 +99,7 @@ describe("chaos runs: the verdict and the report file", () => {
         kind: "crash",
         error: "Error",
         lastLine:
-          'Error: Transform failed with 1 error: /tmp/kl-demo/packages/agent/src/errors.ts:85:53: ERROR: Expected "*/" to terminate multi-line comment',
+          'Error: Transform failed with 1 error: packages/agent/src/errors.ts:85:53: ERROR: Expected "*/" to terminate multi-line comment',
       });
       expect(
         describeSelfExit(1, null, "Error [ERR_MODULE_NOT_FOUND]: Cannot find module '/x/y.ts'\n    at f\n"),
@@ -148,8 +148,8 @@ describe("chaos runs: the verdict and the report file", () => {
     });
 
     it("--out writes any run's report where it says, the committed path included", () => {
-      expect(reportDestination({ ...full, out: "/tmp/short.json", cycles: 10 })).to.deep.equal({
-        write: "/tmp/short.json",
+      expect(reportDestination({ ...full, out: "short.json", cycles: 10 })).to.deep.equal({
+        write: "short.json",
       });
       expect(reportDestination({ ...full, out: COMMITTED, cycles: 10 })).to.deep.equal({ write: COMMITTED });
     });
