@@ -69,6 +69,16 @@ const deployTask = task("deploy", "Deploy the zkagent contracts (verifiers, time
     name: "federated",
     description: "also deploy federated training: the aggregation verifiers and a FederatedRound owned by the timelock",
   })
+  .addFlag({
+    name: "optimistic",
+    description:
+      "also deploy an OptimisticLane bonded in the quote token (parameters: the network's optimisticLane settings); it stays off until the timelock's setOptimisticLane, which the task prints",
+  })
+  .addFlag({
+    name: "hub",
+    description:
+      "also deploy a SignalHub owned by the timelock, the signal verifiers for 1, 2 and 4 markets and a FollowBatcher; the hub's setup (market, verifiers) is one governed operation, written to hub-setup.json",
+  })
   .addOption({
     name: "proofSystem",
     description:

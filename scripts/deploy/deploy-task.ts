@@ -13,29 +13,41 @@
  * `--proof-system plonk` makes the trader's verifier a PlonkVerifierAdapter in front of the
  * generated PlonkPolicyVerifier (gated by its PLONK manifest: a public phase 1, no phase 2); the
  * default, groth16, deploys PolicyVerifier as before. The proven-model verifier is Groth16 either way.
+ * `--optimistic` adds an OptimisticLane bonded in the quote token (its parameters: the network's
+ * `optimisticLane` settings), left off: turning it on is the timelock's `setOptimisticLane`, a
+ * governed call the task prints. `--hub` adds the SignalHub (the timelock's, empty), the three signal
+ * verifiers and a FollowBatcher; listing the market and setting the verifiers is one governed
+ * operation, written to hub-setup.json beside the record. Both read back what they deployed, and
+ * combine with each other, `--federated` and `--proof-system`; each part added to an existing
+ * deployment (same --deployment-id) deploys only itself (optimistic-lane-deploy.ts, signal-hub-deploy.ts).
  *
  * A local world network (`localhost`) takes its market addresses from the world record beside
  * the deployment record (deployments/localhost/world.json, written by `pnpm local-network`).
  */
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { join, relative, resolve } from "node:path";
 
 import {
   deployConfigFromWorld,
   deployNetworks,
+  DeploySettingsError,
   localWorldNetworks,
+  optimisticLaneSettingsOf,
+  signalHubSettingsOf,
   type DeployNetworkConfig,
 } from "@zkagent/contracts/deploy";
 import { ensurePoseidonHashers, type AddressBook } from "@zkagent/contracts/world";
 
 import { assessCeremony, ceremonyManifestsOf } from "./ceremony-gate.ts";
 import { GovernanceConfigError, resolveGovernance, type GovernanceFlags } from "./governance-config.ts";
+import { laneRecord, readBackLane } from "./optimistic-lane-deploy.ts";
+import { hubSetupCalls, hubSetupCommands, readBackHub, type ExpectedHub } from "./signal-hub-deploy.ts";
 import { verifyGovernance } from "./verify-governance.ts";
 import {
   deployedVerifiers,
   PROOF_SYSTEMS,
-  zkagentFederatedModule,
+  zkagentDeploymentModule,
   zkagentModule,
   type ProofSystem,
 } from "@zkagent/contracts/ignition";
@@ -55,6 +67,10 @@ interface DeployArgs extends GovernanceFlags {
   federated: boolean;
   /** The trader's policy proofs: "groth16" (the default) or "plonk". */
   proofSystem: string;
+  /** Also deploy an OptimisticLane (off until the timelock turns it on). */
+  optimistic?: boolean;
+  /** Also deploy the SignalHub (set up by one governed operation), its verifiers and a FollowBatcher. */
+  hub?: boolean;
 }
 
 class DeployError extends Error {
@@ -79,7 +95,12 @@ export default async function deployAction(args: DeployArgs, hre: HardhatRuntime
   try {
     await deploy(args, hre);
   } catch (error) {
-    if (!(error instanceof DeployError) && !(error instanceof GovernanceConfigError)) throw error;
+    if (
+      !(error instanceof DeployError) &&
+      !(error instanceof GovernanceConfigError) &&
+      !(error instanceof DeploySettingsError)
+    )
+      throw error;
     console.error(`${error.name === "DeployError" ? "DeployError" : `DeployError: ${error.name}`}: ${error.message}`);
     process.exitCode = 1;
   }
@@ -183,11 +204,16 @@ async function deploy(args: DeployArgs, hre: HardhatRuntimeEnvironment): Promise
   const { target, wrongChainHint } = targetOf(networkName, outDir);
   const federated = Boolean(args.federated);
   const proofSystem = proofSystemOf(args.proofSystem);
+  const optimistic = Boolean(args.optimistic);
+  const hub = Boolean(args.hub);
+  // Checked before anything is sent: a value the contracts would refuse is the network entry's mistake.
+  const laneSettings = optimistic ? optimisticLaneSettingsOf(networkName, target.optimisticLane) : undefined;
+  const hubSettings = hub ? signalHubSettingsOf(networkName, target.signalHub, target.policy.maxOracleAge) : undefined;
   const ceremony = await ceremonyFor(
     networkName,
     hre.config.paths.root,
     args.allowUnsafeCeremony,
-    deployedVerifiers({ federated, proofSystem }),
+    deployedVerifiers({ federated, proofSystem, hub }),
   );
   const governance = resolveGovernance(
     args,
@@ -250,13 +276,18 @@ async function deploy(args: DeployArgs, hre: HardhatRuntimeEnvironment): Promise
         ...target.policy,
         ...target.limits,
       },
+      ...(laneSettings ? { ZkagentOptimistic: { bondToken: target.usdc, ...laneSettings } } : {}),
+      ...(hubSettings ? { ZkagentHub: { ...hubSettings } } : {}),
     },
   };
-  // Federated training (--federated) is a module around the core one: the core's futures are the same either way.
-  const federatedParts = federated
-    ? await connection.ignition.deploy(zkagentFederatedModule(module), ignitionOptions)
-    : undefined;
-  const deployed = federatedParts ?? (await connection.ignition.deploy(module, ignitionOptions));
+  // Each part (--federated, --optimistic, --hub) is a module around the core one: the core's futures are the same either way.
+  const deployed = await connection.ignition.deploy(
+    zkagentDeploymentModule(module, { federated, optimistic, hub }),
+    ignitionOptions,
+  );
+  const federatedParts = federated ? (deployed as Required<typeof deployed>) : undefined;
+  const laneParts = optimistic ? (deployed as Required<typeof deployed>) : undefined;
+  const hubParts = hub ? (deployed as Required<typeof deployed>) : undefined;
   const { verifier, modelVerifier, timelock, registry, windowLog, trader } = deployed;
   const plonkVerifier = "plonkVerifier" in deployed ? deployed.plonkVerifier : undefined;
 
@@ -286,6 +317,35 @@ async function deploy(args: DeployArgs, hre: HardhatRuntimeEnvironment): Promise
       if (actual !== address) problems.push(`FederatedRound.${name}() is ${actual}, not ${address}`);
     }
   }
+  // The lane: the trader's quote token, the network's settings; the trader's lane this one or none yet.
+  const lane =
+    laneParts && laneSettings
+      ? await readBackLane(connection.ethers.provider, {
+          lane: await laneParts.optimisticLane.getAddress(),
+          trader: await trader.getAddress(),
+          settings: laneSettings,
+        })
+      : undefined;
+  problems.push(...(lane?.problems ?? []));
+  // The hub: the timelock's, over this registry; empty (its setup operation pending) or set up as intended.
+  const expectedHub: ExpectedHub | undefined =
+    hubParts && hubSettings
+      ? {
+          hub: await hubParts.signalHub.getAddress(),
+          timelock: timelockAddress,
+          registry: await registry.getAddress(),
+          maxOracleAge: hubSettings.maxOracleAge,
+          feed: target.priceFeed,
+          windowLog: await windowLog.getAddress(),
+          verifiers: [
+            await hubParts.signalVerifier1.getAddress(),
+            await hubParts.signalVerifier2.getAddress(),
+            await hubParts.signalVerifier4.getAddress(),
+          ],
+        }
+      : undefined;
+  const hubState = expectedHub ? await readBackHub(connection.ethers.provider, expectedHub) : undefined;
+  problems.push(...(hubState?.problems ?? []));
   // The trader's attested-model verifier (kind 0) is the one deployed for this proof system; a PLONK adapter fronts this PlonkPolicyVerifier.
   const traderVerifier = await DecentralizedTrader__factory.connect(
     await trader.getAddress(),
@@ -322,6 +382,20 @@ async function deploy(args: DeployArgs, hre: HardhatRuntimeEnvironment): Promise
     : null;
   const owner = timelockAddress;
   const governor = timelockAddress;
+  const sha256Of = (path: string) =>
+    createHash("sha256")
+      .update(readFileSync(resolve(hre.config.paths.root, path)))
+      .digest("hex");
+  // The hub's setup, as a `gov schedule --batch` file beside the record (only while it is pending).
+  const hubSetupFile = join(outDir, "hub-setup.json");
+  const hubSetup =
+    expectedHub && hubState && !hubState.configured
+      ? {
+          calls: hubSetupCalls(expectedHub),
+          batchFile: "hub-setup.json",
+          ...hubSetupCommands(networkName, relative(process.cwd(), hubSetupFile) || hubSetupFile),
+        }
+      : undefined;
   const record = {
     network: networkName,
     chainId: Number(chainId),
@@ -359,8 +433,42 @@ async function deploy(args: DeployArgs, hre: HardhatRuntimeEnvironment): Promise
           ),
         }
       : {}),
+    ...(hubParts
+      ? {
+          signalVerifierVkeySha256: ["signal1", "signal2", "signal4"].map((circuit) =>
+            sha256Of(`circuits/ceremony/${circuit}/verification_key.json`),
+          ),
+        }
+      : {}),
     // What the verifiers' soundness rests on: a sound ceremony, or an explicit testnet override.
     ceremony: { sound: ceremony.sound, unsafeOverride: ceremony.overridden, problems: ceremony.problems },
+    ...(laneParts && laneSettings && lane
+      ? {
+          optimisticLane: laneRecord(
+            networkName,
+            await laneParts.optimisticLane.getAddress(),
+            target.usdc,
+            laneSettings,
+            lane.on,
+          ),
+        }
+      : {}),
+    ...(expectedHub && hubState && hubParts
+      ? {
+          signalHub: {
+            address: expectedHub.hub,
+            owner: expectedHub.timelock,
+            modelRegistry: expectedHub.registry,
+            maxOracleAge: String(expectedHub.maxOracleAge),
+            // What the setup operation lists and sets; `configured` once it has been executed.
+            market: { id: 0, feed: expectedHub.feed, windowLog: expectedHub.windowLog },
+            verifiers: { "1": expectedHub.verifiers[0], "2": expectedHub.verifiers[1], "4": expectedHub.verifiers[2] },
+            configured: hubState.configured,
+            ...(hubSetup ? { setup: hubSetup } : {}),
+            followBatcher: await hubParts.followBatcher.getAddress(),
+          },
+        }
+      : {}),
     contracts: {
       ...(plonkVerifier
         ? {
@@ -433,6 +541,44 @@ async function deploy(args: DeployArgs, hre: HardhatRuntimeEnvironment): Promise
             },
           }
         : {}),
+      ...(laneParts && laneSettings
+        ? {
+            OptimisticLane: {
+              address: await laneParts.optimisticLane.getAddress(),
+              tx: hashes["ZkagentOptimistic#OptimisticLane"] ?? null,
+              args: [
+                target.usdc,
+                ...[
+                  laneSettings.challengeWindow,
+                  laneSettings.responseWindow,
+                  laneSettings.challengeBond,
+                  laneSettings.slashReward,
+                  laneSettings.maxPendingClaims,
+                ].map(String),
+              ],
+            },
+          }
+        : {}),
+      ...(expectedHub && hubParts
+        ? {
+            ...Object.fromEntries(
+              (["SignalVerifier1", "SignalVerifier2", "SignalVerifier4"] as const).map((name, i) => [
+                name,
+                { address: expectedHub.verifiers[i], tx: hashes[`ZkagentHub#${name}`] ?? null, args: [] },
+              ]),
+            ),
+            SignalHub: {
+              address: expectedHub.hub,
+              tx: hashes["ZkagentHub#SignalHub"] ?? null,
+              args: [owner, expectedHub.registry, String(expectedHub.maxOracleAge)],
+            },
+            FollowBatcher: {
+              address: await hubParts.followBatcher.getAddress(),
+              tx: hashes["ZkagentHub#FollowBatcher"] ?? null,
+              args: [],
+            },
+          }
+        : {}),
       DecentralizedTrader: {
         address: await trader.getAddress(),
         tx: hashes["Zkagent#DecentralizedTrader"] ?? null,
@@ -445,6 +591,8 @@ async function deploy(args: DeployArgs, hre: HardhatRuntimeEnvironment): Promise
             limits: undefined,
             chainId: undefined,
             minDelay: undefined,
+            optimisticLane: undefined,
+            signalHub: undefined,
           },
           Object.fromEntries(Object.entries(target.policy).map(([k, v]) => [k, String(v)])),
           Object.fromEntries(Object.entries(target.limits).map(([k, v]) => [k, String(v)])),
@@ -454,8 +602,28 @@ async function deploy(args: DeployArgs, hre: HardhatRuntimeEnvironment): Promise
     ignitionJournal: journal,
   };
   mkdirSync(outDir, { recursive: true });
+  if (hubSetup) writeFileSync(hubSetupFile, `${JSON.stringify(hubSetup.calls, null, 2)}\n`);
   writeFileSync(join(outDir, "zkagent.json"), `${JSON.stringify(record, null, 2)}\n`);
   console.log(
     `trader ${record.contracts.DecentralizedTrader.address}\ntimelock ${timelockAddress} (owner and governor, delay ${governance.minDelay} s)\nwindow log ${record.contracts.WindowLog.address}\nregistry ${record.contracts.ModelRegistry.address}\nverifier ${await verifier.getAddress()} (${plonkVerifier ? `PLONK: adapter in front of ${await plonkVerifier.getAddress()}` : "Groth16"})${federatedParts ? `\nfederated round ${await federatedParts.federatedRound.getAddress()} (owned by the timelock)` : ""}\nrecord: ${join(outDir, "zkagent.json")}`,
   );
+  const pending = [
+    ...(record.optimisticLane?.turnOn
+      ? [
+          `the optimistic lane ${record.optimisticLane.address} is deployed but NOT on: the trader's owner, the timelock, turns it on:\n  ${record.optimisticLane.turnOn.schedule}\n  ${record.optimisticLane.turnOn.execute}`,
+        ]
+      : record.optimisticLane
+        ? [`the optimistic lane ${record.optimisticLane.address} is on (the trader's optimisticLane())`]
+        : []),
+    ...(record.signalHub?.setup
+      ? [
+          `the signal hub ${record.signalHub.address} (owned by the timelock) is deployed EMPTY: no market, no verifier, so it refuses every signal until its setup operation (${hubSetupFile}: addMarket(feed, window log), setVerifier(1|2|4, …)) is executed:\n  ${record.signalHub.setup.schedule}\n  ${record.signalHub.setup.execute}\n  follow batcher ${record.signalHub.followBatcher}`,
+        ]
+      : record.signalHub
+        ? [
+            `the signal hub ${record.signalHub.address} is set up (market 0 and the verifiers for 1, 2 and 4 markets); follow batcher ${record.signalHub.followBatcher}`,
+          ]
+        : []),
+  ];
+  if (pending.length > 0) console.log(pending.join("\n"));
 }

@@ -18,6 +18,7 @@
 import type { AddressBook } from "../world/address-book.ts";
 import { DEFAULT_RISK_LIMITS, type RiskLimitsConfig } from "../world/deploy-zkagent.ts";
 import { UNISWAP_V3_POOL_INIT_CODE_HASH } from "../world/uniswap-artifacts.ts";
+import { DEFAULT_OPTIMISTIC_LANE, type OptimisticLaneSettings, type SignalHubSettings } from "./extension-settings.ts";
 
 export interface DeployNetworkConfig {
   chainId: number;
@@ -37,6 +38,13 @@ export interface DeployNetworkConfig {
    * of whoever deploys: deployments/<network>/governance.json or the task's flags (see deploy-task.ts).
    */
   minDelay: bigint;
+  /**
+   * The OptimisticLane `hardhat deploy --optimistic` adds (bonded in `usdc`); a value left out
+   * takes DEFAULT_OPTIMISTIC_LANE's (extension-settings.ts).
+   */
+  optimisticLane?: Partial<OptimisticLaneSettings>;
+  /** The SignalHub `hardhat deploy --hub` adds; its maxOracleAge defaults to the policy's. */
+  signalHub?: Partial<SignalHubSettings>;
 }
 
 /** Two days: enough for operators and depositors to see a change coming and act before it lands. */
@@ -64,6 +72,7 @@ export const deployNetworks: Record<string, DeployNetworkConfig> = {
     policy: DEFAULT_POLICY,
     limits: DEFAULT_RISK_LIMITS,
     minDelay: LIVE_MIN_DELAY,
+    optimisticLane: DEFAULT_OPTIMISTIC_LANE,
   },
   arbitrumSepolia: {
     chainId: 421614,
@@ -77,6 +86,7 @@ export const deployNetworks: Record<string, DeployNetworkConfig> = {
     policy: DEFAULT_POLICY,
     limits: DEFAULT_RISK_LIMITS,
     minDelay: LIVE_MIN_DELAY,
+    optimisticLane: DEFAULT_OPTIMISTIC_LANE,
   },
 };
 
@@ -96,6 +106,9 @@ export interface LocalWorldNetworkConfig {
   limits: RiskLimitsConfig;
   /** The timelock's delay (see DeployNetworkConfig). */
   minDelay: bigint;
+  /** What --optimistic and --hub add (see DeployNetworkConfig). */
+  optimisticLane?: Partial<OptimisticLaneSettings>;
+  signalHub?: Partial<SignalHubSettings>;
 }
 
 export const localWorldNetworks: Record<string, LocalWorldNetworkConfig> = {
@@ -109,6 +122,7 @@ export const localWorldNetworks: Record<string, LocalWorldNetworkConfig> = {
     // Short, so that changes can be tried by hand: `pnpm local-network` moves the chain's clock
     // past it for its own setup (it says so); schedule one yourself and `zkagent status` shows it.
     minDelay: 60n,
+    optimisticLane: DEFAULT_OPTIMISTIC_LANE,
   },
 };
 
@@ -126,5 +140,16 @@ export function deployConfigFromWorld(network: LocalWorldNetworkConfig, world: A
     policy: { ...network.policy, poolFee: BigInt(world.poolFee) },
     limits: network.limits,
     minDelay: network.minDelay,
+    ...(network.optimisticLane ? { optimisticLane: network.optimisticLane } : {}),
+    ...(network.signalHub ? { signalHub: network.signalHub } : {}),
   };
 }
+
+export {
+  DEFAULT_OPTIMISTIC_LANE,
+  DeploySettingsError,
+  optimisticLaneSettingsOf,
+  signalHubSettingsOf,
+  type OptimisticLaneSettings,
+  type SignalHubSettings,
+} from "./extension-settings.ts";

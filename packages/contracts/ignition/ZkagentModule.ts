@@ -1,6 +1,12 @@
 import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
-import type { Future } from "@nomicfoundation/ignition-core";
+import type { Future, IgnitionModule } from "@nomicfoundation/ignition-core";
 import { ZeroAddress, ZeroHash, id } from "ethers";
+
+import { SIGNAL_VERIFIERS, zkagentHubModule } from "./ZkagentHubModule.ts";
+import { zkagentOptimisticModule } from "./ZkagentOptimisticModule.ts";
+
+export { SIGNAL_MARKET_COUNTS, SIGNAL_VERIFIERS, zkagentHubModule } from "./ZkagentHubModule.ts";
+export { zkagentOptimisticModule } from "./ZkagentOptimisticModule.ts";
 
 /** The bootstrap operation's salt: one fixed value, so its operation id is the same on every rerun. */
 export const BOOTSTRAP_SALT = id("zkagent: timelock bootstrap");
@@ -30,10 +36,19 @@ export const POLICY_VERIFIER_OF: Readonly<Record<ProofSystem, string>> = {
   plonk: "PlonkPolicyVerifier",
 };
 
-/** Every verifier a deployment deploys, with the federated part or without: the deploy task gates each one's ceremony. */
-export function deployedVerifiers(options: { federated: boolean; proofSystem?: ProofSystem }): string[] {
+/**
+ * Every verifier a deployment deploys, with the federated part and the signal hub or without: the
+ * deploy task gates each one's ceremony. (The optimistic lane adds none: it checks a challenged
+ * claim's proof with the trader's own verifier.)
+ */
+export function deployedVerifiers(options: { federated: boolean; proofSystem?: ProofSystem; hub?: boolean }): string[] {
   const policy = POLICY_VERIFIER_OF[options.proofSystem ?? "groth16"];
-  return [policy, DEPLOYED_VERIFIERS[1], ...(options.federated ? FEDERATED_VERIFIERS : [])];
+  return [
+    policy,
+    DEPLOYED_VERIFIERS[1],
+    ...(options.federated ? FEDERATED_VERIFIERS : []),
+    ...(options.hub ? SIGNAL_VERIFIERS : []),
+  ];
 }
 
 /** Who governs the deployment (see `zkagentModule`). */
@@ -170,4 +185,36 @@ export function zkagentFederatedModule(core: ReturnType<typeof zkagentModule>) {
     ]);
     return { ...deployed, aggregationVerifier0, aggregationVerifier1, federatedRound };
   });
+}
+
+/** The core module, or a module around it that returns (at least) the core's contracts. */
+export type ZkagentCoreModule = IgnitionModule<string, string, ReturnType<typeof zkagentModule>["results"]>;
+
+/** What a deployment adds to the core: `hardhat deploy --federated`, `--optimistic`, `--hub`. */
+export interface DeploymentParts {
+  federated: boolean;
+  optimistic: boolean;
+  hub: boolean;
+}
+
+type PartResults = ReturnType<typeof zkagentFederatedModule>["results"] &
+  ReturnType<typeof zkagentOptimisticModule<ZkagentCoreModule>>["results"] &
+  ReturnType<typeof zkagentHubModule<ZkagentCoreModule>>["results"];
+
+/**
+ * The module a deployment deploys: the core alone when nothing is added (exactly as before), else
+ * each asked-for part wrapped around it. A part's futures keep their ids whatever wraps them
+ * (`ZkagentFederated#…`, `ZkagentOptimistic#…`, `ZkagentHub#…`), so adding a part to an existing
+ * deployment deploys only that part, in any order and combination. The parts not asked for are
+ * absent from the result.
+ */
+export function zkagentDeploymentModule(core: ReturnType<typeof zkagentModule>, parts: DeploymentParts) {
+  let module: ZkagentCoreModule = parts.federated ? zkagentFederatedModule(core) : core;
+  if (parts.optimistic) module = zkagentOptimisticModule(module);
+  if (parts.hub) module = zkagentHubModule(module);
+  return module as unknown as IgnitionModule<
+    string,
+    string,
+    ReturnType<typeof zkagentModule>["results"] & Partial<PartResults>
+  >;
 }
