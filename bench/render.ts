@@ -535,6 +535,7 @@ function floorsTable(f: PathsGasFigures): string {
     )
     .join("\n");
   const within = f.floors.filter((row) => row.measured <= row.floor * 1.1).map((row) => row.path);
+  const unreachable = f.floors.filter((row) => row.protocolFloor > row.floor * 1.1);
   const withinProtocol = f.floors
     .filter((row) => row.protocolFloor && row.measured <= row.protocolFloor * 1.1)
     .map((row) => row.path);
@@ -546,7 +547,7 @@ ${rows}
 
 ${made}
 
-Within 10 % of the floor: ${within.length ? within.join(", ") : "no path"}; of the protocol floor: ${withinProtocol.length ? withinProtocol.join(", ") : "no path"}. The issue's target (each path within 10 % of its floor) is ${within.length === f.floors.length ? "met" : "not met"}; what is above the protocol floor is the contracts' code (the checks, the memory, the slippage arithmetic) and the generated verifier's own work beyond its precompiles, which the profile below breaks down.`;
+Within 10 % of the floor: ${within.length ? within.join(", ") : "no path"}; of the protocol floor: ${withinProtocol.length ? withinProtocol.join(", ") : "no path"}. The issue's target (each path within 10 % of its floor) is ${within.length === f.floors.length ? "met" : "not met"}${unreachable.length ? `, and cannot be met by code while the protocol's rules stand: the protocol floor alone, a trade that ran no code beyond the state it must touch, is ${unreachable.map((row) => `${above(row.protocolFloor, row.floor)} above the floor for ${row.path}`).join(", ")}` : ""}. What is above the protocol floor is the contracts' code (the checks, the memory, the slippage arithmetic) and the generated verifier's own work beyond its precompiles, which the profile below breaks down; the hot path's external calls are already hand-encoded (\`TradeCalls\`, \`OracleGuard.latestRoundData\`), and what remains is spread over some four thousand opcodes with no single large part.`;
 }
 
 /** Amortised gas per trade against the number of following vaults, one line per K (SVG). */

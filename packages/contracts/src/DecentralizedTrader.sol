@@ -27,6 +27,7 @@ import {PoolLocator} from "./libraries/PoolLocator.sol";
 import {PublicValues} from "./libraries/PublicValues.sol";
 import {SignalKey} from "./libraries/SignalKey.sol";
 import {SlippageMath} from "./libraries/SlippageMath.sol";
+import {TradeCalls} from "./libraries/TradeCalls.sol";
 
 /// @title DecentralizedTrader
 /// @notice A vault holding its owner's base and quote (USD) tokens that trades on Uniswap V3 by
@@ -260,7 +261,7 @@ contract DecentralizedTrader is
         // This path has no record to commit.
         if (t.p.decisionRecordsRequired) revert DecisionRecordRequired();
         uint256 loss = SlippageMath.worstLoss(t.v.size, t.referencePrice, _quoteScale, t.p.maxSlippageBps);
-        lane.openClaim(msg.sender, t.nonce, publicSignals, address(t.verifier), loss);
+        TradeCalls.openClaim(lane, msg.sender, t.nonce, publicSignals, address(t.verifier), loss);
         return _swapAndLog(t, amountLimit);
     }
 
@@ -273,7 +274,7 @@ contract DecentralizedTrader is
     ) private returns (uint256 amountIn, uint256 amountOut, uint32 nonce) {
         Admitted memory t = _admit(publicSignals, deadline);
         if (!withRecord && t.p.decisionRecordsRequired) revert DecisionRecordRequired();
-        if (!t.verifier.verifyProof(proof.a, proof.b, proof.c, publicSignals)) {
+        if (!TradeCalls.verifyProof(t.verifier, proof, publicSignals)) {
             _explainRejectedProof(t.kind, proof, publicSignals);
             revert InvalidProof();
         }
@@ -350,10 +351,10 @@ contract DecentralizedTrader is
         uint256 modelHash,
         uint16 thresholdBps
     ) private view returns (bytes32 key, ISignalHub.VerifiedSignal memory signal) {
-        (bool approved, ) = modelRegistry.approval(modelHash);
+        (bool approved, ) = TradeCalls.approval(modelRegistry, modelHash);
         if (!approved) revert ModelNotApproved(modelHash);
         key = SignalKey.compute(publisher, address(priceFeed), roundId, pricesCommitment, modelHash, thresholdBps);
-        signal = hub.signalOf(key);
+        signal = TradeCalls.signalOf(hub, key);
         if (signal.verifiedAt == 0) revert SignalNotVerified(key);
         if (signal.action == PublicValues.HOLD) revert HoldNotExecutable();
     }
@@ -396,7 +397,7 @@ contract DecentralizedTrader is
         if (v.action == PublicValues.HOLD) revert HoldNotExecutable();
         PolicyAndPause memory p = _state;
         if (p.paused) revert TradingPaused();
-        (bool approved, IModelRegistry.ModelKind kind) = modelRegistry.approval(v.modelHash);
+        (bool approved, IModelRegistry.ModelKind kind) = TradeCalls.approval(modelRegistry, v.modelHash);
         if (!approved) revert ModelNotApproved(v.modelHash);
         // A proven model's proof is checked by the circuit that carries its forward pass.
         IPolicyVerifier proofVerifier = _activeVerifier(uint8(kind));
@@ -470,7 +471,7 @@ contract DecentralizedTrader is
     /// trade on a new round pays for recording it; later trades on that round (any vault, any agent
     /// using this log) read one slot.
     function _checkWindow(uint80 roundId, uint256 provenCommitment) private {
-        uint256 recorded = windowLog.commitmentOf(roundId);
+        uint256 recorded = TradeCalls.commitmentOf(windowLog, roundId);
         if (recorded == 0) (, recorded) = windowLog.record();
         if (recorded != provenCommitment) revert WindowMismatch(roundId, provenCommitment, recorded);
     }
@@ -484,7 +485,7 @@ contract DecentralizedTrader is
     ) private returns (uint256 amountIn, uint256) {
         uint256 maxIn = SlippageMath.maxQuoteIn(size, price, _quoteScale, p.maxSlippageBps);
         if (amountLimit != 0 && amountLimit < maxIn) maxIn = amountLimit;
-        uint256 available = quoteToken.balanceOf(address(this));
+        uint256 available = TradeCalls.balanceOf(quoteToken, address(this));
         if (available < maxIn) revert InsufficientVaultBalance(address(quoteToken), maxIn, available);
         uint256 received;
         // size < 2^96 (positions are uint96), so the cast is exact.
@@ -503,7 +504,7 @@ contract DecentralizedTrader is
     ) private returns (uint256, uint256 amountOut) {
         uint256 minOut = SlippageMath.minQuoteOut(size, price, _quoteScale, p.maxSlippageBps);
         if (amountLimit > minOut) minOut = amountLimit;
-        uint256 available = baseToken.balanceOf(address(this));
+        uint256 available = TradeCalls.balanceOf(baseToken, address(this));
         if (available < size) revert InsufficientVaultBalance(address(baseToken), size, available);
         uint256 paid;
         (paid, amountOut) = _swap(true, int256(size), p.poolFee);
@@ -519,12 +520,12 @@ contract DecentralizedTrader is
         IUniswapV3Pool swapPool = _poolFor(fee);
         bool zeroForOne = sellBase == _baseIsToken0;
         SWAPPING_POOL_SLOT.asAddress().tstore(address(swapPool));
-        (int256 amount0, int256 amount1) = swapPool.swap(
+        (int256 amount0, int256 amount1) = TradeCalls.swap(
+            swapPool,
             address(this),
             zeroForOne,
             amountSpecified,
-            zeroForOne ? MIN_SQRT_PRICE_LIMIT : MAX_SQRT_PRICE_LIMIT,
-            ""
+            zeroForOne ? MIN_SQRT_PRICE_LIMIT : MAX_SQRT_PRICE_LIMIT
         );
         SWAPPING_POOL_SLOT.asAddress().tstore(address(0));
         (int256 inDelta, int256 outDelta) = zeroForOne ? (amount0, amount1) : (amount1, amount0);

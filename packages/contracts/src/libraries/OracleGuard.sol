@@ -43,7 +43,7 @@ library OracleGuard {
         uint256 provenPrice,
         uint256 maxAge
     ) internal view returns (uint256 referencePrice) {
-        (uint80 latestRoundId, int256 latestAnswer, , uint256 latestUpdatedAt, ) = feed.latestRoundData();
+        (uint80 latestRoundId, int256 latestAnswer, , uint256 latestUpdatedAt) = latestRoundData(feed);
         _checkAnswer(latestRoundId, latestAnswer, latestUpdatedAt, maxAge);
         if (roundId != latestRoundId) {
             if (roundId > latestRoundId) revert OracleRoundNotReported(roundId, latestRoundId);
@@ -58,11 +58,43 @@ library OracleGuard {
     /// @param sequencerUptimeFeed The L2 sequencer-uptime feed.
     /// @param gracePeriod Seconds to wait after the sequencer comes back.
     function checkSequencer(AggregatorV3Interface sequencerUptimeFeed, uint256 gracePeriod) internal view {
-        (, int256 status, uint256 startedAt, , ) = sequencerUptimeFeed.latestRoundData();
+        (, int256 status, uint256 startedAt, ) = latestRoundData(sequencerUptimeFeed);
         if (status != 0) revert SequencerDown(status);
         // startedAt = 0 happens on Arbitrum before the feed is initialised: treat as not yet up.
         if (startedAt == 0 || block.timestamp - startedAt <= gracePeriod) {
             revert SequencerGracePeriodNotOver(startedAt, gracePeriod);
+        }
+    }
+
+    /// @notice `feed.latestRoundData()` without its answeredInRound (deprecated by Chainlink),
+    /// read in assembly: one static call and four words, without the ABI decoder's copies.
+    /// @dev The same outcomes as the high-level call: a revert of the feed is bubbled up; a return
+    /// shorter than the five words, or a round id (or answeredInRound) wider than 80 bits, reverts
+    /// without data.
+    /// @param feed The feed.
+    /// @return roundId The latest round.
+    /// @return answer Its answer.
+    /// @return startedAt When it started.
+    /// @return updatedAt When it was last updated.
+    function latestRoundData(
+        AggregatorV3Interface feed
+    ) internal view returns (uint80 roundId, int256 answer, uint256 startedAt, uint256 updatedAt) {
+        bytes4 selector = AggregatorV3Interface.latestRoundData.selector;
+        assembly ("memory-safe") {
+            let ptr := mload(0x40)
+            mstore(0x00, selector)
+            if iszero(staticcall(gas(), feed, 0x00, 0x04, ptr, 0xa0)) {
+                returndatacopy(ptr, 0x00, returndatasize())
+                revert(ptr, returndatasize())
+            }
+            roundId := mload(ptr)
+            // answeredInRound (the fifth word) is not returned, but is range-checked like the decoder does
+            if or(lt(returndatasize(), 0xa0), or(shr(80, roundId), shr(80, mload(add(ptr, 0x80))))) {
+                revert(0x00, 0x00)
+            }
+            answer := mload(add(ptr, 0x20))
+            startedAt := mload(add(ptr, 0x40))
+            updatedAt := mload(add(ptr, 0x60))
         }
     }
 

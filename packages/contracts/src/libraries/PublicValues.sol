@@ -42,14 +42,23 @@ library PublicValues {
     /// @param signals The public signals in circuit order.
     /// @return v The unpacked values.
     function unpack(uint256[5] calldata signals) internal pure returns (Values memory v) {
-        for (uint256 i; i < 5; ++i) {
-            if (signals[i] >= SnarkField.MODULUS) revert PublicSignalNotInField(i, signals[i]);
-        }
         uint256 marketAndTrade = signals[1];
-        // above bit 240 only the action may be set, and action 3 (both flag bits) is not an action
-        if (marketAndTrade >> 240 > SELL) revert MalformedPackedSignal(1, marketAndTrade);
         uint256 policyAndPosition = signals[2];
-        if (policyAndPosition >> 216 != 0) revert MalformedPackedSignal(2, policyAndPosition);
+        // A packed signal whose shape holds is below the field (< 3·2^240 and < 2^216), so only the
+        // unpacked three need the field check, and a packed one only when its shape fails (to
+        // report the error the field check would): ~0.3k gas less per trade than five checks.
+        _requireInField(0, signals[0]);
+        // above bit 240 only the action may be set, and action 3 (both flag bits) is not an action
+        if (marketAndTrade >> 240 > SELL) {
+            _requireInField(1, marketAndTrade);
+            revert MalformedPackedSignal(1, marketAndTrade);
+        }
+        if (policyAndPosition >> 216 != 0) {
+            _requireInField(2, policyAndPosition);
+            revert MalformedPackedSignal(2, policyAndPosition);
+        }
+        _requireInField(3, signals[3]);
+        _requireInField(4, signals[4]);
 
         v.pricesCommitment = signals[0];
         v.latestPrice = uint64(marketAndTrade);
@@ -61,5 +70,9 @@ library PublicValues {
         v.position = uint96(policyAndPosition >> 112);
         v.modelHash = signals[3];
         v.context = signals[4];
+    }
+
+    function _requireInField(uint256 index, uint256 value) private pure {
+        if (value >= SnarkField.MODULUS) revert PublicSignalNotInField(index, value);
     }
 }
