@@ -17,7 +17,10 @@ import {
 } from "@zkagent/agent";
 import {
   DecentralizedTrader__factory,
+  FederatedRound__factory,
   ModelRegistry__factory,
+  OptimisticLane__factory,
+  SignalHub__factory,
   TimelockController__factory,
 } from "@zkagent/contracts/typechain";
 import { FunctionFragment, Interface, getAddress, isAddress, isHexString, type Provider } from "ethers";
@@ -44,7 +47,7 @@ export function readDeployment(hre: HardhatRuntimeEnvironment, recordFlag: strin
   const record = JSON.parse(readFileSync(recordPath, "utf8")) as {
     deployedAtBlock?: number | null;
     governance?: { timelock?: string };
-    contracts: Record<string, { address: string }>;
+    contracts: Record<string, { address: string } | undefined>;
   };
   const timelock = record.governance?.timelock ?? record.contracts.TimelockController?.address;
   if (!timelock) throw new GovError(`${recordPath} names no timelock: it was deployed before time-locked governance`);
@@ -54,6 +57,10 @@ export function readDeployment(hre: HardhatRuntimeEnvironment, recordFlag: strin
     timelock,
     trader: record.contracts.DecentralizedTrader!.address,
     registry: record.contracts.ModelRegistry!.address,
+    // Deployed only with --hub, --optimistic, --federated: named (and decoded) when the record lists them.
+    hub: record.contracts.SignalHub?.address,
+    lane: record.contracts.OptimisticLane?.address,
+    federatedRound: record.contracts.FederatedRound?.address,
   };
 }
 
@@ -61,9 +68,12 @@ const INTERFACES: Record<string, Interface> = {
   trader: new Interface(DecentralizedTrader__factory.abi),
   registry: new Interface(ModelRegistry__factory.abi),
   timelock: new Interface(TimelockController__factory.abi),
+  hub: new Interface(SignalHub__factory.abi),
+  lane: new Interface(OptimisticLane__factory.abi),
+  federatedRound: new Interface(FederatedRound__factory.abi),
 };
 
-/** One call as typed: `target` a name (trader, registry, timelock) or an address. */
+/** One call as typed: `target` a name (trader, registry, timelock; hub, lane, federatedRound when deployed) or an address. */
 export interface CallSpec {
   target: string;
   /** A function name of the target's ABI, or a full signature for another contract ("approve(address,uint256)"). */
@@ -75,11 +85,26 @@ export interface CallSpec {
 }
 
 export function buildCall(spec: CallSpec, deployment: GovernedDeployment): TimelockCall {
-  const named = { trader: deployment.trader, registry: deployment.registry, timelock: deployment.timelock };
-  const target =
-    named[spec.target as keyof typeof named] ?? (isAddress(spec.target) ? getAddress(spec.target) : undefined);
-  if (!target)
-    throw new GovError(`target ${JSON.stringify(spec.target)}: use trader, registry, timelock or an address`);
+  const named: Record<string, string | undefined> = {
+    trader: deployment.trader,
+    registry: deployment.registry,
+    timelock: deployment.timelock,
+    hub: deployment.hub,
+    lane: deployment.lane,
+    federatedRound: deployment.federatedRound,
+  };
+  const deployedNames = Object.keys(named).filter((name) => named[name] !== undefined);
+  const target = Object.hasOwn(named, spec.target)
+    ? named[spec.target]
+    : isAddress(spec.target)
+      ? getAddress(spec.target)
+      : undefined;
+  if (!target) {
+    const why = Object.hasOwn(named, spec.target)
+      ? `this deployment has no ${spec.target} (deploy it with --${spec.target === "lane" ? "optimistic" : spec.target === "federatedRound" ? "federated" : "hub"})`
+      : "not a name or an address";
+    throw new GovError(`target ${JSON.stringify(spec.target)}: ${why}; use ${deployedNames.join(", ")} or an address`);
+  }
   const value = BigInt(spec.value ?? 0);
   if (spec.calldata !== undefined) {
     if (!isHexString(spec.calldata) || spec.calldata.length < 10)

@@ -56,7 +56,10 @@ async function schedule(args: ScheduleArgs, hre: HardhatRuntimeEnvironment): Pro
     if (!Array.isArray(specs) || specs.length === 0)
       throw new GovError(`${args.batch}: expected a non-empty JSON list of calls`);
   } else {
-    if (!args.target) throw new GovError("pass --target (trader, registry, timelock or an address), or --batch <file>");
+    if (!args.target)
+      throw new GovError(
+        "pass --target (trader, registry, timelock; hub, lane, federatedRound when deployed; or an address), or --batch <file>",
+      );
     specs = [
       {
         target: args.target,

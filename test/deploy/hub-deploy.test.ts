@@ -144,6 +144,12 @@ describe("deploying the signal hub (`hardhat deploy --hub`)", function () {
     const hub = SignalHub__factory.connect(block.address, ethers.provider);
     const scheduled = await sandbox.schedule({ batch: join(sandbox.outDir, block.setup!.batchFile) });
     expect(scheduled.exitCode, scheduled.output).to.equal(0);
+    // shown decoded before it is signed, the hub named from the record
+    expect(scheduled.output).to.include(
+      `hub.addMarket(feed: ${block.market.feed}, windowLog: ${block.market.windowLog})`,
+    );
+    expect(scheduled.output).to.include(`hub.setVerifier(marketCount_: 4, verifier: ${block.verifiers["4"]})`);
+    expect(scheduled.output).not.to.include("unknown call");
     await networkHelpers.time.increase(LOCAL_DELAY);
     const executed = await sandbox.execute(scheduled.operationId!);
     expect(executed.exitCode, executed.output).to.equal(0);
@@ -163,6 +169,15 @@ describe("deploying the signal hub (`hardhat deploy --hub`)", function () {
     expect(hubOf(after).configured).to.equal(true);
     expect(hubOf(after).setup).to.equal(undefined);
     expect(rerun.output).to.include(`the signal hub ${block.address} is set up`);
+  });
+
+  it("names the hub as a governance target, and refuses a part this deployment does not have", async () => {
+    const named = await sandbox.schedule({ target: "hub", function: "setVerifier", args: `["2", "${ZeroAddress}"]` });
+    expect(named.exitCode, named.output).to.equal(0);
+    expect(named.output).to.include(`hub.setVerifier(marketCount_: 2, verifier: ${ZeroAddress})`);
+    const missing = await sandbox.schedule({ target: "lane", function: "finalize", args: "[]" });
+    expect(missing.exitCode).to.not.equal(0);
+    expect(missing.output).to.include("this deployment has no lane (deploy it with --optimistic)");
   });
 
   it("refuses to write a record for a hub set up otherwise than the deployment sets it up", async () => {

@@ -2,15 +2,24 @@ import { Interface, type Result } from "ethers";
 
 import {
   DecentralizedTrader__factory,
+  FederatedRound__factory,
   ModelRegistry__factory,
+  OptimisticLane__factory,
+  SignalHub__factory,
   TimelockController__factory,
 } from "@zkagent/contracts/typechain";
 
-/** The contracts a timelock governs for one vault, by address. */
+/** The contracts a timelock governs for one vault, by address (the optional ones when deployed). */
 export interface GovernedContracts {
   trader: string;
   registry: string;
   timelock: string;
+  /** The SignalHub (`hardhat deploy --hub`): the timelock lists its markets and sets its verifiers. */
+  hub?: string;
+  /** The OptimisticLane (`--optimistic`): no owner, named so a call to it reads as one. */
+  lane?: string;
+  /** The FederatedRound (`--federated`): the timelock opens its rounds. */
+  federatedRound?: string;
 }
 
 /** One call of a timelock operation. */
@@ -22,7 +31,7 @@ export interface TimelockCall {
 
 /** A call as a person reads it before signing, and whether it changes what this agent's proofs may do. */
 export interface DescribedCall extends TimelockCall {
-  /** "trader", "registry", "timelock", "token" or the bare address. */
+  /** "trader", "registry", "timelock", "hub", "lane", "federatedRound" or the bare address. */
   targetName: string;
   /** e.g. "setPolicy((uint96,uint16,uint16,uint32,uint24))"; undefined when no known ABI decodes it. */
   signature?: string;
@@ -35,6 +44,9 @@ export interface DescribedCall extends TimelockCall {
 const TRADER = new Interface(DecentralizedTrader__factory.abi);
 const REGISTRY = new Interface(ModelRegistry__factory.abi);
 const TIMELOCK = new Interface(TimelockController__factory.abi);
+const HUB = new Interface(SignalHub__factory.abi);
+const LANE = new Interface(OptimisticLane__factory.abi);
+const FEDERATED_ROUND = new Interface(FederatedRound__factory.abi);
 const TOKEN = new Interface([
   "function approve(address spender, uint256 amount)",
   "function transfer(address to, uint256 amount)",
@@ -78,14 +90,16 @@ export function describeCall(
   contracts: GovernedContracts,
   mine: { agent?: string; modelHash?: bigint } = {},
 ): DescribedCall {
-  const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
-  const [targetName, abi] = same(call.target, contracts.trader)
-    ? ["trader", TRADER]
-    : same(call.target, contracts.registry)
-      ? ["registry", REGISTRY]
-      : same(call.target, contracts.timelock)
-        ? ["timelock", TIMELOCK]
-        : [call.target, TOKEN];
+  const same = (a: string, b: string | undefined) => b !== undefined && a.toLowerCase() === b.toLowerCase();
+  const known: [string, string | undefined, Interface][] = [
+    ["trader", contracts.trader, TRADER],
+    ["registry", contracts.registry, REGISTRY],
+    ["timelock", contracts.timelock, TIMELOCK],
+    ["hub", contracts.hub, HUB],
+    ["lane", contracts.lane, LANE],
+    ["federatedRound", contracts.federatedRound, FEDERATED_ROUND],
+  ];
+  const [targetName, , abi] = known.find(([, address]) => same(call.target, address)) ?? [call.target, "", TOKEN];
   const parsed = abi.parseTransaction({ data: call.data, value: call.value });
   const value = call.value > 0n ? ` {value: ${call.value} wei}` : "";
   if (!parsed) {
