@@ -324,7 +324,8 @@ async function pathFloors(
         ...vaultState,
         "model approval (registry account, slot)": COLD_ACCOUNT + COLD_SLOT,
         "active verifier slot (named in the claim)": COLD_SLOT,
-        "lane account, agent's bond slot read and rewritten": COLD_ACCOUNT + COLD_SLOT_REWRITE,
+        // the lane is the owner's to switch or turn off, so its address is a slot every such trade reads
+        "lane (slot, account), agent's bond slot read and rewritten": COLD_SLOT + COLD_ACCOUNT + COLD_SLOT_REWRITE,
         "the trade's and the claim's events": logsGas(r.optimistic, [trader, r.lane]),
       },
     ),
@@ -360,6 +361,8 @@ async function pathFloors(
         },
         {
           "publisher's nonce slot: read, rewritten": COLD_SLOT_REWRITE,
+          // the owner lists markets, so each market's window log is a slot the publication reads
+          [`${markets} market listing(s) (one slot each)`]: markets * COLD_SLOT,
           "model approval (registry account, slot)": COLD_ACCOUNT + COLD_SLOT,
           "verifier of K (slot, account)": COLD_SLOT + COLD_ACCOUNT,
           "the signals' events": logsGas(receipt, [await mw.hub.getAddress()]),

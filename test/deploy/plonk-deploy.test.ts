@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -13,7 +13,7 @@ import { marketOf } from "@zkagent/contracts/world";
 
 import { ceremonyManifestsOf } from "../../scripts/deploy/ceremony-gate.ts";
 import deployAction, { ceremonyFor, proofSystemOf } from "../../scripts/deploy/deploy-task.ts";
-import { TEST_POLICY } from "../helpers/trader-fixture.ts";
+import { writeWorldBook } from "../helpers/deploy-sandbox.ts";
 import { deployTestWorld } from "../helpers/world-fixture.ts";
 
 const connection = await network.create();
@@ -43,17 +43,7 @@ async function deployThroughTask(proofSystem: string): Promise<DeploymentRecord>
   const outDir = mkdtempSync(join(tmpdir(), "zkagent-plonk-deploy-"));
   const ignitionDir = mkdtempSync(join(tmpdir(), "zkagent-plonk-ignition-"));
   try {
-    const book = {
-      chainId: 31337,
-      name: "test world",
-      weth: market.weth,
-      usdc: market.usdc,
-      uniswapV3Factory: market.uniswapFactory,
-      ethUsdFeed: market.priceFeed,
-      sequencerUptimeFeed: market.sequencerUptimeFeed,
-      poolFee: Number(TEST_POLICY.poolFee),
-    };
-    writeFileSync(join(outDir, "world.json"), JSON.stringify(book));
+    writeWorldBook(outDir, market);
     const localHre = {
       globalOptions: { network: "localhost" },
       config: { paths: { root: ROOT, ignition: ignitionDir } },

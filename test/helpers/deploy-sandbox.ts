@@ -44,6 +44,24 @@ export interface DeployFlags {
 const DEPLOYMENT_ID_PREFIX = "deploy-test-";
 
 /**
+ * Writes `<outDir>/world.json`, the book the `localhost` network entry reads its market from
+ * (packages/contracts/deploy/networks.ts), for a test world's market.
+ */
+export function writeWorldBook(outDir: string, market: MarketAddresses): void {
+  const book = {
+    chainId: 31337,
+    name: "test world",
+    weth: market.weth,
+    usdc: market.usdc,
+    uniswapV3Factory: market.uniswapFactory,
+    ethUsdFeed: market.priceFeed,
+    sequencerUptimeFeed: market.sequencerUptimeFeed,
+    poolFee: Number(TEST_POLICY.poolFee),
+  };
+  writeFileSync(join(outDir, "world.json"), JSON.stringify(book));
+}
+
+/**
  * One market on the in-process chain, deployed to as the `localhost` network would be: over HTTP
  * (the in-process chain served on a local port, so that Ignition journals each deployment and a
  * rerun with the same id resumes from the journal, as on a real node), its market from a world
@@ -76,17 +94,7 @@ export class DeploySandbox {
     const { url, server } = await serveChain(connection.provider);
     const served = await network.create({ network: "localhost", override: { url } });
     const sandbox = new DeploySandbox(connection, served, server, market);
-    const book = {
-      chainId: 31337,
-      name: "test world",
-      weth: market.weth,
-      usdc: market.usdc,
-      uniswapV3Factory: market.uniswapFactory,
-      ethUsdFeed: market.priceFeed,
-      sequencerUptimeFeed: market.sequencerUptimeFeed,
-      poolFee: Number(TEST_POLICY.poolFee),
-    };
-    writeFileSync(join(sandbox.outDir, "world.json"), JSON.stringify(book));
+    writeWorldBook(sandbox.outDir, market);
     return sandbox;
   }
 

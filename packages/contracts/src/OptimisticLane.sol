@@ -259,18 +259,31 @@ contract OptimisticLane is IOptimisticLane, ReentrancyGuardTransient {
         account.pending += 1;
         _bonds[trader][agent] = account;
 
+        bytes32 signalsHash;
+        assembly ("memory-safe") {
+            // keccak256(abi.encode(publicSignals)): five static words, hashed as they lie in calldata
+            let ptr := mload(0x40)
+            calldatacopy(ptr, publicSignals, 0xa0)
+            signalsHash := keccak256(ptr, 0xa0)
+        }
         Claim memory claim = Claim({
             trader: trader,
             agent: agent,
             nonce: nonce,
-            signalsHash: keccak256(abi.encode(publicSignals)),
+            signalsHash: signalsHash,
             verifier: verifier,
             worstLoss: uint96(worstLoss),
             challengeDeadline: uint40(block.timestamp + challengeWindow)
         });
         bytes32 id = claimIdOf(trader, agent, nonce);
         // nonces are spent by the trader before it calls here, so an id is never reused
-        _claims[id] = keccak256(abi.encode(claim));
+        bytes32 digest;
+        assembly ("memory-safe") {
+            // keccak256(abi.encode(claim)): a memory struct of seven static members is laid out as
+            // its ABI encoding, one cleaned word per member (what _requireOpen hashes from calldata)
+            digest := keccak256(claim, 0xe0)
+        }
+        _claims[id] = digest;
         emit ClaimOpened(id, claim, publicSignals);
     }
 

@@ -59,43 +59,17 @@ library TradeCalls {
     /// @notice `windowLog.commitmentOf(roundId)`.
     /// @param windowLog The feed's window log.
     /// @param roundId The round.
-    /// @return commitment The recorded window commitment (zero if not recorded).
-    function commitmentOf(IWindowLog windowLog, uint80 roundId) internal view returns (uint256 commitment) {
-        bytes4 selector = IWindowLog.commitmentOf.selector;
-        assembly ("memory-safe") {
-            mstore(0x00, selector)
-            mstore(0x04, and(roundId, 0xffffffffffffffffffff))
-            if iszero(staticcall(gas(), windowLog, 0x00, 0x24, 0x00, 0x20)) {
-                let ptr := mload(0x40)
-                returndatacopy(ptr, 0x00, returndatasize())
-                revert(ptr, returndatasize())
-            }
-            if lt(returndatasize(), 0x20) {
-                revert(0x00, 0x00)
-            }
-            commitment := mload(0x00)
-        }
+    /// @return The recorded window commitment (zero if not recorded).
+    function commitmentOf(IWindowLog windowLog, uint80 roundId) internal view returns (uint256) {
+        return _oneWordView(address(windowLog), IWindowLog.commitmentOf.selector, roundId);
     }
 
     /// @notice `token.balanceOf(account)`.
     /// @param token The token.
     /// @param account The holder.
-    /// @return amount Its balance.
-    function balanceOf(IERC20 token, address account) internal view returns (uint256 amount) {
-        bytes4 selector = IERC20.balanceOf.selector;
-        assembly ("memory-safe") {
-            mstore(0x00, selector)
-            mstore(0x04, shr(96, shl(96, account)))
-            if iszero(staticcall(gas(), token, 0x00, 0x24, 0x00, 0x20)) {
-                let ptr := mload(0x40)
-                returndatacopy(ptr, 0x00, returndatasize())
-                revert(ptr, returndatasize())
-            }
-            if lt(returndatasize(), 0x20) {
-                revert(0x00, 0x00)
-            }
-            amount := mload(0x00)
-        }
+    /// @return Its balance.
+    function balanceOf(IERC20 token, address account) internal view returns (uint256) {
+        return _oneWordView(address(token), IERC20.balanceOf.selector, uint160(account));
     }
 
     /// @notice `verifier.verifyProof(proof.a, proof.b, proof.c, publicSignals)`: the verifier's
@@ -235,6 +209,23 @@ library TradeCalls {
             }
             amount0 := mload(0x00)
             amount1 := mload(0x20)
+        }
+    }
+
+    /// @dev A view taking one word and returning one: `target.selector(argument)`.
+    function _oneWordView(address target, bytes4 selector, uint256 argument) private view returns (uint256 result) {
+        assembly ("memory-safe") {
+            mstore(0x00, selector)
+            mstore(0x04, argument)
+            if iszero(staticcall(gas(), target, 0x00, 0x24, 0x00, 0x20)) {
+                let ptr := mload(0x40)
+                returndatacopy(ptr, 0x00, returndatasize())
+                revert(ptr, returndatasize())
+            }
+            if lt(returndatasize(), 0x20) {
+                revert(0x00, 0x00)
+            }
+            result := mload(0x00)
         }
     }
 }
