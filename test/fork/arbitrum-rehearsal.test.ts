@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 import { expect } from "chai";
-import { JsonRpcProvider, parseUnits } from "ethers";
+import { JsonRpcProvider, ZeroAddress, parseUnits } from "ethers";
 
 import { ensureTinyModel, loadProvenModelFile, modelHashOf, SHIPPED_DECISION_MODEL } from "@zkagent/agent";
 import { Action, evaluateModel } from "@zkagent/circuits";
@@ -12,6 +12,7 @@ import {
   DecentralizedTrader__factory,
   FederatedRound__factory,
   ModelRegistry__factory,
+  SignalHub__factory,
 } from "@zkagent/contracts/typechain";
 import { deployNetworks } from "@zkagent/contracts/deploy";
 import {
@@ -192,6 +193,61 @@ describe(`\`hardhat deploy --network arbitrum\` against a local node playing Arb
       record.contracts.AggregationVerifier1.address,
     ]);
     expect(record.aggregationVerifierVkeySha256).to.have.length(2);
+  });
+
+  it("adds the optimistic lane and the signal hub with --optimistic --hub: the rest is resumed as it was, both wait for the governed operations the task writes, which the timelock then executes", async () => {
+    const before = JSON.parse(readFileSync(join(out, "zkagent.json"), "utf8"));
+    const result = runDeploy(true, ["--federated", "--optimistic", "--hub"]);
+    expect(result.status, result.stderr + result.stdout).to.equal(0);
+    for (const circuit of ["signal1", "signal2", "signal4"]) {
+      expect(result.stderr).to.include(`circuits/ceremony/${circuit}/manifest.json: phase 2 has 1 contribution`);
+    }
+    const record = JSON.parse(readFileSync(join(out, "zkagent.json"), "utf8"));
+    for (const name of Object.keys(before.contracts)) {
+      expect(record.contracts[name].address, name).to.equal(before.contracts[name].address);
+    }
+    const lane = record.contracts.OptimisticLane.address as string;
+    const hub = SignalHub__factory.connect(record.contracts.SignalHub.address, provider);
+    const trader = DecentralizedTrader__factory.connect(record.contracts.DecentralizedTrader.address, provider);
+    expect(record.optimisticLane.on).to.equal(false);
+    expect(record.signalHub.configured).to.equal(false);
+    expect(await trader.optimisticLane()).to.equal(ZeroAddress);
+    expect(await hub.owner()).to.equal(record.governance.timelock);
+    expect(await hub.marketCount()).to.equal(0n);
+    const feed = await trader.priceFeed();
+
+    // The deployer's steps, as the task printed them: turn the lane on, run the hub's setup batch.
+    const turnOn = gov(
+      "schedule",
+      "--target",
+      "trader",
+      "--function",
+      "setOptimisticLane",
+      "--args",
+      `["${lane}"]`,
+      "--yes",
+    );
+    expect(turnOn.status, turnOn.stderr + turnOn.stdout).to.equal(0);
+    const setUp = gov("schedule", "--batch", join(out, record.signalHub.setup.batchFile), "--yes");
+    expect(setUp.status, setUp.stderr + setUp.stdout).to.equal(0);
+    expect(setUp.stdout).to.include(`hub.addMarket(feed: ${feed}, windowLog: ${record.contracts.WindowLog.address})`);
+    await provider.send("evm_increaseTime", [`0x${deployNetworks.arbitrum!.minDelay.toString(16)}`]);
+    await provider.send("evm_mine", []);
+    for (const scheduled of [turnOn, setUp]) {
+      const executed = gov("execute", "--id", /operation (0x[0-9a-f]{64})/.exec(scheduled.stdout)![1]!, "--yes");
+      expect(executed.status, executed.stderr + executed.stdout).to.equal(0);
+    }
+    expect(await trader.optimisticLane()).to.equal(lane);
+    expect([...(await hub.market(0n))]).to.deep.equal([feed, record.contracts.WindowLog.address]);
+    expect(await hub.verifierOf(4n)).to.equal(record.contracts.SignalVerifier4.address);
+
+    // A rerun sends nothing and records both as done.
+    const nonce = await provider.getTransactionCount(hardhatWallet(0, provider).address);
+    const rerun = runDeploy(true, ["--federated", "--optimistic", "--hub"]);
+    expect(rerun.status, rerun.stderr + rerun.stdout).to.equal(0);
+    expect(await provider.getTransactionCount(hardhatWallet(0, provider).address)).to.equal(nonce);
+    const after = JSON.parse(readFileSync(join(out, "zkagent.json"), "utf8"));
+    expect([after.optimisticLane.on, after.signalHub.configured]).to.deep.equal([true, true]);
   });
 
   it("runs the agent CLI and the auditor against the deployment", async () => {
