@@ -26,6 +26,7 @@ const REGISTRY = src("ModelRegistry.sol");
 const ORACLE = src("libraries/OracleGuard.sol");
 const VALUES = src("libraries/PublicValues.sol");
 const SLIPPAGE = src("libraries/SlippageMath.sol");
+const CALLS = src("libraries/TradeCalls.sol");
 
 const hardhat = join(root, "node_modules/.bin/hardhat");
 /** The mocha files of test/contracts named, on the in-process chain with real proofs. */
@@ -123,8 +124,8 @@ const mutations: Mutation[] = [
   weaken(
     "verifier result checked",
     TRADER,
-    "if (!t.verifier.verifyProof(proof.a, proof.b, proof.c, publicSignals)) {",
-    "if (!t.verifier.verifyProof(proof.a, proof.b, proof.c, publicSignals) && false) {",
+    "if (!TradeCalls.verifyProof(t.verifier, proof, publicSignals)) {",
+    "if (!TradeCalls.verifyProof(t.verifier, proof, publicSignals) && false) {",
     [TRADER_TESTS],
   ),
   weaken("nonce consumed", TRADER, "agentAfter.nonce = nonce + 1;", "agentAfter.nonce = nonce;", [TRADER_TESTS]),
@@ -356,20 +357,35 @@ const mutations: Mutation[] = [
   weaken("sequencer feed initialised", ORACLE, "startedAt == 0 || ", "", [TRADER_TESTS]),
 
   // ---- the public values and the slippage bounds ----
-  without(
-    "signal in field",
-    VALUES,
-    "if (signals[i] >= SnarkField.MODULUS) revert PublicSignalNotInField(i, signals[i]);",
-    [TRADER_TESTS, solidity("PublicValues")],
-  ),
-  without("action bits", VALUES, "if (marketAndTrade >> 240 > SELL) revert MalformedPackedSignal(1, marketAndTrade);", [
+  without("signal in field", VALUES, "if (value >= SnarkField.MODULUS) revert PublicSignalNotInField(index, value);", [
+    TRADER_TESTS,
     solidity("PublicValues"),
   ]),
-  without(
-    "policy high bits",
-    VALUES,
-    "if (policyAndPosition >> 216 != 0) revert MalformedPackedSignal(2, policyAndPosition);",
-    [solidity("PublicValues")],
+  weaken("action bits", VALUES, "if (marketAndTrade >> 240 > SELL) {", "if (false) {", [solidity("PublicValues")]),
+  weaken("policy high bits", VALUES, "if (policyAndPosition >> 216 != 0) {", "if (false) {", [
+    solidity("PublicValues"),
+  ]),
+  // ---- the hot path's hand-encoded calls: what the ABI decoder would refuse, refused ----
+  weaken(
+    "registry answer range-checked",
+    CALLS,
+    "or(lt(returndatasize(), 0x40), or(gt(approvedWord, 1), gt(kindWord, 1)))",
+    "lt(returndatasize(), 0x40)",
+    [solidity("TradeCalls")],
+  ),
+  weaken(
+    "feed round ids range-checked",
+    ORACLE,
+    "or(lt(returndatasize(), 0xa0), or(shr(80, roundId), shr(80, mload(add(ptr, 0x80)))))",
+    "lt(returndatasize(), 0xa0)",
+    [solidity("TradeCalls")],
+  ),
+  weaken(
+    "a callee's revert bubbled",
+    CALLS,
+    "revert(ptr, returndatasize())\n            }\n            if lt(returndatasize(), 0x20)",
+    "pop(ptr)\n            }\n            if lt(returndatasize(), 0x20)",
+    [solidity("TradeCalls")],
   ),
   weaken(
     "BUY slippage bound",
