@@ -277,6 +277,27 @@ describe("DecentralizedTrader", function () {
       });
     });
 
+    // The packed signals are field-checked only when their shape fails (PublicValues.unpack): each
+    // failure still says which check it failed, and changes nothing.
+    for (const [index, value, error] of [
+      [1, SNARK_SCALAR_FIELD, "PublicSignalNotInField"],
+      [2, SNARK_SCALAR_FIELD + 1n, "PublicSignalNotInField"],
+      [1, 3n << 240n, "MalformedPackedSignal"],
+      [2, 1n << 216n, "MalformedPackedSignal"],
+    ] as const) {
+      it(`a packed public signal ${index} that is ${error === "MalformedPackedSignal" ? "in the field but malformed" : "at or above the field modulus"}`, async () => {
+        const tw = await buyReady();
+        const proof = await proveTrade(tw, tw.agent, { action: Action.BUY, size: ONE_ETH });
+        const signals = [...proof.publicSignals] as typeof proof.publicSignals;
+        signals[index] = value;
+        await expectUnchanged(tw, tw.agent.address, async () => {
+          await expect(tw.trader.connect(tw.agent).executeTrade(proof.solidityProof, signals, 2n ** 64n, 0n))
+            .to.be.revertedWithCustomError(tw.trader, error)
+            .withArgs(BigInt(index), value);
+        });
+      });
+    }
+
     it("a tampered proof", async () => {
       const tw = await buyReady();
       const proof = await proveTrade(tw, tw.agent, { action: Action.BUY, size: ONE_ETH });
